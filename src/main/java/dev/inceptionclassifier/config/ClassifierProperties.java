@@ -1,0 +1,219 @@
+package dev.inceptionclassifier.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The whole {@code classifier.*} configuration tree. Unknown keys are rejected at start-up.
+ *
+ * @param models the models to serve; the first one is the default for requests that name none
+ * @param fallbackToRandom when a model cannot be fetched (no network, empty cache), serve seeded random weights
+ *     with a loud warning instead of failing the start; the container image and the Helm chart turn this off
+ * @param offline use only the model cache, never the network
+ * @param modelCache folder for downloaded weights and labels (default: ~/.cache/inception-classifier)
+ * @param hub Hugging Face hub settings
+ * @param labelsBaseUrl base URL of timm's ImageNet label files, used by the {@code imagenet-1k} labels alias
+ * @param engine DJL engine settings, applied before the engine loads
+ * @param image upload and decode limits
+ * @param inference batching, queueing, deadlines and devices
+ * @param security optional API-key protection of the classify endpoints
+ */
+@Validated
+@ConfigurationProperties(prefix = "classifier", ignoreUnknownFields = false)
+public record ClassifierProperties(
+        @NotEmpty @Valid List<ModelProperties> models,
+        @DefaultValue("true") boolean fallbackToRandom,
+        @DefaultValue("false") boolean offline,
+        Path modelCache,
+        @Valid @NotNull @DefaultValue Hub hub,
+        @NotBlank @DefaultValue("https://raw.githubusercontent.com/huggingface/pytorch-image-models/main/timm/data/_info/")
+        String labelsBaseUrl,
+        @Valid @NotNull @DefaultValue Engine engine,
+        @Valid @NotNull @DefaultValue Image image,
+        @Valid @NotNull @DefaultValue Inference inference,
+        @Valid @NotNull @DefaultValue Security security) {
+
+    /** The model cache folder, defaulting to {@code ~/.cache/inception-classifier}. */
+    public Path resolvedModelCache() {
+        return modelCache != null ? modelCache
+                : Path.of(System.getProperty("user.home"), ".cache", "inception-classifier");
+    }
+
+    /** The model configured under {@code name}, or null. */
+    public ModelProperties model(String name) {
+        return models.stream().filter(m -> m.name().equals(name)).findFirst().orElse(null);
+    }
+
+    @AssertTrue(message = "model names must be unique")
+    boolean isModelNamesUnique() {
+        return models == null || models.stream().map(ModelProperties::name).distinct().count() == models.size();
+    }
+
+    /**
+     * One served model.
+     *
+     * @param name the name clients use ({@code ?model=}); letters, digits, '.', '_' and '-'
+     * @param architecture {@code inception_v4} or {@code inception_resnet_v2}; may be omitted for timm checkpoints
+     *     (taken from config.json) and TorchScript files
+     * @param source where the weights come from: {@code hf-hub:<repo>[@rev]}, a folder path or {@code file:} URL, an
+     *     {@code https://} folder URL, a path or URL ending in {@code .pt} (TorchScript), or {@code random}; default:
+     *     {@code hf-hub:timm/<architecture>.tf_in1k}
+     * @param labels a labels file (one label per line, or {@code index<TAB>synset<TAB>label}), an https URL, or the
+     *     alias {@code imagenet-1k}; without it the model's own label names, else {@code class_<index>}
+     * @param seed seed of the random weights when the source is {@code random} (or the fallback is used)
+     * @param numClasses number of classes for random weights and TorchScript models (timm checkpoints bring their own)
+     * @param preprocess overrides of the preprocessing that the checkpoint's config implies
+     */
+    public record ModelProperties(
+            @NotBlank @Pattern(regexp = "[A-Za-z0-9._-]+") String name,
+            String architecture,
+            String source,
+            String labels,
+            @DefaultValue("42") long seed,
+            @Min(1) @Max(100_000) Integer numClasses,
+            @Valid @NotNull @DefaultValue Preprocess preprocess) {
+
+        @AssertTrue(message = "architecture must be inception_v4 or inception_resnet_v2")
+        boolean isArchitectureKnown() {
+            return architecture == null || architecture.equals("inception_v4")
+                    || architecture.equals("inception_resnet_v2");
+        }
+    }
+
+    /**
+     * Preprocessing overrides; unset values come from the checkpoint's pretrained config or the architecture default.
+     *
+     * @param resizeMode {@code crop} (resize the shorter side to floor(size / crop-pct), then center-crop: timm's eval
+     *     transform) or {@code squash} (resize straight to size x size)
+     * @param cropPct crop fraction for {@code crop} mode (0.875 for Inception-v4, 0.8975 for Inception-ResNet-v2)
+     * @param inputSize square input size in pixels (299 for both architectures)
+     * @param mean per-channel mean (RGB) subtracted after scaling to [0, 1]
+     * @param std per-channel standard deviation (RGB)
+     */
+    public record Preprocess(
+            @Pattern(regexp = "crop|squash") String resizeMode,
+            @DecimalMin("0.1") @DecimalMax("1.0") Double cropPct,
+            @Min(32) @Max(1024) Integer inputSize,
+            List<Double> mean,
+            List<Double> std) {
+    }
+
+    /**
+     * Hugging Face hub access.
+     *
+     * @param endpoint hub endpoint; the {@code HF_ENDPOINT} environment variable overrides the default
+     * @param token bearer token for private repositories; default from {@code HF_TOKEN}; never logged
+     * @param connectTimeout connect timeout of downloads
+     * @param readTimeout read timeout of downloads
+     */
+    public record Hub(
+            @NotBlank @DefaultValue("https://huggingface.co") String endpoint,
+            String token,
+            @NotNull @DefaultValue("10s") Duration connectTimeout,
+            @NotNull @DefaultValue("60s") Duration readTimeout) {
+
+        @Override
+        public String toString() {
+            return "Hub[endpoint=" + endpoint + ", token=" + (token == null || token.isEmpty() ? "none" : "***") + "]";
+        }
+    }
+
+    /**
+     * DJL PyTorch engine settings, applied as system properties before the engine first loads.
+     *
+     * @param numThreads intra-op threads per inference ({@code ai.djl.pytorch.num_threads}); default: cores / workers
+     * @param numInteropThreads inter-op threads ({@code ai.djl.pytorch.num_interop_threads}); default 1
+     * @param graphOptimizer PyTorch JIT graph optimizer ({@code ai.djl.pytorch.graph_optimizer})
+     * @param offline never let DJL download native libraries ({@code ai.djl.offline})
+     * @param cacheDir DJL cache folder for extracted native libraries ({@code DJL_CACHE_DIR})
+     */
+    public record Engine(
+            @Min(1) @Max(512) Integer numThreads,
+            @Min(1) @Max(512) Integer numInteropThreads,
+            @DefaultValue("true") boolean graphOptimizer,
+            @DefaultValue("true") boolean offline,
+            Path cacheDir) {
+    }
+
+    /**
+     * Upload and decode limits.
+     *
+     * @param maxBytes largest accepted upload in bytes (multipart part or raw body)
+     * @param maxPixels largest accepted image area (width x height) read from the header before decoding
+     * @param maxSide largest accepted width or height
+     * @param maxMetadataBytes largest metadata (EXIF, ICC, text chunks) a decoder may read
+     * @param maxProgressiveScans most JPEG scans accepted (progressive JPEG CPU bomb guard)
+     * @param decodeTimeout longest a single decode may take
+     */
+    public record Image(
+            @Positive @DefaultValue("20971520") long maxBytes,
+            @Positive @DefaultValue("40000000") long maxPixels,
+            @Positive @DefaultValue("20000") int maxSide,
+            @Positive @DefaultValue("4194304") int maxMetadataBytes,
+            @Positive @DefaultValue("100") int maxProgressiveScans,
+            @NotNull @DefaultValue("10s") Duration decodeTimeout) {
+    }
+
+    /**
+     * The batching scheduler.
+     *
+     * @param device {@code auto} (all visible GPUs, else the CPU), {@code cpu}, {@code gpu}, or a list such as
+     *     {@code gpu:0,gpu:1}
+     * @param workers workers (each owning one Predictor) per device and model
+     * @param maxBatchSize largest batch one worker runs
+     * @param maxBatchDelay longest the oldest queued request waits for a batch to fill
+     * @param queueCapacity most requests queued per model before new ones are rejected
+     * @param requestTimeout default and maximum deadline of a request, counted from acceptance
+     * @param rejectStatus HTTP status for a full queue: 503 or 429
+     * @param retryAfter value of the Retry-After header on rejections
+     * @param precision {@code fp32}, or {@code fp16} on GPUs; {@code bf16} is refused
+     * @param drainTimeout how long a graceful shutdown waits for accepted requests to complete
+     */
+    public record Inference(
+            @NotBlank @DefaultValue("auto") String device,
+            @Min(1) @Max(64) @DefaultValue("1") int workers,
+            @Min(1) @Max(256) @DefaultValue("8") int maxBatchSize,
+            @NotNull @DefaultValue("5ms") Duration maxBatchDelay,
+            @Min(1) @DefaultValue("64") int queueCapacity,
+            @NotNull @DefaultValue("10s") Duration requestTimeout,
+            @DefaultValue("503") int rejectStatus,
+            @NotNull @DefaultValue("1s") Duration retryAfter,
+            @NotBlank @DefaultValue("fp32") String precision,
+            @NotNull @DefaultValue("30s") Duration drainTimeout) {
+
+        @AssertTrue(message = "reject-status must be 503 or 429")
+        boolean isRejectStatusValid() {
+            return rejectStatus == 503 || rejectStatus == 429;
+        }
+    }
+
+    /**
+     * Optional API-key protection.
+     *
+     * @param apiKeys accepted values of the {@code X-API-Key} header; empty (the default) turns the check off
+     */
+    public record Security(@DefaultValue List<String> apiKeys) {
+
+        @Override
+        public String toString() {
+            return "Security[apiKeys=" + (apiKeys == null ? 0 : apiKeys.size()) + " configured]";
+        }
+    }
+}

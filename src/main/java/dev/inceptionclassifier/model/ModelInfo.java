@@ -1,0 +1,20 @@
+package dev.inceptionclassifier.model;
+
+import dev.inceptionclassifier.image.PreprocessSpec;
+
+/**
+ * What a served model is, as {@code GET /models} and every response report it.
+ *
+ * @param name the configured name clients use
+ * @param architecture timm architecture name, or {@code torchscript} for TorchScript models
+ * @param weights what weights are served, e.g. {@code hf-hub:timm/inception_v4.tf_in1k@main} or
+ *     {@code random(seed=42)}; never contains a token
+ * @param randomWeights true when the weights are seeded random ones, not a trained checkpoint
+ * @param numClasses number of output classes
+ * @param labels where the labels came from, e.g. {@code imagenet-1k}, a file name, or {@code class_<index>}
+ * @param preprocess the preprocessing applied to every image
+ * @param bnFolded whether BatchNorm was folded into the convolutions at load time
+ */
+public record ModelInfo(String name, String architecture, String weights, boolean randomWeights, int numClasses,
+        String labels, PreprocessSpec preprocess, boolean bnFolded) {
+}
