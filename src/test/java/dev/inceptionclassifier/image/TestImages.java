@@ -486,7 +486,7 @@ final class TestImages {
         }
     }
 
-    /** An animated GIF: each frame as given, looping, 100 ms apart. */
+    /** An animated GIF with the given frames. */
     static byte[] animatedGif(BufferedImage... frames) {
         try {
             ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
@@ -495,20 +495,8 @@ final class TestImages {
                 writer.setOutput(out);
                 writer.prepareWriteSequence(null);
                 for (BufferedImage f : frames) {
-                    ImageWriteParam p = writer.getDefaultWriteParam();
-                    IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(f),
-                            p);
-                    String fmt = meta.getNativeMetadataFormatName();
-                    IIOMetadataNode root = (IIOMetadataNode) meta.getAsTree(fmt);
-                    IIOMetadataNode gce = new IIOMetadataNode("GraphicControlExtension");
-                    gce.setAttribute("disposalMethod", "none");
-                    gce.setAttribute("userInputFlag", "FALSE");
-                    gce.setAttribute("transparentColorFlag", "FALSE");
-                    gce.setAttribute("delayTime", "10");
-                    gce.setAttribute("transparentColorIndex", "0");
-                    root.appendChild(gce);
-                    meta.setFromTree(fmt, root);
-                    writer.writeToSequence(new IIOImage(f, null, meta), p);
+                    // default metadata: the writer derives a local colour table from the frame's palette
+                    writer.writeToSequence(new IIOImage(f, null, null), null);
                 }
                 writer.endWriteSequence();
             } finally {
