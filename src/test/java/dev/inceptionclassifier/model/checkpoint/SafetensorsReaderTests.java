@@ -294,9 +294,9 @@ class SafetensorsReaderTests {
     }
 
     @Test
-    void readsWhatTheSafetensorsLibraryWrites() throws IOException {
-        // Bytes of safetensors.torch.save_file({"b": torch.tensor([1.5, -2.0]), "a.num_batches_tracked":
-        // torch.tensor(0)}), header as the library lays it out (I64 first, then by name; padded with spaces).
+    void readsTheLayoutTheSafetensorsLibraryWrites() throws IOException {
+        // Built by hand after the documented layout of safetensors.torch.save_file({"b": torch.tensor([1.5, -2.0]),
+        // "a.num_batches_tracked": torch.tensor(0)}): compact JSON, I64 before F32, then by name, space-padded.
         String json = "{\"a.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,8]},"
                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]}}";
         int padded = (json.length() + 7) / 8 * 8;
