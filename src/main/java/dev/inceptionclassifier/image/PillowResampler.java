@@ -1,0 +1,166 @@
+package dev.inceptionclassifier.image;
+
+/**
+ * Pillow 9.4's {@code Image.resize(size, BICUBIC)} for 8-bit RGB ({@code libImaging/Resample.c}), reproduced
+ * integer for integer: Keys bicubic kernel with a = -0.5 and support 2, widened by the scale factor when shrinking
+ * (antialiasing); per output pixel the bounds {@code xmin/xmax} and weights are computed in double exactly as
+ * {@code precompute_coeffs} does, normalised, then turned into 22-bit fixed point ({@code PRECISION_BITS} = 32 - 8
+ * - 2, rounded half away from zero); each sum starts at {@code 1 << 21} and is clipped to 0..255 after
+ * {@code >> 22}. The horizontal pass runs first into a uint8 intermediate, then the vertical one; a pass is skipped
+ * when its dimension does not change.
+ *
+ * <p>Only the requested window of the output is computed (each output pixel depends only on its own coefficients,
+ * so a window of the full resize is bit-identical to cropping it afterwards).
+ */
+final class PillowResampler {
+
+    static final int PRECISION_BITS = 32 - 8 - 2;
+    private static final double SUPPORT = 2.0;
+    private static final double A = -0.5;
+
+    private PillowResampler() {
+    }
+
+    /** Bounds and fixed-point weights of {@code count} consecutive output positions starting at {@code first}. */
+    record Coefficients(int ksize, int[] xmin, int[] xcount, int[] weights) {
+    }
+
+    static double bicubic(double x) {
+        if (x < 0.0) {
+            x = -x;
+        }
+        if (x < 1.0) {
+            return ((A + 2.0) * x - (A + 3.0)) * x * x + 1;
+        }
+        if (x < 2.0) {
+            return (((x - 5) * x + 8) * x - 4) * A;
+        }
+        return 0.0;
+    }
+
+    static Coefficients coefficients(int inSize, int outSize, int first, int count) {
+        double scale = (double) inSize / outSize;
+        double filterscale = Math.max(scale, 1.0);
+        double support = SUPPORT * filterscale;
+        int ksize = (int) Math.ceil(support) * 2 + 1;
+        int[] xmins = new int[count];
+        int[] xcounts = new int[count];
+        int[] weights = new int[Math.multiplyExact(count, ksize)];
+        double[] k = new double[ksize];
+        double ss = 1.0 / filterscale;
+        for (int i = 0; i < count; i++) {
+            int xx = first + i;
+            double center = (xx + 0.5) * scale;
+            double ww = 0.0;
+            int xmin = (int) (center - support + 0.5);
+            if (xmin < 0) {
+                xmin = 0;
+            }
+            int xmax = (int) (center + support + 0.5);
+            if (xmax > inSize) {
+                xmax = inSize;
+            }
+            xmax -= xmin;
+            for (int x = 0; x < xmax; x++) {
+                double w = bicubic((x + xmin - center + 0.5) * ss);
+                k[x] = w;
+                ww += w;
+            }
+            for (int x = 0; x < xmax; x++) {
+                if (ww != 0.0) {
+                    k[x] /= ww;
+                }
+                double v = k[x] * (1 << PRECISION_BITS);
+                weights[i * ksize + x] = k[x] < 0 ? (int) (-0.5 + v) : (int) (0.5 + v);
+            }
+            xmins[i] = xmin;
+            xcounts[i] = xmax;
+        }
+        return new Coefficients(ksize, xmins, xcounts, weights);
+    }
+
+    /**
+     * Resizes interleaved RGB {@code src} ({@code inW x inH}) to {@code outW x outH} and returns the window
+     * {@code [x0, x0 + w) x [y0, y0 + h)} of the result as interleaved RGB.
+     */
+    static byte[] resize(byte[] src, int inW, int inH, int outW, int outH, int x0, int y0, int w, int h) {
+        if (x0 < 0 || y0 < 0 || w < 1 || h < 1 || x0 + w > outW || y0 + h > outH) {
+            throw new IllegalArgumentException("window outside the resized image");
+        }
+        boolean horizontal = outW != inW;
+        boolean vertical = outH != inH;
+        Coefficients vert = vertical ? coefficients(inH, outH, y0, h) : null;
+        // source rows the window needs; bounds grow monotonically with the output row
+        int rowFirst = vertical ? vert.xmin()[0] : y0;
+        int rowEnd = vertical ? vert.xmin()[h - 1] + vert.xcount()[h - 1] : y0 + h;
+        int rows = rowEnd - rowFirst;
+        byte[] tmp;
+        if (horizontal) {
+            tmp = horizontalPass(src, inW, coefficients(inW, outW, x0, w), rowFirst, rows, w);
+        } else {
+            tmp = new byte[rows * w * 3];
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(src, ((rowFirst + r) * inW + x0) * 3, tmp, r * w * 3, w * 3);
+            }
+        }
+        return vertical ? verticalPass(tmp, w, vert, rowFirst, h) : tmp;
+    }
+
+    private static byte[] horizontalPass(byte[] src, int inW, Coefficients c, int rowFirst, int rows, int w) {
+        byte[] out = new byte[rows * w * 3];
+        int ksize = c.ksize();
+        int[] weights = c.weights();
+        int o = 0;
+        for (int yy = 0; yy < rows; yy++) {
+            int rowStart = (rowFirst + yy) * inW * 3;
+            for (int xx = 0; xx < w; xx++) {
+                int n = c.xcount()[xx];
+                int kk = xx * ksize;
+                int p = rowStart + c.xmin()[xx] * 3;
+                int s0 = 1 << (PRECISION_BITS - 1);
+                int s1 = s0;
+                int s2 = s0;
+                for (int x = 0; x < n; x++, p += 3) {
+                    int k = weights[kk + x];
+                    s0 += (src[p] & 0xff) * k;
+                    s1 += (src[p + 1] & 0xff) * k;
+                    s2 += (src[p + 2] & 0xff) * k;
+                }
+                out[o++] = clip8(s0);
+                out[o++] = clip8(s1);
+                out[o++] = clip8(s2);
+            }
+        }
+        return out;
+    }
+
+    private static byte[] verticalPass(byte[] tmp, int w, Coefficients c, int rowFirst, int h) {
+        int stride = w * 3;
+        byte[] out = new byte[h * stride];
+        int[] acc = new int[stride];
+        int ksize = c.ksize();
+        int[] weights = c.weights();
+        for (int yy = 0; yy < h; yy++) {
+            java.util.Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
+            int n = c.xcount()[yy];
+            int first = c.xmin()[yy] - rowFirst;
+            for (int y = 0; y < n; y++) {
+                int k = weights[yy * ksize + y];
+                int p = (first + y) * stride;
+                for (int i = 0; i < stride; i++) {
+                    acc[i] += (tmp[p + i] & 0xff) * k;
+                }
+            }
+            int o = yy * stride;
+            for (int i = 0; i < stride; i++) {
+                out[o + i] = clip8(acc[i]);
+            }
+        }
+        return out;
+    }
+
+    private static byte clip8(int v) {
+        int s = v >> PRECISION_BITS;
+        return (byte) (s < 0 ? 0 : Math.min(s, 255));
+    }
+}
