@@ -1,5 +1,6 @@
 package dev.inceptionclassifier.model;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,7 +59,7 @@ public final class ModelLoader {
             return loadRandom(props, arch, (ResolvedSource.RandomWeights) resolved, devices, dataType);
         } catch (ModelLoadException e) {
             throw e;
-        } catch (RuntimeException | Error e) {
+        } catch (IOException | RuntimeException | Error e) {
             throw new ModelLoadException(props.name(), source == null ? "default" : source, e);
         }
     }
@@ -84,7 +85,7 @@ public final class ModelLoader {
     }
 
     private LoadedModel loadTimm(ModelProperties props, Architecture configured, ResolvedSource.TimmCheckpoint c,
-            List<Device> devices, DataType dataType) {
+            List<Device> devices, DataType dataType) throws IOException {
         TimmConfig config = TimmConfig.read(c.configJson());
         Architecture arch = Architecture.fromTimmName(config.architecture());
         if (configured != null && configured != arch) {
@@ -94,9 +95,10 @@ public final class ModelLoader {
         int numClasses = config.numClasses();
         List<String> labels = labels(props, numClasses, config.labelNames());
         Map<String, HostTensor> state = SafetensorsReader.read(c.weights());
-        Map<Device, Model> models = build(props.name(), arch, numClasses, state, devices, dataType);
+        Map<Device, Model> models = build(props, arch, numClasses, state, devices, dataType);
         PreprocessSpec preprocess = PreprocessOverrides.apply(config.preprocess(), props.preprocess());
-        return new LoadedModel(info(props, arch.timmName(), c.description(), false, numClasses, preprocess, true),
+        return new LoadedModel(info(props, arch.timmName(), c.description(), false, numClasses, preprocess,
+                props.foldBatchNorm()),
                 labels, models);
     }
 
@@ -108,15 +110,16 @@ public final class ModelLoader {
         int numClasses = props.numClasses() != null ? props.numClasses() : 1000;
         List<String> labels = labels(props, numClasses, null);
         Map<String, HostTensor> state = InceptionNetwork.randomStateDict(arch, numClasses, r.seed());
-        Map<Device, Model> models = build(props.name(), arch, numClasses, state, devices, dataType);
+        Map<Device, Model> models = build(props, arch, numClasses, state, devices, dataType);
         PreprocessSpec preprocess = PreprocessOverrides.apply(PreprocessSpec.inception(arch.defaultCropPct()),
                 props.preprocess());
-        return new LoadedModel(info(props, arch.timmName(), r.description(), true, numClasses, preprocess, true),
+        return new LoadedModel(info(props, arch.timmName(), r.description(), true, numClasses, preprocess,
+                props.foldBatchNorm()),
                 labels, models);
     }
 
     private LoadedModel loadTorchScript(ModelProperties props, ResolvedSource.TorchScript t, List<Device> devices,
-            DataType dataType) {
+            DataType dataType) throws IOException {
         if (props.numClasses() == null) {
             throw new IllegalArgumentException("a TorchScript model needs classifier.models[].num-classes");
         }
@@ -131,7 +134,7 @@ public final class ModelLoader {
                     m.getBlock().cast(dataType);
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             models.values().forEach(Model::close);
             throw e;
         }
@@ -142,13 +145,13 @@ public final class ModelLoader {
                 labels, models);
     }
 
-    private static Map<Device, Model> build(String name, Architecture arch, int numClasses,
+    private static Map<Device, Model> build(ModelProperties props, Architecture arch, int numClasses,
             Map<String, HostTensor> state, List<Device> devices, DataType dataType) {
         Map<Device, Model> models = new LinkedHashMap<>();
         try {
             for (Device d : devices) {
-                InceptionNetwork net = InceptionNetwork.create(arch, numClasses, true);
-                Model m = Model.newInstance(name, d, "PyTorch");
+                InceptionNetwork net = InceptionNetwork.create(arch, numClasses, props.foldBatchNorm());
+                Model m = Model.newInstance(props.name(), d, "PyTorch");
                 models.put(d, m);
                 m.setBlock(net.block());
                 net.loadStateDict(state, m.getNDManager());

@@ -22,7 +22,7 @@ import dev.inceptionclassifier.config.ClassifierProperties;
  * (cached like model files), or the alias {@code imagenet-1k}: timm's {@code imagenet_synsets.txt} and
  * {@code imagenet_synset_to_lemma.txt} from {@code classifier.labels-base-url}, joined so that class {@code i} is the
  * lemma of the {@code i}-th synset. Fetch failures throw {@link ModelUnavailableException}; a malformed file or a
- * label count that does not match the model throws {@link IllegalArgumentException}.
+ * label count that does not match the model throws {@link IllegalArgumentException}. Thread-safe.
  */
 public final class LabelsResolver {
 

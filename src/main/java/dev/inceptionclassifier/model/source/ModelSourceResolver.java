@@ -32,7 +32,8 @@ import dev.inceptionclassifier.model.Architecture;
  *
  * <p>Fetch failures (network, HTTP status, failed verification, offline with files missing from the cache) throw
  * {@link ModelUnavailableException}; a malformed or refused source throws {@link IllegalArgumentException}, since
- * falling back to random weights would hide a configuration mistake.
+ * falling back to random weights would hide a configuration mistake. Thread-safe; downloads of the same file from
+ * several threads or processes each write their own temporary file, and the last verified rename wins.
  */
 public final class ModelSourceResolver {
 

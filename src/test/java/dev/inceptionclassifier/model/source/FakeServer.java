@@ -32,16 +32,36 @@ final class FakeServer implements AutoCloseable {
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
+    private final String host;
+
+    /** A server on 127.0.0.1. */
     FakeServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}));
+    }
+
+    private FakeServer(InetAddress address) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(address, 0), 0);
+        host = address.getHostAddress();
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
     }
 
-    /** {@code http://127.0.0.1:<port>}, without a trailing slash. */
+    /**
+     * A server on another host than {@link #FakeServer()}: 127.0.0.2, which Linux routes to loopback without setup;
+     * elsewhere 127.0.0.1 (then only the port differs, which is still another origin).
+     */
+    static FakeServer onOtherHost() throws IOException {
+        try {
+            return new FakeServer(InetAddress.getByAddress(new byte[] {127, 0, 0, 2}));
+        } catch (java.net.BindException e) {
+            return new FakeServer();
+        }
+    }
+
+    /** {@code http://<address>:<port>}, without a trailing slash. */
     String base() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://" + host + ":" + server.getAddress().getPort();
     }
 
     String url(String path) {

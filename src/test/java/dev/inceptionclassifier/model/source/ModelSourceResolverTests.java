@@ -43,7 +43,7 @@ class ModelSourceResolverTests {
     void setUp() throws IOException {
         cache = tmp.resolve("cache");
         hub = new FakeServer();
-        cdn = new FakeServer();
+        cdn = FakeServer.onOtherHost();
     }
 
     @AfterEach
@@ -62,7 +62,7 @@ class ModelSourceResolverTests {
         return "/" + repo + "/resolve/" + revision + "/" + file;
     }
 
-    /** The hub's layout: config.json served directly, the LFS weights redirected to a CDN on another port. */
+    /** The hub's layout: config.json served directly, the LFS weights redirected to a CDN on another host. */
     private void serveHubRepo(String repo, String revision, byte[] weights, String announcedSha, long announcedSize) {
         hub.file(resolvePath(repo, revision, "config.json"), CONFIG,
                 Map.of("ETag", "\"" + "a".repeat(40) + "\""));
@@ -245,6 +245,7 @@ class ModelSourceResolverTests {
         assertThat(hub.requests()).hasSize(2)
                 .allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer " + TOKEN));
         assertThat(cdn.requests()).hasSize(1).allSatisfy(r -> assertThat(r.authorization()).isNull());
+        assertThat(cdn.base()).isNotEqualTo(hub.base());
     }
 
     @Test
@@ -338,6 +339,42 @@ class ModelSourceResolverTests {
                 .isInstanceOf(ModelUnavailableException.class)
                 .hasMessageContaining("redirect")
                 .hasMessageContaining("plain http is refused");
+    }
+
+    @Test
+    void redirectLoopEnds() {
+        hub.redirect(resolvePath(REPO, "main", "config.json"), resolvePath(REPO, "main", "config.json"), Map.of());
+
+        assertThatThrownBy(() -> resolver(props()).resolve("hf-hub:" + REPO, null))
+                .isInstanceOf(ModelUnavailableException.class)
+                .hasMessageContaining("too many redirects");
+        assertThat(hub.requestCount()).isEqualTo(11);
+    }
+
+    @Test
+    void concurrentDownloadsOfTheSameFilesBothSucceed() throws Exception {
+        serveHubRepo();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(() -> resolver(props()).resolve("hf-hub:" + REPO, null));
+            var b = pool.submit(() -> resolver(props()).resolve("hf-hub:" + REPO, null));
+            TimmCheckpoint ckpt = (TimmCheckpoint) a.get();
+            assertThat(b.get()).isEqualTo(ckpt);
+            assertThat(Files.readAllBytes(ckpt.weights())).isEqualTo(WEIGHTS);
+            assertThat(filesIn(cache)).hasSize(2);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void urlsAreShownWithoutCredentialsOrQuery() {
+        assertThat(Urls.redact(java.net.URI.create("https://u:p@h.example:8443/a/b.pt?sig=s#f")))
+                .isEqualTo("https://h.example:8443/a/b.pt?...");
+        assertThat(Urls.redact("https://u:p@h example/x?sig=s")).isEqualTo("https://***@h example/x?...");
+        assertThatThrownBy(() -> resolver(props()).resolve("https://user:hunter2@h.example/m/", null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
     }
 
     @Test

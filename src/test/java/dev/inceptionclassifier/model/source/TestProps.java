@@ -56,7 +56,7 @@ final class TestProps {
 
     ClassifierProperties build() {
         ModelProperties model = new ModelProperties("m", "inception_v4", null, null, 42, null,
-                new Preprocess(null, null, null, null, null));
+                new Preprocess(null, null, null, null, null), true);
         return new ClassifierProperties(List.of(model), true, offline, cache,
                 new Hub(endpoint, token, Duration.ofSeconds(2), readTimeout), labelsBaseUrl,
                 new Engine(null, null, true, true, null),
