@@ -80,6 +80,7 @@ public record ClassifierProperties(
      * @param seed seed of the random weights when the source is {@code random} (or the fallback is used)
      * @param numClasses number of classes for random weights and TorchScript models (timm checkpoints bring their own)
      * @param preprocess overrides of the preprocessing that the checkpoint's config implies
+     * @param foldBatchNorm fold every BatchNorm into its convolution at load time (same outputs, faster)
      */
     public record ModelProperties(
             @NotBlank @Pattern(regexp = "[A-Za-z0-9._-]+") String name,
@@ -88,7 +89,8 @@ public record ClassifierProperties(
             String labels,
             @DefaultValue("42") long seed,
             @Min(1) @Max(100_000) Integer numClasses,
-            @Valid @NotNull @DefaultValue Preprocess preprocess) {
+            @Valid @NotNull @DefaultValue Preprocess preprocess,
+            @DefaultValue("true") boolean foldBatchNorm) {
 
         @AssertTrue(message = "architecture must be inception_v4 or inception_resnet_v2")
         boolean isArchitectureKnown() {

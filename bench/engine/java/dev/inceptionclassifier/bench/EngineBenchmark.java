@@ -1,0 +1,213 @@
+package dev.inceptionclassifier.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.Batchifier;
+import ai.djl.translate.Translator;
+import ai.djl.translate.TranslatorContext;
+import dev.inceptionclassifier.model.Architecture;
+import dev.inceptionclassifier.model.HostTensor;
+import dev.inceptionclassifier.model.arch.InceptionNetwork;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The ceiling the service is measured against: the same network, seeded random weights and batch sizes through
+ * {@code Predictor.batchPredict} in this process, with no HTTP, no decoding and no queue. Inputs are preprocessed
+ * CHW float arrays as the service's workers receive them. Run {@code bench/run-engine.sh --help}.
+ */
+public final class EngineBenchmark {
+
+    private static final String USAGE = """
+            usage: run-engine.sh [options]
+              --arch NAME        inception_v4 (default) or inception_resnet_v2
+              --batches LIST     batch sizes, e.g. 1,4,8 (default)
+              --seconds S        measured seconds per batch size (default 20; at least 3 batches each)
+              --warmup N         unmeasured batches per batch size first (default 2)
+              --bn MODE          folded (default, as the service runs), unfolded, or both
+              --threads N        ai.djl.pytorch.num_threads (default: all cores, as one service worker gets)
+              --classes N        output classes (default 1000)
+            """;
+
+    private EngineBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String arch = "inception_v4";
+        int[] batches = {1, 4, 8};
+        double seconds = 20;
+        int warmup = 2;
+        String bn = "folded";
+        int threads = Runtime.getRuntime().availableProcessors();
+        int classes = 1000;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-h") || a.equals("--help")) {
+                System.out.print(USAGE);
+                return;
+            }
+            if (i + 1 >= args.length) {
+                fail("missing value after " + a);
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--arch" -> arch = v;
+                case "--batches" -> batches = Arrays.stream(v.split(",")).mapToInt(s -> Integer.parseInt(s.trim()))
+                        .toArray();
+                case "--seconds" -> seconds = Double.parseDouble(v);
+                case "--warmup" -> warmup = Integer.parseInt(v);
+                case "--bn" -> bn = v;
+                case "--threads" -> threads = Integer.parseInt(v);
+                case "--classes" -> classes = Integer.parseInt(v);
+                default -> fail("unknown option " + a);
+            }
+        }
+        if (!List.of("folded", "unfolded", "both").contains(bn)) {
+            fail("--bn must be folded, unfolded or both");
+        }
+        // DJL reads these once, when the engine first loads; nothing has touched DJL yet.
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        System.setProperty("ai.djl.offline", "true");
+        Engine engine = Engine.getEngine("PyTorch");
+        Architecture architecture = Architecture.fromTimmName(arch);
+        System.out.printf(Locale.ROOT, "engine %s %s, DJL %s; %s, %d classes, seeded random weights; "
+                        + "ai.djl.pytorch.num_threads=%d, num_interop_threads=1; %d cores; load average %s%n",
+                engine.getEngineName(), engine.getVersion(), Engine.getDjlVersion(), arch, classes, threads,
+                Runtime.getRuntime().availableProcessors(), loadAverage());
+
+        Map<String, HostTensor> state = InceptionNetwork.randomStateDict(architecture, classes, 42);
+        List<String> summary = new ArrayList<>();
+        for (boolean folded : bn.equals("both") ? new boolean[] {true, false}
+                : new boolean[] {bn.equals("folded")}) {
+            InceptionNetwork net = InceptionNetwork.create(architecture, classes, folded);
+            try (Model model = Model.newInstance(arch, Device.cpu(), "PyTorch")) {
+                model.setBlock(net.block());
+                net.loadStateDict(state, model.getNDManager());
+                try (Predictor<float[], float[]> predictor = model.newPredictor(new ArrayTranslator(299))) {
+                    String mode = folded ? "folded" : "unfolded";
+                    System.out.printf(Locale.ROOT, "%nBN %s; process RSS with the model loaded: %s MiB%n", mode,
+                            rssMib());
+                    System.out.printf(Locale.ROOT, "%-6s %8s %10s %12s %12s %12s%n", "batch", "batches",
+                            "img/s", "ms/batch p50", "ms/batch p99", "ms/image");
+                    for (int b : batches) {
+                        Row r = measure(predictor, b, warmup, seconds, classes);
+                        System.out.printf(Locale.ROOT, "%-6d %8d %10.2f %12.1f %12.1f %12.1f%n", b, r.batches,
+                                r.imagesPerSecond, r.p50Ms, r.p99Ms, 1000 / r.imagesPerSecond);
+                        summary.add(String.format(Locale.ROOT, "ENGINE arch=%s bn=%s batch=%d img_per_s=%.3f "
+                                + "ms_per_batch_p50=%.1f threads=%d", arch, mode, b, r.imagesPerSecond, r.p50Ms,
+                                threads));
+                    }
+                }
+            }
+        }
+        System.out.println();
+        summary.forEach(System.out::println);
+        System.out.println("load average after: " + loadAverage());
+    }
+
+    private record Row(long batches, double imagesPerSecond, double p50Ms, double p99Ms) {
+    }
+
+    private static Row measure(Predictor<float[], float[]> predictor, int batch, int warmup, double seconds,
+            int classes) throws Exception {
+        Random rnd = new Random(batch);
+        List<float[]> inputs = new ArrayList<>(batch);
+        for (int i = 0; i < batch; i++) {
+            float[] x = new float[3 * 299 * 299];
+            for (int j = 0; j < x.length; j++) {
+                x[j] = (float) rnd.nextGaussian();
+            }
+            inputs.add(x);
+        }
+        for (int i = 0; i < warmup; i++) {
+            check(predictor.batchPredict(inputs), batch, classes);
+        }
+        Histogram perBatch = new Histogram(1, TimeUnit.MINUTES.toMicros(10), 3);
+        long measureNanos = (long) (seconds * 1e9);
+        long start = System.nanoTime();
+        long n = 0;
+        long now;
+        do {
+            long t0 = System.nanoTime();
+            check(predictor.batchPredict(inputs), batch, classes);
+            now = System.nanoTime();
+            perBatch.recordValue(Math.max(1, (now - t0) / 1000));
+            n++;
+        } while (now - start < measureNanos || n < 3);
+        double elapsed = (now - start) / 1e9;
+        return new Row(n, n * batch / elapsed, perBatch.getValueAtPercentile(50) / 1000.0,
+                perBatch.getValueAtPercentile(99) / 1000.0);
+    }
+
+    private static void check(List<float[]> out, int batch, int classes) {
+        if (out.size() != batch || out.get(0).length != classes || !Float.isFinite(out.get(0)[0])) {
+            throw new IllegalStateException("unexpected output: " + out.size() + " x "
+                    + (out.isEmpty() ? 0 : out.get(0).length));
+        }
+    }
+
+    private static String rssMib() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/self/statm")).trim().split("\\s+");
+            return Long.toString(Long.parseLong(f[1]) * 4096 / (1024 * 1024));
+        } catch (Exception e) {
+            return "n/a";
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (Exception e) {
+            return "n/a";
+        }
+    }
+
+    private static void fail(String message) {
+        System.err.println("error: " + message);
+        System.err.print(USAGE);
+        System.exit(2);
+    }
+
+    /** A preprocessed image (CHW) in, logits out; batches stacked by DJL, as the service's translator does. */
+    private static final class ArrayTranslator implements Translator<float[], float[]> {
+
+        private final Shape shape;
+
+        ArrayTranslator(int size) {
+            this.shape = new Shape(3, size, size);
+        }
+
+        @Override
+        public NDList processInput(TranslatorContext ctx, float[] input) {
+            NDArray x = ctx.getNDManager().create(input, shape);
+            return new NDList(x);
+        }
+
+        @Override
+        public float[] processOutput(TranslatorContext ctx, NDList list) {
+            return list.get(0).toFloatArray();
+        }
+
+        @Override
+        public Batchifier getBatchifier() {
+            return Batchifier.STACK;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.inceptionclassifier.api;
+
+import java.net.URI;
+
+import org.springframework.http.HttpStatus;
+
+/** A client error detected by the API layer itself, with its status and problem type. */
+class BadRequestException extends RuntimeException {
+
+    private final HttpStatus status;
+    private final URI type;
+
+    BadRequestException(HttpStatus status, URI type, String detail) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.type = type;
+    }
+
+    HttpStatus status() {
+        return status;
+    }
+
+    URI type() {
+        return type;
+    }
+
+    static BadRequestException missingImage() {
+        return new BadRequestException(HttpStatus.BAD_REQUEST, ProblemTypes.MISSING_IMAGE,
+                "No image: send a multipart part named 'image' or the image bytes as the request body.");
+    }
+
+    static BadRequestException invalid(String detail) {
+        return new BadRequestException(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_PARAMETER, detail);
+    }
+
+    static BadRequestException unknownModel(String name, Iterable<String> known) {
+        return new BadRequestException(HttpStatus.NOT_FOUND, ProblemTypes.UNKNOWN_MODEL,
+                "Unknown model '" + name + "'; served models: " + String.join(", ", known) + ".");
+    }
+
+    static BadRequestException tooLarge(long maxBytes) {
+        return new BadRequestException(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.IMAGE_TOO_LARGE,
+                "The upload exceeds the limit of " + maxBytes + " bytes.");
+    }
+}

@@ -1,0 +1,129 @@
+package dev.inceptionclassifier.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+
+import dev.inceptionclassifier.config.ClassifierProperties;
+import dev.inceptionclassifier.model.LoadedModel;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+/**
+ * {@code POST /classify}: a multipart part {@code image}, or the raw image bytes as the body. The content type the
+ * client declares for raw bytes is not trusted: the bytes are sniffed. Answers asynchronously (servlet async), so no
+ * request thread waits for inference.
+ */
+@RestController
+class ClassifyController {
+
+    private final ClassificationFlow flow;
+    private final long maxBytes;
+
+    ClassifyController(ClassificationFlow flow, ClassifierProperties props) {
+        this.flow = flow;
+        this.maxBytes = props.image().maxBytes();
+    }
+
+    @PostMapping(path = "/classify", consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    CompletableFuture<ClassifyResponse> classifyMultipart(
+            @RequestParam(name = "image", required = false) MultipartFile image,
+            @RequestParam(name = "topK", required = false) String topK,
+            @RequestParam(name = "model", required = false) String model,
+            @RequestParam(name = "timeout", required = false) String timeout,
+            @RequestHeader(name = "Request-Timeout", required = false) String timeoutHeader) throws IOException {
+        LoadedModel m = flow.model(model);
+        Params p = params(m, topK, timeout, timeoutHeader);
+        if (image == null || image.isEmpty()) {
+            flow.badInput(m);
+            throw BadRequestException.missingImage();
+        }
+        if (image.getSize() > maxBytes) {
+            flow.badInput(m);
+            throw BadRequestException.tooLarge(maxBytes);
+        }
+        return flow.classify(m, image.getBytes(), p.topK, p.timeout);
+    }
+
+    @PostMapping(path = "/classify", produces = MediaType.APPLICATION_JSON_VALUE)
+    CompletableFuture<ClassifyResponse> classifyRaw(HttpServletRequest request,
+            @RequestParam(name = "topK", required = false) String topK,
+            @RequestParam(name = "model", required = false) String model,
+            @RequestParam(name = "timeout", required = false) String timeout,
+            @RequestHeader(name = "Request-Timeout", required = false) String timeoutHeader) throws IOException {
+        LoadedModel m = flow.model(model);
+        Params p = params(m, topK, timeout, timeoutHeader);
+        if (request.getContentLengthLong() > maxBytes) {
+            flow.badInput(m);
+            throw BadRequestException.tooLarge(maxBytes);
+        }
+        byte[] body = readBounded(request.getInputStream(), m);
+        if (body.length == 0) {
+            flow.badInput(m);
+            throw BadRequestException.missingImage();
+        }
+        return flow.classify(m, body, p.topK, p.timeout);
+    }
+
+    /** Reads at most maxBytes; a chunked body that goes over is refused without buffering the rest. */
+    private byte[] readBounded(InputStream in, LoadedModel m) throws IOException {
+        byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        if (data.length > maxBytes) {
+            flow.badInput(m);
+            throw BadRequestException.tooLarge(maxBytes);
+        }
+        return data;
+    }
+
+    private record Params(int topK, Duration timeout) {
+    }
+
+    private Params params(LoadedModel m, String topK, String timeout, String timeoutHeader) {
+        try {
+            int k = topK == null || topK.isBlank() ? 5 : Integer.parseInt(topK.trim());
+            Duration t = parseTimeout(timeout != null ? timeout : timeoutHeader);
+            return new Params(k, t);
+        } catch (BadRequestException e) {
+            flow.badInput(m);
+            throw e;
+        } catch (NumberFormatException e) {
+            flow.badInput(m);
+            throw BadRequestException.invalid("topK must be an integer between 1 and " + m.info().numClasses() + ".");
+        }
+    }
+
+    /** {@code 250ms}, {@code 2s}, ISO-8601 {@code PT2S}, or a plain number of milliseconds. */
+    static Duration parseTimeout(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        Duration d;
+        try {
+            if (v.matches("\\d{1,9}")) {
+                d = Duration.ofMillis(Long.parseLong(v));
+            } else if (v.matches("\\d{1,9}ms")) {
+                d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+            } else if (v.matches("\\d{1,9}s")) {
+                d = Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+            } else {
+                d = Duration.parse(value.trim());
+            }
+        } catch (DateTimeParseException e) {
+            d = null;
+        }
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw BadRequestException.invalid("timeout must be a positive duration such as 500ms, 2s or PT2S.");
+        }
+        return d;
+    }
+}

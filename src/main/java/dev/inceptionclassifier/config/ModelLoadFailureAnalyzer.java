@@ -1,0 +1,18 @@
+package dev.inceptionclassifier.config;
+
+import dev.inceptionclassifier.model.ModelLoadException;
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/** Turns a model that failed to load into Spring Boot's short start-up failure report instead of a stack trace. */
+class ModelLoadFailureAnalyzer extends AbstractFailureAnalyzer<ModelLoadException> {
+
+    @Override
+    protected FailureAnalysis analyze(Throwable rootFailure, ModelLoadException cause) {
+        return new FailureAnalysis(cause.getMessage(), """
+                Check classifier.models[].source (a folder with config.json + model.safetensors, an https:// folder URL,
+                hf-hub:<repo>[@revision], a .pt TorchScript file, or random), the network or the model cache
+                (classifier.model-cache; with classifier.offline=true only the cache is used), and that the checkpoint
+                matches classifier.models[].architecture.""", cause);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.inceptionclassifier.inference;
+
+import java.util.List;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.types.DataType;
+
+/** A worker's DJL Predictor: the only place that calls {@code batchPredict}. */
+final class PredictorProcessor implements BatchProcessor<float[], float[]> {
+
+    private final Predictor<float[], float[]> predictor;
+    private final String device;
+    private final String model;
+    private final InferenceFaultHook faultHook;
+
+    PredictorProcessor(String modelName, Model model, Device device, int inputSize, DataType dataType,
+            InferenceFaultHook faultHook) {
+        this.predictor = model.newPredictor(new ClassifierTranslator(inputSize, dataType), device);
+        this.device = device.toString();
+        this.model = modelName;
+        this.faultHook = faultHook;
+    }
+
+    @Override
+    public List<float[]> process(List<float[]> inputs) throws Exception {
+        faultHook.beforeBatch(model, inputs);
+        return predictor.batchPredict(inputs);
+    }
+
+    @Override
+    public String device() {
+        return device;
+    }
+
+    @Override
+    public void close() {
+        predictor.close();
+    }
+}

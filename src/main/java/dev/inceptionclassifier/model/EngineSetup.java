@@ -1,0 +1,50 @@
+package dev.inceptionclassifier.model;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import ai.djl.engine.Engine;
+import dev.inceptionclassifier.config.ClassifierProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies {@code classifier.engine.*} as the system properties DJL reads, then loads the PyTorch engine. DJL reads
+ * them once, when the engine first loads, so this runs before anything else touches DJL; the engine (and so the
+ * extraction of the native library) happens at start-up, never on the first request.
+ */
+public final class EngineSetup {
+
+    private static final Logger log = LoggerFactory.getLogger(EngineSetup.class);
+
+    private EngineSetup() {
+    }
+
+    /** The system properties for the given settings; {@code cpuWorkers} is the number of CPU workers in total. */
+    static Map<String, String> systemProperties(ClassifierProperties.Engine engine, int cpuWorkers, int cores) {
+        Map<String, String> p = new LinkedHashMap<>();
+        int threads = engine.numThreads() != null ? engine.numThreads() : Math.max(1, cores / Math.max(1, cpuWorkers));
+        p.put("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        p.put("ai.djl.pytorch.num_interop_threads",
+                Integer.toString(engine.numInteropThreads() != null ? engine.numInteropThreads() : 1));
+        p.put("ai.djl.pytorch.graph_optimizer", Boolean.toString(engine.graphOptimizer()));
+        p.put("ai.djl.offline", Boolean.toString(engine.offline()));
+        if (engine.cacheDir() != null) {
+            Path dir = engine.cacheDir().toAbsolutePath();
+            p.put("DJL_CACHE_DIR", dir.toString());
+            p.put("ENGINE_CACHE_DIR", dir.toString());
+        }
+        return p;
+    }
+
+    /** Sets the properties and loads the PyTorch engine. */
+    public static Engine start(ClassifierProperties.Engine engine, int cpuWorkers) {
+        Map<String, String> props = systemProperties(engine, cpuWorkers, Runtime.getRuntime().availableProcessors());
+        props.forEach(System::setProperty);
+        Engine pytorch = Engine.getEngine("PyTorch");
+        log.info("DJL {} engine {} loaded ({}), GPUs visible: {}", Engine.getDjlVersion(), pytorch.getEngineName(),
+                pytorch.getVersion(), pytorch.getGpuCount());
+        return pytorch;
+    }
+}

@@ -1,0 +1,219 @@
+package dev.inceptionclassifier.model;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.types.DataType;
+import dev.inceptionclassifier.config.ClassifierProperties;
+import dev.inceptionclassifier.config.ClassifierProperties.ModelProperties;
+import dev.inceptionclassifier.image.PreprocessSpec;
+import dev.inceptionclassifier.model.arch.InceptionNetwork;
+import dev.inceptionclassifier.model.checkpoint.SafetensorsReader;
+import dev.inceptionclassifier.model.checkpoint.TimmConfig;
+import dev.inceptionclassifier.model.checkpoint.TorchScriptLoader;
+import dev.inceptionclassifier.model.source.LabelsResolver;
+import dev.inceptionclassifier.model.source.ModelSourceResolver;
+import dev.inceptionclassifier.model.source.ModelUnavailableException;
+import dev.inceptionclassifier.model.source.ResolvedSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one {@code classifier.models[i]} entry into a {@link LoadedModel}: resolves the source (downloading into the
+ * cache if needed), reads the checkpoint and its config, builds the architecture, loads the weights strictly, folds
+ * BatchNorm, and places one copy on every device. A source that cannot be fetched falls back to seeded random
+ * weights only where {@code classifier.fallback-to-random} allows it, loudly.
+ */
+public final class ModelLoader {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelLoader.class);
+
+    private final ModelSourceResolver sources;
+    private final LabelsResolver labelsResolver;
+    private final boolean fallbackToRandom;
+
+    public ModelLoader(ModelSourceResolver sources, LabelsResolver labelsResolver, boolean fallbackToRandom) {
+        this.sources = sources;
+        this.labelsResolver = labelsResolver;
+        this.fallbackToRandom = fallbackToRandom;
+    }
+
+    /** Loads the model on every device; throws {@link ModelLoadException} naming the model and the cause. */
+    public LoadedModel load(ModelProperties props, List<Device> devices, DataType dataType) {
+        String source = props.source();
+        try {
+            Architecture arch = props.architecture() == null ? null : Architecture.fromTimmName(props.architecture());
+            ResolvedSource resolved = resolve(props, arch);
+            if (resolved instanceof ResolvedSource.TimmCheckpoint c) {
+                return loadTimm(props, arch, c, devices, dataType);
+            }
+            if (resolved instanceof ResolvedSource.TorchScript t) {
+                return loadTorchScript(props, t, devices, dataType);
+            }
+            return loadRandom(props, arch, (ResolvedSource.RandomWeights) resolved, devices, dataType);
+        } catch (ModelLoadException e) {
+            throw e;
+        } catch (IOException | RuntimeException | Error e) {
+            throw new ModelLoadException(props.name(), source == null ? "default" : source, e);
+        }
+    }
+
+    private ResolvedSource resolve(ModelProperties props, Architecture arch) {
+        try {
+            return sources.resolve(props.source(), arch, props.seed());
+        } catch (ModelUnavailableException e) {
+            if (!fallbackToRandom || arch == null) {
+                throw e;
+            }
+            log.warn("""
+
+                    ************************************************************************************
+                    * Model '{}' could not be fetched: {}
+                    * Serving SEEDED RANDOM WEIGHTS (seed {}) instead: predictions are meaningless.
+                    * Every response and GET /models says so. Set classifier.fallback-to-random=false
+                    * to fail the start instead (the container image and the Helm chart do).
+                    ************************************************************************************""",
+                    props.name(), e.getMessage(), props.seed());
+            return new ResolvedSource.RandomWeights(props.seed());
+        }
+    }
+
+    private LoadedModel loadTimm(ModelProperties props, Architecture configured, ResolvedSource.TimmCheckpoint c,
+            List<Device> devices, DataType dataType) throws IOException {
+        TimmConfig config = TimmConfig.read(c.configJson());
+        Architecture arch = Architecture.fromTimmName(config.architecture());
+        if (configured != null && configured != arch) {
+            throw new IllegalArgumentException("config.json says architecture '" + config.architecture()
+                    + "' but the model is configured as '" + configured.timmName() + "'");
+        }
+        int numClasses = config.numClasses();
+        List<String> labels = labels(props, numClasses, config.labelNames());
+        Map<String, HostTensor> state = SafetensorsReader.read(c.weights());
+        Map<Device, Model> models = build(props, arch, numClasses, state, devices, dataType);
+        PreprocessSpec preprocess = PreprocessOverrides.apply(config.preprocess(), props.preprocess());
+        return new LoadedModel(info(props, arch.timmName(), c.description(), false, numClasses, preprocess,
+                props.foldBatchNorm()),
+                labels, models);
+    }
+
+    private LoadedModel loadRandom(ModelProperties props, Architecture arch, ResolvedSource.RandomWeights r,
+            List<Device> devices, DataType dataType) {
+        if (arch == null) {
+            throw new IllegalArgumentException("random weights need classifier.models[].architecture");
+        }
+        int numClasses = props.numClasses() != null ? props.numClasses() : 1000;
+        List<String> labels = labels(props, numClasses, null);
+        Map<String, HostTensor> state = InceptionNetwork.randomStateDict(arch, numClasses, r.seed());
+        Map<Device, Model> models = build(props, arch, numClasses, state, devices, dataType);
+        PreprocessSpec preprocess = PreprocessOverrides.apply(PreprocessSpec.inception(arch.defaultCropPct()),
+                props.preprocess());
+        return new LoadedModel(info(props, arch.timmName(), r.description(), true, numClasses, preprocess,
+                props.foldBatchNorm()),
+                labels, models);
+    }
+
+    private LoadedModel loadTorchScript(ModelProperties props, ResolvedSource.TorchScript t, List<Device> devices,
+            DataType dataType) throws IOException {
+        if (props.numClasses() == null) {
+            throw new IllegalArgumentException("a TorchScript model needs classifier.models[].num-classes");
+        }
+        int numClasses = props.numClasses();
+        List<String> labels = labels(props, numClasses, null);
+        Map<Device, Model> models = new LinkedHashMap<>();
+        try {
+            for (Device d : devices) {
+                Model m = TorchScriptLoader.load(t.file(), d, props.name());
+                models.put(d, m);
+                if (dataType != DataType.FLOAT32) {
+                    m.getBlock().cast(dataType);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            models.values().forEach(Model::close);
+            throw e;
+        }
+        double cropPct = props.architecture() != null ? Architecture.fromTimmName(props.architecture())
+                .defaultCropPct() : Architecture.INCEPTION_V4.defaultCropPct();
+        PreprocessSpec preprocess = PreprocessOverrides.apply(PreprocessSpec.inception(cropPct), props.preprocess());
+        return new LoadedModel(info(props, "torchscript", t.description(), false, numClasses, preprocess, false),
+                labels, models);
+    }
+
+    private static Map<Device, Model> build(ModelProperties props, Architecture arch, int numClasses,
+            Map<String, HostTensor> state, List<Device> devices, DataType dataType) {
+        Map<Device, Model> models = new LinkedHashMap<>();
+        try {
+            for (Device d : devices) {
+                InceptionNetwork net = InceptionNetwork.create(arch, numClasses, props.foldBatchNorm());
+                Model m = Model.newInstance(props.name(), d, "PyTorch");
+                models.put(d, m);
+                m.setBlock(net.block());
+                net.loadStateDict(state, m.getNDManager());
+                if (dataType != DataType.FLOAT32) {
+                    m.getBlock().cast(dataType);
+                }
+            }
+        } catch (RuntimeException e) {
+            models.values().forEach(Model::close);
+            throw e;
+        }
+        return models;
+    }
+
+    private List<String> labels(ModelProperties props, int numClasses, List<String> fromModel) {
+        if (props.labels() != null && !props.labels().isBlank()) {
+            try {
+                return labelsResolver.resolve(props.labels(), numClasses);
+            } catch (ModelUnavailableException e) {
+                if (!fallbackToRandom) {
+                    throw e;
+                }
+                log.warn("Labels '{}' of model '{}' could not be fetched ({}); using class_<index>", props.labels(),
+                        props.name(), e.getMessage());
+                return indexLabels(numClasses);
+            }
+        }
+        if (fromModel != null) {
+            if (fromModel.size() != numClasses) {
+                throw new IllegalArgumentException("config.json has " + fromModel.size() + " label_names for "
+                        + numClasses + " classes");
+            }
+            return fromModel;
+        }
+        return indexLabels(numClasses);
+    }
+
+    private static ModelInfo info(ModelProperties props, String architecture, String weights, boolean random,
+            int numClasses, PreprocessSpec preprocess, boolean bnFolded) {
+        String labels = props.labels() != null && !props.labels().isBlank() ? labelsDescription(props.labels())
+                : "class_<index>";
+        return new ModelInfo(props.name(), architecture, weights, random, numClasses, labels, preprocess, bnFolded);
+    }
+
+    private static String labelsDescription(String spec) {
+        // Only the file name of a local path: GET /models must not disclose the server's folder layout.
+        if (spec.startsWith("https://") || spec.startsWith("http://") || !spec.contains("/")) {
+            return spec;
+        }
+        return Path.of(spec).getFileName().toString();
+    }
+
+    static List<String> indexLabels(int n) {
+        List<String> labels = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            labels.add("class_" + i);
+        }
+        return labels;
+    }
+
+    /** Source resolution for the Spring wiring. */
+    public static ModelLoader create(ClassifierProperties props) {
+        return new ModelLoader(new ModelSourceResolver(props), new LabelsResolver(props), props.fallbackToRandom());
+    }
+}

@@ -1,0 +1,70 @@
+package dev.inceptionclassifier.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import dev.inceptionclassifier.config.ClassifierProperties;
+import org.junit.jupiter.api.Test;
+
+class ServingDevicesTests {
+
+    @Test
+    void autoUsesEveryGpuElseTheCpu() {
+        assertThat(DeviceSpec.resolve("auto", 0)).containsExactly(Device.cpu());
+        assertThat(DeviceSpec.resolve("auto", 2)).containsExactly(Device.gpu(0), Device.gpu(1));
+        assertThat(DeviceSpec.resolve("gpu", 1)).containsExactly(Device.gpu(0));
+        assertThat(DeviceSpec.resolve("cpu", 4)).containsExactly(Device.cpu());
+        assertThat(DeviceSpec.resolve(" gpu:1, gpu:0 ,gpu:1", 2)).containsExactly(Device.gpu(1), Device.gpu(0));
+    }
+
+    @Test
+    void missingGpusAndTyposAreRefusedWithTheReason() {
+        assertThatThrownBy(() -> DeviceSpec.resolve("gpu", 0)).hasMessageContaining("sees 0 GPU");
+        assertThatThrownBy(() -> DeviceSpec.resolve("gpu:3", 2)).hasMessageContaining("GPU 3");
+        assertThatThrownBy(() -> DeviceSpec.resolve("cuda:0", 2)).hasMessageContaining("'cuda:0'");
+    }
+
+    @Test
+    void precisionIsCheckedAgainstTheDevices() {
+        assertThat(ServingDevices.resolve("cpu", "fp32", 0).dataType()).isEqualTo(DataType.FLOAT32);
+        assertThat(ServingDevices.resolve("gpu", "fp16", 1).dataType()).isEqualTo(DataType.FLOAT16);
+        assertThatThrownBy(() -> ServingDevices.resolve("cpu", "fp16", 0)).hasMessageContaining("GPU");
+        assertThatThrownBy(() -> ServingDevices.resolve("gpu", "bf16", 1))
+                .hasMessageContaining("bf16 is not supported").hasMessageContaining("aborts the JVM");
+        assertThatThrownBy(() -> ServingDevices.resolve("cpu", "int8", 0)).hasMessageContaining("fp32 or fp16");
+    }
+
+    @Test
+    void engineThreadsDefaultToCoresPerWorker() {
+        var engine = new ClassifierProperties.Engine(null, null, true, true, null);
+        Map<String, String> p = EngineSetup.systemProperties(engine, 2, 8);
+        assertThat(p).containsEntry("ai.djl.pytorch.num_threads", "4")
+                .containsEntry("ai.djl.pytorch.num_interop_threads", "1").containsEntry("ai.djl.offline", "true")
+                .doesNotContainKey("DJL_CACHE_DIR");
+        assertThat(EngineSetup.systemProperties(engine, 4, 2)).containsEntry("ai.djl.pytorch.num_threads", "1");
+        var explicit = new ClassifierProperties.Engine(3, 2, false, false, java.nio.file.Path.of("/var/cache/djl"));
+        assertThat(EngineSetup.systemProperties(explicit, 1, 8)).containsEntry("ai.djl.pytorch.num_threads", "3")
+                .containsEntry("ai.djl.pytorch.num_interop_threads", "2")
+                .containsEntry("ai.djl.pytorch.graph_optimizer", "false")
+                .containsEntry("DJL_CACHE_DIR", "/var/cache/djl").containsEntry("ENGINE_CACHE_DIR", "/var/cache/djl");
+    }
+
+    @Test
+    void preprocessOverridesReplaceOnlyWhatIsSet() {
+        var base = dev.inceptionclassifier.image.PreprocessSpec.inception(0.875);
+        assertThat(PreprocessOverrides.apply(base, new ClassifierProperties.Preprocess(null, null, null, null, null)))
+                .isEqualTo(base);
+        var squash = PreprocessOverrides.apply(base,
+                new ClassifierProperties.Preprocess("squash", 0.9, 320, List.of(0.485, 0.456, 0.406), null));
+        assertThat(squash.squash()).isTrue();
+        assertThat(squash.inputSize()).isEqualTo(320);
+        assertThat(squash.cropPct()).isEqualTo(0.9);
+        assertThat(squash.mean()).containsExactly(0.485f, 0.456f, 0.406f);
+        assertThat(squash.std()).containsExactly(0.5f, 0.5f, 0.5f);
+    }
+}

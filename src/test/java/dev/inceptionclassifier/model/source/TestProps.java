@@ -1,0 +1,68 @@
+package dev.inceptionclassifier.model.source;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import dev.inceptionclassifier.config.ClassifierProperties;
+import dev.inceptionclassifier.config.ClassifierProperties.Engine;
+import dev.inceptionclassifier.config.ClassifierProperties.Hub;
+import dev.inceptionclassifier.config.ClassifierProperties.Image;
+import dev.inceptionclassifier.config.ClassifierProperties.Inference;
+import dev.inceptionclassifier.config.ClassifierProperties.ModelProperties;
+import dev.inceptionclassifier.config.ClassifierProperties.Preprocess;
+import dev.inceptionclassifier.config.ClassifierProperties.Security;
+
+/** {@link ClassifierProperties} for the source tests, built with the canonical constructors. */
+final class TestProps {
+
+    private Path cache;
+    private boolean offline;
+    private String endpoint = "https://huggingface.co";
+    private String token;
+    private Duration readTimeout = Duration.ofSeconds(10);
+    private String labelsBaseUrl = "https://example.invalid/labels/";
+
+    static TestProps cache(Path cache) {
+        TestProps p = new TestProps();
+        p.cache = cache;
+        return p;
+    }
+
+    TestProps offline(boolean offline) {
+        this.offline = offline;
+        return this;
+    }
+
+    TestProps endpoint(String endpoint) {
+        this.endpoint = endpoint;
+        return this;
+    }
+
+    TestProps token(String token) {
+        this.token = token;
+        return this;
+    }
+
+    TestProps readTimeout(Duration readTimeout) {
+        this.readTimeout = readTimeout;
+        return this;
+    }
+
+    TestProps labelsBaseUrl(String labelsBaseUrl) {
+        this.labelsBaseUrl = labelsBaseUrl;
+        return this;
+    }
+
+    ClassifierProperties build() {
+        ModelProperties model = new ModelProperties("m", "inception_v4", null, null, 42, null,
+                new Preprocess(null, null, null, null, null), true);
+        return new ClassifierProperties(List.of(model), true, offline, cache,
+                new Hub(endpoint, token, Duration.ofSeconds(2), readTimeout), labelsBaseUrl,
+                new Engine(null, null, true, true, null),
+                new Image(20_971_520, 40_000_000, 20_000, 4_194_304, 100, Duration.ofSeconds(10)),
+                new Inference("cpu", 1, 8, Duration.ofMillis(5), 64, Duration.ofSeconds(10), 503, Duration.ofSeconds(1),
+                        "fp32", Duration.ofSeconds(30)),
+                new Security(List.of()));
+    }
+}
