@@ -255,6 +255,9 @@ public final class ImageCorpus {
         bad(s, "gif-frame-bomb", TestImages.gifClaiming(10, 10, 65535, 65535), "image/gif", Reason.TOO_LARGE);
 
         bad(s, "bmp-truncated", Arrays.copyOf(bmp, bmp.length / 2), "image/bmp", Reason.UNDECODABLE);
+        byte[] bmpNegativeOffset = bmp.clone();
+        TestImages.le32(bmpNegativeOffset, 10, -100);
+        bad(s, "bmp-negative-data-offset", bmpNegativeOffset, "image/bmp", Reason.UNDECODABLE);
         byte[] bmpBomb = bmp.clone();
         TestImages.le32(bmpBomb, 18, 100_000);
         TestImages.le32(bmpBomb, 22, 100_000);
