@@ -157,7 +157,7 @@ class ImageLimitsTests {
             if (s.bytes().length > 200_000) {
                 continue;
             }
-            for (int round = 0; round < 12; round++) {
+            for (int round = 0; round < 6; round++) {
                 byte[] b = s.bytes().clone();
                 int flips = 1 + random.nextInt(8);
                 for (int i = 0; i < flips; i++) {
