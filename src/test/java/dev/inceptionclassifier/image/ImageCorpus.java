@@ -41,7 +41,7 @@ public final class ImageCorpus {
     private ImageCorpus() {
     }
 
-    /** Every sample; generated afresh on each call (about 25 MB in all, mostly the over-budget ones). */
+    /** Every sample; generated afresh on each call (about 20 MB in all, mostly the over-budget ones). */
     public static List<Sample> samples() {
         List<Sample> s = new ArrayList<>();
         valid(s);
@@ -131,15 +131,15 @@ public final class ImageCorpus {
         ok(s, "png-text-chunks", new TestImages.Png(23, 17, 2, 8).samples(TestImages.rgbSamples(small, 3, 8))
                 .chunkBeforeData("tEXt", "Comment\0hello".getBytes(StandardCharsets.ISO_8859_1))
                 .chunkAfterData("tEXt", "Author\0test".getBytes(StandardCharsets.ISO_8859_1)).build(), "image/png");
-        // zTXt / iCCP that inflate to 200 MB from ~200 KB: dropped unread, so they cost nothing
-        byte[] zeros200m = TestImages.deflatedZeros(200L << 20);
+        // zTXt / iCCP that inflate to 64 MiB (16 x the metadata budget) from ~64 KB: dropped unread
+        byte[] zeros64m = TestImages.deflatedZeros(64L << 20);
         ok(s, "png-ztxt-inflation-bomb", new TestImages.Png(23, 17, 3, 8).samples(indices)
                 .palette(0xff0000, 0x00ff00, 0x0000ff, 0x808080)
-                .chunkBeforeData("zTXt", concat("Comment\0\0".getBytes(StandardCharsets.ISO_8859_1), zeros200m))
+                .chunkBeforeData("zTXt", concat("Comment\0\0".getBytes(StandardCharsets.ISO_8859_1), zeros64m))
                 .build(), "image/png");
         ok(s, "png-iccp-inflation-bomb", new TestImages.Png(23, 17, 3, 8).samples(indices)
                 .palette(0xff0000, 0x00ff00, 0x0000ff, 0x808080)
-                .chunkBeforeData("iCCP", concat("icc\0\0".getBytes(StandardCharsets.ISO_8859_1), zeros200m))
+                .chunkBeforeData("iCCP", concat("icc\0\0".getBytes(StandardCharsets.ISO_8859_1), zeros64m))
                 .build(), "image/png");
 
         int[] pal = {0xff0000, 0x00ff00, 0x0000ff, 0xffffff};
@@ -255,6 +255,9 @@ public final class ImageCorpus {
         bad(s, "gif-frame-bomb", TestImages.gifClaiming(10, 10, 65535, 65535), "image/gif", Reason.TOO_LARGE);
 
         bad(s, "bmp-truncated", Arrays.copyOf(bmp, bmp.length / 2), "image/bmp", Reason.UNDECODABLE);
+        byte[] bmpNegativeOffset = bmp.clone();
+        TestImages.le32(bmpNegativeOffset, 10, -100);
+        bad(s, "bmp-negative-data-offset", bmpNegativeOffset, "image/bmp", Reason.UNDECODABLE);
         byte[] bmpBomb = bmp.clone();
         TestImages.le32(bmpBomb, 18, 100_000);
         TestImages.le32(bmpBomb, 22, 100_000);

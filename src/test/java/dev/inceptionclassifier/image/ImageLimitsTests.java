@@ -87,10 +87,10 @@ class ImageLimitsTests {
     }
 
     @Test
-    void compressedTextThatInflatesToGigabytesCostsNothing() {
-        // 1 GiB of zeros deflates to about 1 MB; the chunk is dropped unread (the JDK reader would inflate it
+    void compressedTextThatInflatesEnormouslyCostsNothing() {
+        // 256 MiB of zeros deflates to about 250 KB; the chunk is dropped unread (the JDK reader would inflate it
         // into one array for a palette PNG)
-        byte[] zeros = TestImages.deflatedZeros(1L << 30);
+        byte[] zeros = TestImages.deflatedZeros(256L << 20);
         byte[] data = new byte[zeros.length + 9];
         System.arraycopy("Comment\0\0".getBytes(), 0, data, 0, 9);
         System.arraycopy(zeros, 0, data, 9, zeros.length);
@@ -138,6 +138,17 @@ class ImageLimitsTests {
     }
 
     @Test
+    void uncheckedDecoderExceptionsBecomeUndecodableWithASafeMessage() {
+        byte[] bmp = TestImages.write(TestImages.indexed(30, 20, new int[] {0, 0xffffff}, -1, -1), "bmp");
+        TestImages.le32(bmp, 10, -100); // pixel data offset: the JDK reader allocates a negative-size array
+        ImageRejectedException e = catchThrowableOfType(ImageRejectedException.class, () -> pipeline.decode(bmp));
+        assertThat(e.reason()).isEqualTo(Reason.UNDECODABLE);
+        assertThat(e.getCause()).as("the decoder's own failure, kept for the server log")
+                .isInstanceOf(NegativeArraySizeException.class);
+        assertThat(e.getMessage()).isEqualTo("the image data is corrupt or truncated");
+    }
+
+    @Test
     void mutatedFilesNeverEscapeAsAnythingButImageRejectedException() {
         Random random = new Random(20240607);
         int decoded = 0;
@@ -146,7 +157,7 @@ class ImageLimitsTests {
             if (s.bytes().length > 200_000) {
                 continue;
             }
-            for (int round = 0; round < 12; round++) {
+            for (int round = 0; round < 6; round++) {
                 byte[] b = s.bytes().clone();
                 int flips = 1 + random.nextInt(8);
                 for (int i = 0; i < flips; i++) {
