@@ -170,6 +170,29 @@ class SafetensorsReaderTests {
     }
 
     @Test
+    void smallMappingWindowsGiveTheSameTensors() throws IOException {
+        float[] big = ramp(1000, 3);
+        float[] values = ramp(333, 1);
+        Path file = dir.resolve("windows.safetensors");
+        SafetensorsWriter.write(file, List.of(
+                f32("a", new long[] {1000}, big),
+                f16("b", new long[] {333}, values),
+                bf16("c", new long[] {3, 111}, values),
+                i64Scalar("d.num_batches_tracked", 1),
+                f32("e", new long[] {7}, ramp(7, 2))));
+        Map<String, HostTensor> whole = SafetensorsReader.read(file);
+
+        // 24-byte windows: tensors span many mappings and are converted piece by piece
+        Map<String, HostTensor> pieces = SafetensorsReader.read(file, key -> true, 24);
+
+        assertThat(pieces.keySet()).containsExactlyElementsOf(whole.keySet());
+        for (String key : whole.keySet()) {
+            assertThat(pieces.get(key).data()).as(key).containsExactly(whole.get(key).data());
+        }
+        assertThat(whole.get("a").data()).containsExactly(big);
+    }
+
+    @Test
     void bf16KnownValues() {
         assertThat(SafetensorsReader.bf16ToFloat((short) 0x3f80)).isEqualTo(1.0f);
         assertThat(SafetensorsReader.bf16ToFloat((short) 0xc020)).isEqualTo(-2.5f);
