@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +61,9 @@ class SafetensorsReaderTests {
         assertThat(read.get("scalar").data()).containsExactly(4.25f);
         assertThat(read.get("empty").shape()).containsExactly(0, 7);
         assertThat(read.get("empty").data()).isEmpty();
+        try (FileChannel channel = FileChannel.open(file)) {
+            assertThat(SafetensorsReader.readHeader(file, channel).metadata()).isEqualTo(Map.of("format", "pt"));
+        }
     }
 
     @Test
