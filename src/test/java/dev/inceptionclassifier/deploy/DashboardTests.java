@@ -32,7 +32,7 @@ class DashboardTests {
     private static final Set<String> KNOWN_METRICS = Set.of("classifier_requests_total", "classifier_decode_seconds",
             "classifier_preprocess_seconds", "classifier_queue_wait_seconds", "classifier_inference_seconds",
             "classifier_batch_size", "classifier_batches_total", "classifier_queue_depth", "classifier_inflight",
-            "classifier_workers", "classifier_process_resident_memory_bytes", "http_server_requests_seconds",
+            "classifier_workers", "classifier_worker_restarts_total", "classifier_process_resident_memory_bytes", "http_server_requests_seconds",
             "jvm_memory_used_bytes", "jvm_memory_committed_bytes", "jvm_memory_max_bytes", "jvm_gc_pause_seconds",
             "process_cpu_usage");
 
