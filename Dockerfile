@@ -29,7 +29,10 @@ RUN set -e; \
 # Extract libtorch and the DJL JNI library now, into a folder of the image: at run time DJL finds them complete and
 # writes nothing, so the root filesystem can be read-only and the container starts without network.
 ENV ENGINE_CACHE_DIR=/opt/djl
-RUN java -Dai.djl.offline=true -cp 'extracted/dependencies/BOOT-INF/lib/*' FetchEngineNatives.java
+# DJL creates its folders with mode 0700 (temp directories): open them to the non-root runtime user, or DJL
+# cannot see the files and tries to extract again into the read-only folder.
+RUN java -Dai.djl.offline=true -cp 'extracted/dependencies/BOOT-INF/lib/*' FetchEngineNatives.java \
+ && chmod -R a+rX /opt/djl
 
 FROM ${RUNTIME_IMAGE}
 # Non-root user 10001 (useradd where the base has it, else plain entries in passwd/group).

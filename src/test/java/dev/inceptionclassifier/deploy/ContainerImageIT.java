@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Capability;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.ToStringConsumer;
-import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.containers.ContainerLaunchException;
+import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
 import org.testcontainers.images.builder.ImageFromDockerfile;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import tools.jackson.databind.JsonNode;
@@ -83,7 +85,7 @@ class ContainerImageIT {
                 .withEnv("CLASSIFIER_ENGINE_NUMTHREADS", "2")
                 .withLogConsumer(logs)
                 // the image's HEALTHCHECK (readiness through bash /dev/tcp) decides when it is up
-                .waitingFor(Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(5)))) {
+                .waitingFor(new HealthyOrExited(Duration.ofMinutes(5)))) {
             app.start();
             String base = "http://127.0.0.1:" + port;
 
@@ -117,11 +119,45 @@ class ContainerImageIT {
                 .withEnv("CLASSIFIER_MODELS_0_ARCHITECTURE", "inception_v4")
                 .withEnv("HF_ENDPOINT", "http://127.0.0.1:" + closed)
                 .withLogConsumer(logs)
-                .waitingFor(Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(3)))) {
-            assertThatThrownBy(app::start);
+                .waitingFor(new HealthyOrExited(Duration.ofMinutes(3)))) {
+            assertThatThrownBy(app::start).hasStackTraceContaining("exited with code 1");
         }
-        assertThat(logs.toUtf8String()).contains("APPLICATION FAILED TO START")
-                .doesNotContain("Started ClassifierApplication");
+        // the model failure report (ModelLoadFailureAnalyzer), not any other start-up failure
+        assertThat(logs.toUtf8String()).contains("APPLICATION FAILED TO START").contains("classifier.models[].source")
+                .contains("127.0.0.1:" + closed).doesNotContain("Started ClassifierApplication");
+    }
+
+    /**
+     * Waits for the image's HEALTHCHECK to report healthy, and fails at once when the container exits (Testcontainers'
+     * own health check wait would sit out its whole timeout).
+     */
+    private static final class HealthyOrExited extends AbstractWaitStrategy {
+
+        HealthyOrExited(Duration timeout) {
+            withStartupTimeout(timeout);
+        }
+
+        @Override
+        protected void waitUntilReady() {
+            long deadline = System.nanoTime() + startupTimeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                InspectContainerResponse.ContainerState state = DockerClientFactory.instance().client()
+                        .inspectContainerCmd(waitStrategyTarget.getContainerId()).exec().getState();
+                if (!Boolean.TRUE.equals(state.getRunning())) {
+                    throw new ContainerLaunchException("container exited with code " + state.getExitCodeLong());
+                }
+                if (state.getHealth() != null && "healthy".equals(state.getHealth().getStatus())) {
+                    return;
+                }
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ContainerLaunchException("interrupted", e);
+                }
+            }
+            throw new ContainerLaunchException("container not healthy within " + startupTimeout);
+        }
     }
 
     /** How production runs it: host network (loopback only here), read-only root, tmpfs /tmp, no capabilities. */

@@ -59,6 +59,8 @@ class DashboardQueriesIntegrationTests {
         assumeTrue(Tools.which("prometheus").isPresent(),
                 "prometheus is not installed (Debian package prometheus; .ci/deploy-prereqs.sh installs it)");
         String prom = startPrometheus(port);
+        // jvm_gc_pause_seconds appears with the first collection after start-up; make sure there is one, early.
+        System.gc();
 
         byte[] jpeg = Http.jpeg(400, 300, 3);
         for (int i = 0; i < 6; i++) {
@@ -68,11 +70,10 @@ class DashboardQueriesIntegrationTests {
         Http.Response bad = Http.postImage("http://127.0.0.1:" + port + "/classify",
                 "not an image".getBytes(), "notes.jpg", "image/jpeg");
         assertThat(bad.status()).isBetween(400, 499);
-        // jvm_gc_pause_seconds appears with the first collection; make sure there was one.
-        System.gc();
-
-        // three scrapes of the request counter after the requests: every series has samples to rate over
-        awaitValue(prom, "count_over_time(classifier_requests_total{namespace=\"" + NAMESPACE + "\", outcome=\"ok\"}[1m])",
+        // three scrapes of the newest series after the requests: every series has samples to rate over
+        awaitValue(prom, "min(count_over_time(classifier_requests_total{namespace=\"" + NAMESPACE + "\"}[1m]))",
+                3, Duration.ofSeconds(60));
+        awaitValue(prom, "min(count_over_time(jvm_gc_pause_seconds_count{namespace=\"" + NAMESPACE + "\"}[1m]))",
                 3, Duration.ofSeconds(60));
 
         Dashboard dashboard = Dashboard.read(DeployFiles.DASHBOARD);

@@ -1,0 +1,229 @@
+package dev.inceptionclassifier.model.arch;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import dev.inceptionclassifier.model.Architecture;
+import dev.inceptionclassifier.model.HostTensor;
+
+/**
+ * Inception-v4 or Inception-ResNet-v2 as a DJL {@link Block}, parameter for parameter like timm's model, with a
+ * strict loader for timm state dicts. Each DJL parameter has a stable name: the timm key it holds, or with
+ * {@code bnFolded} {@code <prefix>.conv.weight/bias} for every ConvNormAct, whose BatchNorm is folded in at load.
+ *
+ * <p>The block maps NDList(float32 [N,3,H,W]) to NDList(logits float32 [N,numClasses]); 299x299 is the native size.
+ * It is meant for inference only: its parameters are frozen once loaded.
+ */
+public final class InceptionNetwork {
+
+    private static final Shape INIT_SHAPE = new Shape(1, 3, 299, 299);
+
+    private final Architecture architecture;
+    private final int numClasses;
+    private final boolean bnFolded;
+    private final KeyedParameters keys;
+    private final StagedNetwork network;
+
+    private InceptionNetwork(Architecture architecture, int numClasses, boolean bnFolded) {
+        if (numClasses < 1) {
+            throw new IllegalArgumentException("numClasses must be positive, got " + numClasses);
+        }
+        this.architecture = architecture;
+        this.numClasses = numClasses;
+        this.bnFolded = bnFolded;
+        this.keys = new KeyedParameters(bnFolded);
+        this.network = switch (architecture) {
+            case INCEPTION_V4 -> InceptionV4.build(keys, numClasses);
+            case INCEPTION_RESNET_V2 -> InceptionResNetV2.build(keys, numClasses);
+        };
+    }
+
+    /** A new, uninitialized network; no native memory is used until {@link #loadStateDict} (or DJL) initializes it. */
+    public static InceptionNetwork create(Architecture arch, int numClasses, boolean bnFolded) {
+        return new InceptionNetwork(arch, numClasses, bnFolded);
+    }
+
+    /** The DJL block: input NDList(float32 [N,3,H,W]), output NDList(logits float32 [N,numClasses]). */
+    public Block block() {
+        return network;
+    }
+
+    public Architecture architecture() {
+        return architecture;
+    }
+
+    public int numClasses() {
+        return numClasses;
+    }
+
+    public boolean bnFolded() {
+        return bnFolded;
+    }
+
+    /**
+     * timm state-dict keys and shapes, in state_dict order, without {@code num_batches_tracked}, unfused (what a timm
+     * checkpoint holds).
+     */
+    public static LinkedHashMap<String, long[]> stateDictShapes(Architecture arch, int numClasses) {
+        return copy(new InceptionNetwork(arch, numClasses, false).keys.stateDict());
+    }
+
+    /**
+     * Seeded, deterministic, engine-independent random weights for every key of {@link #stateDictShapes}: He-normal
+     * convolution and linear weights, identity BatchNorm, zero biases. The same seed gives bit-identical tensors.
+     */
+    public static Map<String, HostTensor> randomStateDict(Architecture arch, int numClasses, long seed) {
+        return SeededWeights.generate(stateDictShapes(arch, numClasses), seed);
+    }
+
+    /**
+     * Loads a timm (unfused) state dict strictly, like {@code load_state_dict(strict=True)}: keys ending in
+     * {@code .num_batches_tracked} are ignored; missing keys, unexpected keys and shape mismatches are all reported
+     * in one {@link CheckpointMismatchException}, before anything is copied. With {@code bnFolded} the BatchNorms are
+     * folded into their convolutions. Initializes the block on {@code manager} (input [1,3,299,299]) if needed, then
+     * copies every value into its parameter and freezes the parameters.
+     */
+    public void loadStateDict(Map<String, HostTensor> stateDict, NDManager manager) {
+        checkStrict(stateDict);
+        Map<String, float[]> folded = bnFolded ? foldAll(stateDict) : Map.of();
+        initialize(manager, DataType.FLOAT32);
+        for (Map.Entry<String, Parameter> e : keys.parameters().entrySet()) {
+            String name = e.getKey();
+            float[] values = folded.containsKey(name) ? folded.get(name) : stateDict.get(name).data();
+            checkedArray(name, e.getValue(), DataType.FLOAT32).set(FloatBuffer.wrap(values));
+        }
+        network.freezeParameters(true);
+    }
+
+    /**
+     * Loads in float64, for checks against timm's float64 reference run: the network computes in double and BN
+     * folding stays in double. Keys as in {@link #stateDictShapes} (row-major values); not for serving.
+     */
+    void loadStateDictFloat64(Map<String, double[]> stateDict, NDManager manager) {
+        for (Map.Entry<String, long[]> e : keys.stateDict().entrySet()) {
+            double[] v = stateDict.get(e.getKey());
+            if (v == null || v.length != new Shape(e.getValue()).size()) {
+                throw new IllegalArgumentException("missing or wrong-sized " + e.getKey());
+            }
+        }
+        Map<String, double[]> folded = new HashMap<>();
+        if (bnFolded) {
+            for (String p : keys.foldedPrefixes()) {
+                double[][] wb = BatchNormFolding.fold(stateDict.get(p + ".conv.weight"),
+                        stateDict.get(p + ".bn.weight"), stateDict.get(p + ".bn.bias"),
+                        stateDict.get(p + ".bn.running_mean"), stateDict.get(p + ".bn.running_var"),
+                        ConvNormAct.BN_EPS);
+                folded.put(p + ".conv.weight", wb[0]);
+                folded.put(p + ".conv.bias", wb[1]);
+            }
+        }
+        initialize(manager, DataType.FLOAT64);
+        for (Map.Entry<String, Parameter> e : keys.parameters().entrySet()) {
+            String name = e.getKey();
+            double[] values = folded.containsKey(name) ? folded.get(name) : stateDict.get(name);
+            checkedArray(name, e.getValue(), DataType.FLOAT64).set(DoubleBuffer.wrap(values));
+        }
+        network.freezeParameters(true);
+    }
+
+    private void initialize(NDManager manager, DataType dataType) {
+        if (!network.isInitialized()) {
+            // every value is overwritten right after; zeros is the cheapest initializer DJL accepts
+            network.setInitializer(Initializer.ZEROS, p -> true);
+            network.initialize(manager, dataType, INIT_SHAPE);
+        }
+    }
+
+    /** The parameter's array, after checking its data type and that DJL inferred the timm key's shape. */
+    private NDArray checkedArray(String name, Parameter parameter, DataType dataType) {
+        NDArray array = parameter.getArray();
+        if (array.getDataType() != dataType) {
+            throw new IllegalStateException("network was initialized as " + array.getDataType() + ", not "
+                    + dataType);
+        }
+        long[] expected = keys.parameterShapes().get(name);
+        if (!Arrays.equals(array.getShape().getShape(), expected)) {
+            throw new IllegalStateException("DJL inferred " + array.getShape() + " for " + name + ", expected "
+                    + Arrays.toString(expected));
+        }
+        return array;
+    }
+
+    private void checkStrict(Map<String, HostTensor> stateDict) {
+        Map<String, long[]> expected = keys.stateDict();
+        List<String> missing = new ArrayList<>();
+        List<String> mismatched = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            HostTensor t = stateDict.get(e.getKey());
+            if (t == null) {
+                missing.add(e.getKey());
+            } else if (!Arrays.equals(t.shape(), e.getValue())) {
+                mismatched.add(e.getKey() + ": checkpoint " + t.shapeString() + ", model "
+                        + Arrays.toString(e.getValue()));
+            }
+        }
+        List<String> unexpected = stateDict.keySet().stream()
+                .filter(k -> !k.endsWith(".num_batches_tracked") && !expected.containsKey(k))
+                .sorted()
+                .toList();
+        if (!missing.isEmpty() || !unexpected.isEmpty() || !mismatched.isEmpty()) {
+            throw new CheckpointMismatchException(architecture.timmName(), missing, unexpected, mismatched);
+        }
+    }
+
+    private Map<String, float[]> foldAll(Map<String, HostTensor> sd) {
+        Map<String, float[]> folded = new HashMap<>();
+        for (String p : keys.foldedPrefixes()) {
+            float[][] wb = BatchNormFolding.fold(sd.get(p + ".conv.weight").data(), sd.get(p + ".bn.weight").data(),
+                    sd.get(p + ".bn.bias").data(), sd.get(p + ".bn.running_mean").data(),
+                    sd.get(p + ".bn.running_var").data(), ConvNormAct.BN_EPS);
+            folded.put(p + ".conv.weight", wb[0]);
+            folded.put(p + ".conv.bias", wb[1]);
+        }
+        return folded;
+    }
+
+    /** DJL parameters by stable name, in construction (timm) order. */
+    Map<String, Parameter> parameters() {
+        return keys.parameters();
+    }
+
+    /** timm module names of the stages, in order (features.0..21, or conv2d_1a..conv2d_7b). */
+    List<String> stageNames() {
+        return network.stageNames();
+    }
+
+    /**
+     * Runs the initialized network on {@code input} and returns every stage's output followed by the logits; the
+     * arrays belong to {@code input}'s manager.
+     */
+    NDList forwardStages(NDArray input) {
+        return network.forwardStages(new ParameterStore(input.getManager(), false), new NDList(input));
+    }
+
+    /** The output shape of every stage for an input shape, as DJL infers it (no computation). */
+    LinkedHashMap<String, Shape> stageOutputShapes(Shape input) {
+        return network.stageOutputShapes(input);
+    }
+
+    private static LinkedHashMap<String, long[]> copy(Map<String, long[]> shapes) {
+        LinkedHashMap<String, long[]> out = new LinkedHashMap<>();
+        shapes.forEach((k, v) -> out.put(k, v.clone()));
+        return out;
+    }
+}
