@@ -38,6 +38,14 @@ class BadRequestException extends RuntimeException {
                 "Unknown model '" + name + "'; served models: " + String.join(", ", known) + ".");
     }
 
+    static BadRequestException incompleteUpload(boolean timedOut) {
+        return timedOut
+                ? new BadRequestException(HttpStatus.REQUEST_TIMEOUT, ProblemTypes.UPLOAD_TIMEOUT,
+                        "The request body did not arrive in time.")
+                : new BadRequestException(HttpStatus.BAD_REQUEST, ProblemTypes.INCOMPLETE_UPLOAD,
+                        "The request body ended before it was complete.");
+    }
+
     static BadRequestException tooLarge(long maxBytes) {
         return new BadRequestException(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.IMAGE_TOO_LARGE,
                 "The upload exceeds the limit of " + maxBytes + " bytes.");

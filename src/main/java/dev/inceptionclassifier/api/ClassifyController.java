@@ -75,13 +75,29 @@ class ClassifyController {
     }
 
     /** Reads at most maxBytes; a chunked body that goes over is refused without buffering the rest. */
-    private byte[] readBounded(InputStream in, LoadedModel m) throws IOException {
-        byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+    private byte[] readBounded(InputStream in, LoadedModel m) {
+        byte[] data;
+        try {
+            data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        } catch (IOException e) {
+            // A body that stalls past server.tomcat.connection-timeout, or a client that went away mid-upload.
+            flow.badInput(m);
+            throw BadRequestException.incompleteUpload(isTimeout(e));
+        }
         if (data.length > maxBytes) {
             flow.badInput(m);
             throw BadRequestException.tooLarge(maxBytes);
         }
         return data;
+    }
+
+    private static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private record Params(int topK, Duration timeout) {

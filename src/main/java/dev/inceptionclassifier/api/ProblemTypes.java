@@ -10,6 +10,8 @@ final class ProblemTypes {
     static final URI MISSING_IMAGE = uri("missing-image");
     static final URI UNSUPPORTED_MEDIA_TYPE = uri("unsupported-media-type");
     static final URI UNDECODABLE_IMAGE = uri("undecodable-image");
+    static final URI UPLOAD_TIMEOUT = uri("upload-timeout");
+    static final URI INCOMPLETE_UPLOAD = uri("incomplete-upload");
     static final URI IMAGE_TOO_LARGE = uri("image-too-large");
     static final URI DECODE_BUDGET_EXCEEDED = uri("decode-budget-exceeded");
     static final URI UNKNOWN_MODEL = uri("unknown-model");

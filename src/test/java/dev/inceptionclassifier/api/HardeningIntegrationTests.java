@@ -35,7 +35,8 @@ import org.springframework.context.annotation.Bean;
         "classifier.inference.max-batch-delay=0ms",
         "classifier.inference.queue-capacity=1",
         "classifier.inference.request-timeout=120s",
-        "classifier.inference.retry-after=2s"})
+        "classifier.inference.retry-after=2s",
+        "server.tomcat.connection-timeout=2s"})
 class HardeningIntegrationTests {
 
     @TestConfiguration
@@ -170,6 +171,26 @@ class HardeningIntegrationTests {
         assertThat(metrics.lines().filter(l -> l.startsWith("classifier_requests_total{")
                 && l.contains("outcome=\"timeout\"")).mapToDouble(l -> Double.parseDouble(l.substring(
                         l.lastIndexOf(' ') + 1))).sum()).isGreaterThanOrEqualTo(1.0);
+    }
+
+    @Test
+    void aTricklingUploadIsCutOffByTheReadTimeoutAndHoldsNoWorker() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(15_000);
+            var out = socket.getOutputStream();
+            out.write(("POST /classify HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/jpeg\r\n"
+                    + "Content-Length: 100000\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
+            out.flush();
+            long t0 = System.nanoTime();
+            // Meanwhile the service serves others: the stalled upload is on a request thread, not a worker.
+            assertThat(http.postRaw("/classify", "image/jpeg", TestImages.jpeg(200, 150, 6)).status()).isEqualTo(200);
+            String head = new String(socket.getInputStream().readNBytes(12),
+                    java.nio.charset.StandardCharsets.US_ASCII);
+            long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertThat(head).isEqualTo("HTTP/1.1 408");
+            assertThat(waitedMs).isBetween(1000L, 12_000L);
+        }
     }
 
     private static byte[] solid(Color colour) {
