@@ -30,7 +30,7 @@ class DockerComposeTests {
     @Test
     void composeRejectsABrokenFile(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("docker-compose.yml"),
-                DeployFiles.read(DeployFiles.COMPOSE_FILE).replace("mem_limit: 3g", "mem_limits: 3g"));
+                DeployFiles.read(DeployFiles.COMPOSE_FILE).replace("mem_limit: 4g", "mem_limits: 4g"));
         Tools.Result result = compose(dir, "config", "-q");
         assertThat(result.exitCode()).as(result.output()).isNotZero();
         assertThat(result.output()).contains("mem_limits");
