@@ -96,7 +96,8 @@ class HelmChartTests {
                 .containsEntry("memory", new Quantity("3Gi"));
         assertThat(app.getResources().getLimits()).containsEntry("memory", new Quantity("4Gi"))
                 .doesNotContainKey("nvidia.com/gpu");
-        assertThat(env(app, "JAVA_TOOL_OPTIONS")).contains("-XX:MaxRAMPercentage=25").contains("ExitOnOutOfMemoryError");
+        assertThat(env(app, "JAVA_TOOL_OPTIONS")).contains("-XX:MaxRAMPercentage=25")
+                .contains("ExitOnOutOfMemoryError");
         assertThat(env(app, "MALLOC_ARENA_MAX")).isEqualTo("2");
         assertThat(env(app, "SPRING_CONFIG_ADDITIONAL_LOCATION")).isEqualTo("optional:file:/config/");
         assertThat(env(app, "DJL_CACHE_DIR")).isEqualTo("/var/cache/inception-classifier/djl");
