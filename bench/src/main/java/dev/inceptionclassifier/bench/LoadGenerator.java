@@ -119,7 +119,7 @@ public final class LoadGenerator {
                     + "time)%n", options.rate(), human(options.duration()), human(options.warmup()));
             unanswered = traffic.openLoop(options.rate(), start, measureFrom, end, options.maxOutstanding(), results);
         } else {
-            out.printf(Locale.ROOT, "closed loop, %d clients, for %s after %s warm-up%n", options.concurrency(),
+            out.printf(Locale.ROOT, "closed loop, %d client(s), for %s after %s warm-up%n", options.concurrency(),
                     human(options.duration()), human(options.warmup()));
             traffic.closedLoop(options.concurrency(), measureFrom, end, results);
         }
