@@ -5,7 +5,7 @@ public class RejectedException extends RuntimeException {
 
     private final boolean shuttingDown;
 
-    RejectedException(String message, boolean shuttingDown) {
+    public RejectedException(String message, boolean shuttingDown) {
         super(message, null, false, false);
         this.shuttingDown = shuttingDown;
     }

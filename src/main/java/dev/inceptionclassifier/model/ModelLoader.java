@@ -93,13 +93,12 @@ public final class ModelLoader {
                     + "' but the model is configured as '" + configured.timmName() + "'");
         }
         int numClasses = config.numClasses();
-        List<String> labels = labels(props, numClasses, config.labelNames());
+        Labels labels = labels(props, numClasses, config.labelNames());
         Map<String, HostTensor> state = SafetensorsReader.read(c.weights());
         Map<Device, Model> models = build(props, arch, numClasses, state, devices, dataType);
         PreprocessSpec preprocess = PreprocessOverrides.apply(config.preprocess(), props.preprocess());
-        return new LoadedModel(info(props, arch.timmName(), c.description(), false, numClasses, preprocess,
-                props.foldBatchNorm()),
-                labels, models);
+        return new LoadedModel(info(props, arch.timmName(), c.description(), false, numClasses, labels, preprocess,
+                props.foldBatchNorm()), labels.names(), models);
     }
 
     private LoadedModel loadRandom(ModelProperties props, Architecture arch, ResolvedSource.RandomWeights r,
@@ -108,14 +107,13 @@ public final class ModelLoader {
             throw new IllegalArgumentException("random weights need classifier.models[].architecture");
         }
         int numClasses = props.numClasses() != null ? props.numClasses() : 1000;
-        List<String> labels = labels(props, numClasses, null);
+        Labels labels = labels(props, numClasses, null);
         Map<String, HostTensor> state = InceptionNetwork.randomStateDict(arch, numClasses, r.seed());
         Map<Device, Model> models = build(props, arch, numClasses, state, devices, dataType);
         PreprocessSpec preprocess = PreprocessOverrides.apply(PreprocessSpec.inception(arch.defaultCropPct()),
                 props.preprocess());
-        return new LoadedModel(info(props, arch.timmName(), r.description(), true, numClasses, preprocess,
-                props.foldBatchNorm()),
-                labels, models);
+        return new LoadedModel(info(props, arch.timmName(), r.description(), true, numClasses, labels, preprocess,
+                props.foldBatchNorm()), labels.names(), models);
     }
 
     private LoadedModel loadTorchScript(ModelProperties props, ResolvedSource.TorchScript t, List<Device> devices,
@@ -124,7 +122,7 @@ public final class ModelLoader {
             throw new IllegalArgumentException("a TorchScript model needs classifier.models[].num-classes");
         }
         int numClasses = props.numClasses();
-        List<String> labels = labels(props, numClasses, null);
+        Labels labels = labels(props, numClasses, null);
         Map<Device, Model> models = new LinkedHashMap<>();
         try {
             for (Device d : devices) {
@@ -141,8 +139,8 @@ public final class ModelLoader {
         double cropPct = props.architecture() != null ? Architecture.fromTimmName(props.architecture())
                 .defaultCropPct() : Architecture.INCEPTION_V4.defaultCropPct();
         PreprocessSpec preprocess = PreprocessOverrides.apply(PreprocessSpec.inception(cropPct), props.preprocess());
-        return new LoadedModel(info(props, "torchscript", t.description(), false, numClasses, preprocess, false),
-                labels, models);
+        return new LoadedModel(info(props, "torchscript", t.description(), false, numClasses, labels, preprocess,
+                false), labels.names(), models);
     }
 
     private static Map<Device, Model> build(ModelProperties props, Architecture arch, int numClasses,
@@ -166,17 +164,22 @@ public final class ModelLoader {
         return models;
     }
 
-    private List<String> labels(ModelProperties props, int numClasses, List<String> fromModel) {
+    /** Class names and where they came from. */
+    private record Labels(List<String> names, String source) {
+    }
+
+    private Labels labels(ModelProperties props, int numClasses, List<String> fromModel) {
         if (props.labels() != null && !props.labels().isBlank()) {
             try {
-                return labelsResolver.resolve(props.labels(), numClasses);
+                return new Labels(labelsResolver.resolve(props.labels(), numClasses), labelsDescription(props.labels()));
             } catch (ModelUnavailableException e) {
                 if (!fallbackToRandom) {
                     throw e;
                 }
                 log.warn("Labels '{}' of model '{}' could not be fetched ({}); using class_<index>", props.labels(),
                         props.name(), e.getMessage());
-                return indexLabels(numClasses);
+                return new Labels(indexLabels(numClasses), "class_<index> (" + labelsDescription(props.labels())
+                        + " unavailable)");
             }
         }
         if (fromModel != null) {
@@ -184,16 +187,15 @@ public final class ModelLoader {
                 throw new IllegalArgumentException("config.json has " + fromModel.size() + " label_names for "
                         + numClasses + " classes");
             }
-            return fromModel;
+            return new Labels(fromModel, "config.json label_names");
         }
-        return indexLabels(numClasses);
+        return new Labels(indexLabels(numClasses), "class_<index>");
     }
 
     private static ModelInfo info(ModelProperties props, String architecture, String weights, boolean random,
-            int numClasses, PreprocessSpec preprocess, boolean bnFolded) {
-        String labels = props.labels() != null && !props.labels().isBlank() ? labelsDescription(props.labels())
-                : "class_<index>";
-        return new ModelInfo(props.name(), architecture, weights, random, numClasses, labels, preprocess, bnFolded);
+            int numClasses, Labels labels, PreprocessSpec preprocess, boolean bnFolded) {
+        return new ModelInfo(props.name(), architecture, weights, random, numClasses, labels.source(), preprocess,
+                bnFolded);
     }
 
     private static String labelsDescription(String spec) {

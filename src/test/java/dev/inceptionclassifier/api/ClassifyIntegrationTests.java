@@ -29,15 +29,9 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "classifier.fallback-to-random=false",
-        "classifier.models[0].name=inception_v4",
-        "classifier.models[0].architecture=inception_v4",
-        "classifier.models[0].source=random",
-        "classifier.models[1].name=inception_resnet_v2",
-        "classifier.models[1].architecture=inception_resnet_v2",
-        "classifier.models[1].source=random",
-        "classifier.models[1].seed=7",
         "classifier.inference.max-batch-size=4",
         "classifier.inference.max-batch-delay=50ms",
+        "classifier.inference.request-timeout=120s",
         "classifier.image.max-bytes=2000000"})
 class ClassifyIntegrationTests {
 
@@ -53,7 +47,15 @@ class ClassifyIntegrationTests {
     static void labels(DynamicPropertyRegistry registry) throws IOException {
         Path labels = labelsDir.resolve("labels.txt");
         Files.write(labels, IntStream.range(0, 1000).mapToObj(i -> "label number " + i).toList());
+        // An indexed list binds from one property source only, so the whole list is declared here.
+        registry.add("classifier.models[0].name", () -> "inception_v4");
+        registry.add("classifier.models[0].architecture", () -> "inception_v4");
+        registry.add("classifier.models[0].source", () -> "random");
         registry.add("classifier.models[0].labels", labels::toString);
+        registry.add("classifier.models[1].name", () -> "inception_resnet_v2");
+        registry.add("classifier.models[1].architecture", () -> "inception_resnet_v2");
+        registry.add("classifier.models[1].source", () -> "random");
+        registry.add("classifier.models[1].seed", () -> "7");
     }
 
     @BeforeEach

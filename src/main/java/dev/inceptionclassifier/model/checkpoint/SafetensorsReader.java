@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
 import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -100,8 +101,14 @@ public final class SafetensorsReader {
      * @throws IOException when the file cannot be read
      */
     public static Map<String, HostTensor> read(Path file, Predicate<String> include) throws IOException {
+        return read(file, include, DataMap.WINDOW);
+    }
+
+    /** {@link #read(Path, Predicate)} with mapping windows of {@code window} bytes (a multiple of 8). */
+    static Map<String, HostTensor> read(Path file, Predicate<String> include, long window) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             Header header = readHeader(file, channel);
+            DataMap data = new DataMap(channel, header.dataStart(), channel.size() - header.dataStart(), window);
             Map<String, HostTensor> tensors = new LinkedHashMap<>();
             for (Entry e : header.entries()) {
                 if (!include.test(e.name())) {
@@ -114,7 +121,7 @@ public final class SafetensorsReader {
                     throw new CheckpointFormatException(file, "tensor '" + e.name() + "' has dtype " + e.dtype()
                             + "; only F32, F16 and BF16 are supported (and I64 for BatchNorm num_batches_tracked)");
                 }
-                tensors.put(e.name(), new HostTensor(e.shape(), convert(channel, header.dataStart(), e)));
+                tensors.put(e.name(), new HostTensor(e.shape(), convert(data, e)));
             }
             return tensors;
         }
@@ -126,31 +133,70 @@ public final class SafetensorsReader {
                 && (e.dtype() == Dtype.I64 || e.dtype() == Dtype.I32) && e.elements() == 1;
     }
 
-    private static float[] convert(FileChannel channel, long dataStart, Entry e) throws IOException {
+    private static float[] convert(DataMap data, Entry e) throws IOException {
         float[] out = new float[(int) e.elements()];
-        if (out.length == 0) {
-            return out;
-        }
-        // One read-only mapping per tensor: the page cache is the only other copy of the bytes.
-        ByteBuffer bytes = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), e.end() - e.begin())
-                .order(ByteOrder.LITTLE_ENDIAN);
-        switch (e.dtype()) {
-            case F32 -> bytes.asFloatBuffer().get(out);
-            case F16, BF16 -> {
-                ShortBuffer halves = bytes.asShortBuffer();
-                short[] chunk = new short[Math.min(CONVERT_CHUNK, out.length)];
-                boolean bf16 = e.dtype() == Dtype.BF16;
-                for (int off = 0; off < out.length; off += chunk.length) {
-                    int n = Math.min(chunk.length, out.length - off);
-                    halves.get(chunk, 0, n);
-                    for (int i = 0; i < n; i++) {
-                        out[off + i] = bf16 ? bf16ToFloat(chunk[i]) : f16ToFloat(chunk[i]);
-                    }
-                }
+        int size = e.dtype().size;
+        int perPiece = (int) (data.window / size);
+        for (int off = 0; off < out.length; off += perPiece) {
+            int n = Math.min(perPiece, out.length - off);
+            ByteBuffer bytes = data.slice(e.begin() + (long) off * size, (long) n * size);
+            switch (e.dtype()) {
+                case F32 -> bytes.asFloatBuffer().get(out, off, n);
+                case F16 -> convertHalves(bytes.asShortBuffer(), out, off, n, false);
+                case BF16 -> convertHalves(bytes.asShortBuffer(), out, off, n, true);
+                default -> throw new IllegalStateException("not a float dtype: " + e.dtype());
             }
-            default -> throw new IllegalStateException("not a float dtype: " + e.dtype());
         }
         return out;
+    }
+
+    private static void convertHalves(ShortBuffer halves, float[] out, int offset, int count, boolean bf16) {
+        short[] chunk = new short[Math.min(CONVERT_CHUNK, count)];
+        for (int done = 0; done < count; done += chunk.length) {
+            int n = Math.min(chunk.length, count - done);
+            halves.get(chunk, 0, n);
+            for (int i = 0; i < n; i++) {
+                out[offset + done + i] = bf16 ? bf16ToFloat(chunk[i]) : f16ToFloat(chunk[i]);
+            }
+        }
+    }
+
+    /**
+     * Read-only mappings of the data region, one window (up to 1 GiB) at a time, so a whole checkpoint is usually a
+     * single mapping. Tensors are copied from the mapping straight into their arrays: the page cache is the only
+     * other copy of the bytes.
+     */
+    private static final class DataMap {
+
+        static final long WINDOW = 1L << 30;
+
+        private final FileChannel channel;
+        private final long window;
+        private final long dataStart;
+        private final long dataSize;
+        private MappedByteBuffer mapped;
+        private long mappedBegin;
+        private long mappedEnd;
+
+        DataMap(FileChannel channel, long dataStart, long dataSize, long window) {
+            this.channel = channel;
+            this.window = window;
+            this.dataStart = dataStart;
+            this.dataSize = dataSize;
+        }
+
+        /** Bytes {@code begin .. begin + length} of the data region; {@code length} is at most the window size. */
+        ByteBuffer slice(long begin, long length) throws IOException {
+            if (mapped == null || begin < mappedBegin || begin + length > mappedEnd) {
+                long size = Math.min(window, dataSize - begin);
+                mapped = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, size);
+                // the reader copies (nearly) all of it: fault it in up front rather than page by page
+                mapped.load();
+                mappedBegin = begin;
+                mappedEnd = begin + size;
+            }
+            return mapped.slice((int) (begin - mappedBegin), (int) length).order(ByteOrder.LITTLE_ENDIAN);
+        }
     }
 
     /** bfloat16 is the upper half of a float32. */

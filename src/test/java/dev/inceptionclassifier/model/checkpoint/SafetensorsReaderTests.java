@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +61,9 @@ class SafetensorsReaderTests {
         assertThat(read.get("scalar").data()).containsExactly(4.25f);
         assertThat(read.get("empty").shape()).containsExactly(0, 7);
         assertThat(read.get("empty").data()).isEmpty();
+        try (FileChannel channel = FileChannel.open(file)) {
+            assertThat(SafetensorsReader.readHeader(file, channel).metadata()).isEqualTo(Map.of("format", "pt"));
+        }
     }
 
     @Test
@@ -167,6 +171,29 @@ class SafetensorsReaderTests {
         }
         assertThat(read.get("full").data()).containsExactly(values);
         assertThat(read.get("half").shape()).containsExactly(64, 64);
+    }
+
+    @Test
+    void smallMappingWindowsGiveTheSameTensors() throws IOException {
+        float[] big = ramp(1000, 3);
+        float[] values = ramp(333, 1);
+        Path file = dir.resolve("windows.safetensors");
+        SafetensorsWriter.write(file, List.of(
+                f32("a", new long[] {1000}, big),
+                f16("b", new long[] {333}, values),
+                bf16("c", new long[] {3, 111}, values),
+                i64Scalar("d.num_batches_tracked", 1),
+                f32("e", new long[] {7}, ramp(7, 2))));
+        Map<String, HostTensor> whole = SafetensorsReader.read(file);
+
+        // 24-byte windows: tensors span many mappings and are converted piece by piece
+        Map<String, HostTensor> pieces = SafetensorsReader.read(file, key -> true, 24);
+
+        assertThat(pieces.keySet()).containsExactlyElementsOf(whole.keySet());
+        for (String key : whole.keySet()) {
+            assertThat(pieces.get(key).data()).as(key).containsExactly(whole.get(key).data());
+        }
+        assertThat(whole.get("a").data()).containsExactly(big);
     }
 
     @Test
