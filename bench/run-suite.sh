@@ -95,7 +95,7 @@ load() {  # name, then load generator arguments
 
 summary() { grep '^SUMMARY' "$out/$1.txt" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
-note "suite on $(nproc) cores, $(git rev-parse --short HEAD), load average $(loadavg); steps: $STEPS"
+note "suite on $(nproc) cores, $(git rev-parse --short HEAD) (uncommitted: $(git status --short | tr "\n" " ")), load average $(loadavg); steps: $STEPS"
 
 engine_b8=""
 if [[ " $STEPS " == *" engine "* ]]; then

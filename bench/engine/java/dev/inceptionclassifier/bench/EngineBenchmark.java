@@ -41,6 +41,7 @@ public final class EngineBenchmark {
               --bn MODE          folded (default, as the service runs), unfolded, or both
               --threads N        ai.djl.pytorch.num_threads (default: all cores, as one service worker gets)
               --classes N        output classes (default 1000)
+              --input-size N     square input side (default 299, as the models are trained)
             """;
 
     private EngineBenchmark() {
@@ -54,6 +55,7 @@ public final class EngineBenchmark {
         String bn = "folded";
         int threads = Runtime.getRuntime().availableProcessors();
         int classes = 1000;
+        int inputSize = 299;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
@@ -73,6 +75,7 @@ public final class EngineBenchmark {
                 case "--bn" -> bn = v;
                 case "--threads" -> threads = Integer.parseInt(v);
                 case "--classes" -> classes = Integer.parseInt(v);
+                case "--input-size" -> inputSize = Integer.parseInt(v);
                 default -> fail("unknown option " + a);
             }
         }
@@ -85,9 +88,10 @@ public final class EngineBenchmark {
         System.setProperty("ai.djl.offline", "true");
         Engine engine = Engine.getEngine("PyTorch");
         Architecture architecture = Architecture.fromTimmName(arch);
-        System.out.printf(Locale.ROOT, "engine %s %s, DJL %s; %s, %d classes, seeded random weights; "
+        System.out.printf(Locale.ROOT, "engine %s %s, DJL %s; %s, %d classes, input %dx%d, seeded random weights; "
                         + "ai.djl.pytorch.num_threads=%d, num_interop_threads=1; %d cores; load average %s%n",
-                engine.getEngineName(), engine.getVersion(), Engine.getDjlVersion(), arch, classes, threads,
+                engine.getEngineName(), engine.getVersion(), Engine.getDjlVersion(), arch, classes, inputSize, inputSize,
+                threads,
                 Runtime.getRuntime().availableProcessors(), loadAverage());
 
         Map<String, HostTensor> state = InceptionNetwork.randomStateDict(architecture, classes, 42);
@@ -98,19 +102,19 @@ public final class EngineBenchmark {
             try (Model model = Model.newInstance(arch, Device.cpu(), "PyTorch")) {
                 model.setBlock(net.block());
                 net.loadStateDict(state, model.getNDManager());
-                try (Predictor<float[], float[]> predictor = model.newPredictor(new ArrayTranslator(299))) {
+                try (Predictor<float[], float[]> predictor = model.newPredictor(new ArrayTranslator(inputSize))) {
                     String mode = folded ? "folded" : "unfolded";
                     System.out.printf(Locale.ROOT, "%nBN %s; process RSS with the model loaded: %s MiB%n", mode,
                             rssMib());
                     System.out.printf(Locale.ROOT, "%-6s %8s %10s %12s %12s %12s%n", "batch", "batches",
                             "img/s", "ms/batch p50", "ms/batch p99", "ms/image");
                     for (int b : batches) {
-                        Row r = measure(predictor, b, warmup, seconds, classes);
+                        Row r = measure(predictor, b, inputSize, warmup, seconds, classes);
                         System.out.printf(Locale.ROOT, "%-6d %8d %10.2f %12.1f %12.1f %12.1f%n", b, r.batches,
                                 r.imagesPerSecond, r.p50Ms, r.p99Ms, 1000 / r.imagesPerSecond);
-                        summary.add(String.format(Locale.ROOT, "ENGINE arch=%s bn=%s batch=%d img_per_s=%.3f "
-                                + "ms_per_batch_p50=%.1f threads=%d", arch, mode, b, r.imagesPerSecond, r.p50Ms,
-                                threads));
+                        summary.add(String.format(Locale.ROOT, "ENGINE arch=%s bn=%s input=%d batch=%d "
+                                + "img_per_s=%.3f ms_per_batch_p50=%.1f threads=%d", arch, mode, inputSize, b,
+                                r.imagesPerSecond, r.p50Ms, threads));
                     }
                 }
             }
@@ -123,12 +127,12 @@ public final class EngineBenchmark {
     private record Row(long batches, double imagesPerSecond, double p50Ms, double p99Ms) {
     }
 
-    private static Row measure(Predictor<float[], float[]> predictor, int batch, int warmup, double seconds,
-            int classes) throws Exception {
+    private static Row measure(Predictor<float[], float[]> predictor, int batch, int inputSize, int warmup,
+            double seconds, int classes) throws Exception {
         Random rnd = new Random(batch);
         List<float[]> inputs = new ArrayList<>(batch);
         for (int i = 0; i < batch; i++) {
-            float[] x = new float[3 * 299 * 299];
+            float[] x = new float[3 * inputSize * inputSize];
             for (int j = 0; j < x.length; j++) {
                 x[j] = (float) rnd.nextGaussian();
             }

@@ -98,7 +98,8 @@ class DashboardQueriesIntegrationTests {
             assertThat(m.matches()).as(definition).isTrue();
             String match = Dashboard.substitute(m.group(1), values, RATE_INTERVAL);
             JsonNode found = api(prom, "/api/v1/label/" + m.group(2) + "/values?match[]=" + Http.encode(match));
-            assertThat(found).as("label_values for $%s", name).extracting(JsonNode::asString).contains(values.get(name));
+            assertThat(found).as("label_values for $%s", name).extracting(JsonNode::asString)
+                    .contains(values.get(name));
         }
     }
 
@@ -135,15 +136,16 @@ class DashboardQueriesIntegrationTests {
                           namespace: %s
                           pod: %s
                 """.formatted(servicePort, NAMESPACE, POD));
+        Path log = prometheusDir.resolve("prometheus.log");
         prometheus = new ProcessBuilder("prometheus", "--config.file=" + config,
                 "--storage.tsdb.path=" + prometheusDir.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + promPort, "--log.level=warn")
-                .redirectErrorStream(true).redirectOutput(prometheusDir.resolve("prometheus.log").toFile()).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         String url = "http://127.0.0.1:" + promPort;
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             if (!prometheus.isAlive()) {
-                throw new AssertionError("prometheus exited: " + Files.readString(prometheusDir.resolve("prometheus.log")));
+                throw new AssertionError("prometheus exited: " + Files.readString(log));
             }
             try {
                 if (Http.get(url + "/-/ready").status() == 200) {
@@ -153,7 +155,7 @@ class DashboardQueriesIntegrationTests {
                 // not listening yet
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("prometheus not ready: " + Files.readString(prometheusDir.resolve("prometheus.log")));
+                throw new AssertionError("prometheus not ready: " + Files.readString(log));
             }
             Thread.sleep(200);
         }

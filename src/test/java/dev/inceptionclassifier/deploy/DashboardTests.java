@@ -32,7 +32,8 @@ class DashboardTests {
     private static final Set<String> KNOWN_METRICS = Set.of("classifier_requests_total", "classifier_decode_seconds",
             "classifier_preprocess_seconds", "classifier_queue_wait_seconds", "classifier_inference_seconds",
             "classifier_batch_size", "classifier_batches_total", "classifier_queue_depth", "classifier_inflight",
-            "classifier_workers", "classifier_worker_restarts_total", "classifier_process_resident_memory_bytes", "http_server_requests_seconds",
+            "classifier_workers", "classifier_worker_restarts_total", "classifier_process_resident_memory_bytes",
+            "http_server_requests_seconds",
             "jvm_memory_used_bytes", "jvm_memory_committed_bytes", "jvm_memory_max_bytes", "jvm_gc_pause_seconds",
             "process_cpu_usage");
 
@@ -77,7 +78,8 @@ class DashboardTests {
                 assertThat(refIds.add(target.path("refId").asString())).as("unique refId in %s", title).isTrue();
             }
             JsonNode grid = panel.path("gridPos");
-            assertThat(grid.path("x").asInt() + grid.path("w").asInt()).as("width of %s", title).isLessThanOrEqualTo(24);
+            assertThat(grid.path("x").asInt() + grid.path("w").asInt()).as("width of %s", title)
+                    .isLessThanOrEqualTo(24);
         }
     }
 
@@ -116,8 +118,8 @@ class DashboardTests {
         List<String> quantiles = dashboard.queries().stream().map(Dashboard.Query::expr)
                 .filter(e -> e.contains("histogram_quantile")).toList();
         assertThat(quantiles).hasSizeGreaterThanOrEqualTo(13);
-        Pattern aggregatable = Pattern.compile(
-                "histogram_quantile\\(0\\.\\d+, sum by \\(le(, [a-z]+)*\\) \\(rate\\([a-z_]+_bucket\\{[^}]*}\\[\\$__rate_interval]\\)\\)\\)");
+        Pattern aggregatable = Pattern.compile("histogram_quantile\\(0\\.\\d+, sum by \\(le(, [a-z]+)*\\) "
+                + "\\(rate\\([a-z_]+_bucket\\{[^}]*}\\[\\$__rate_interval]\\)\\)\\)");
         assertThat(quantiles).allSatisfy(e -> assertThat(aggregatable.matcher(e).matches()).as(e).isTrue());
         for (String metric : List.of("http_server_requests_seconds", "classifier_queue_wait_seconds",
                 "classifier_inference_seconds", "classifier_preprocess_seconds")) {

@@ -30,7 +30,7 @@ class DockerComposeTests {
     @Test
     void composeRejectsABrokenFile(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("docker-compose.yml"),
-                DeployFiles.read(DeployFiles.COMPOSE_FILE).replace("mem_limit: 3g", "mem_limits: 3g"));
+                DeployFiles.read(DeployFiles.COMPOSE_FILE).replace("mem_limit: 4g", "mem_limits: 4g"));
         Tools.Result result = compose(dir, "config", "-q");
         assertThat(result.exitCode()).as(result.output()).isNotZero();
         assertThat(result.output()).contains("mem_limits");
@@ -119,7 +119,7 @@ class DockerComposeTests {
         List<String> command = new ArrayList<>(List.of("docker-compose"));
         command.addAll(List.of(args));
         // compose interpolates ${VAR:-default}: pin the variables so the host's environment does not leak in
-        return Tools.run(command, dir, Map.of("BUILD_IMAGE", "", "RUNTIME_IMAGE", "", "PREBUILT_JAR", "", "HF_TOKEN", ""),
-                Duration.ofMinutes(1));
+        Map<String, String> env = Map.of("BUILD_IMAGE", "", "RUNTIME_IMAGE", "", "PREBUILT_JAR", "", "HF_TOKEN", "");
+        return Tools.run(command, dir, env, Duration.ofMinutes(1));
     }
 }

@@ -93,10 +93,12 @@ class HelmChartTests {
 
         // resources and container-aware memory
         assertThat(app.getResources().getRequests()).containsEntry("cpu", new Quantity("2"))
-                .containsEntry("memory", new Quantity("2Gi"));
-        assertThat(app.getResources().getLimits()).containsEntry("memory", new Quantity("3Gi"))
+                .containsEntry("memory", new Quantity("3Gi"));
+        assertThat(app.getResources().getLimits()).containsEntry("memory", new Quantity("4Gi"))
                 .doesNotContainKey("nvidia.com/gpu");
-        assertThat(env(app, "JAVA_TOOL_OPTIONS")).contains("-XX:MaxRAMPercentage=30").contains("ExitOnOutOfMemoryError");
+        assertThat(env(app, "JAVA_TOOL_OPTIONS")).contains("-XX:MaxRAMPercentage=25")
+                .contains("ExitOnOutOfMemoryError");
+        assertThat(env(app, "MALLOC_ARENA_MAX")).isEqualTo("2");
         assertThat(env(app, "SPRING_CONFIG_ADDITIONAL_LOCATION")).isEqualTo("optional:file:/config/");
         assertThat(env(app, "DJL_CACHE_DIR")).isEqualTo("/var/cache/inception-classifier/djl");
         assertThat(pod.getNodeSelector()).isNullOrEmpty();

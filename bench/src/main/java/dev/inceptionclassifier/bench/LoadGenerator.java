@@ -119,7 +119,7 @@ public final class LoadGenerator {
                     + "time)%n", options.rate(), human(options.duration()), human(options.warmup()));
             unanswered = traffic.openLoop(options.rate(), start, measureFrom, end, options.maxOutstanding(), results);
         } else {
-            out.printf(Locale.ROOT, "closed loop, %d clients, for %s after %s warm-up%n", options.concurrency(),
+            out.printf(Locale.ROOT, "closed loop, %d client(s), for %s after %s warm-up%n", options.concurrency(),
                     human(options.duration()), human(options.warmup()));
             traffic.closedLoop(options.concurrency(), measureFrom, end, results);
         }
@@ -131,8 +131,9 @@ public final class LoadGenerator {
         if (open) {
             long offered = results.total();
             out.printf(Locale.ROOT, "offered        %d requests (%.2f req/s); dropped at in-flight cap %d; "
-                    + "unanswered %d; last answer %.1f s after the window%n", offered, offered / seconds,
-                    results.count("client:dropped-at-cap"), unanswered, drainSeconds);
+                    + "unanswered %d; last answer %.1f s after the window (%.2f img/s classified counting that "
+                    + "drain)%n", offered, offered / seconds, results.count("client:dropped-at-cap"), unanswered,
+                    drainSeconds, results.ok().getTotalCount() / (seconds + drainSeconds));
         }
         printCommon(results, seconds, before, after, initial);
         printSummary(results, seconds, initial, before, after);
@@ -222,7 +223,8 @@ public final class LoadGenerator {
                         + "rejected_p99_ms=%.1f status_500=%d status_504=%d other=%d client_failures=%d "
                         + "mean_batch=%.2f rss_initial_mib=%s rss_before_mib=%s rss_after_mib=%s "
                         + "heap_before_mib=%s heap_after_mib=%s%n",
-                options.mode().name().toLowerCase(Locale.ROOT), options.concurrency(),
+                options.mode().name().toLowerCase(Locale.ROOT),
+                options.mode() == LoadOptions.Mode.OPEN ? 0 : options.concurrency(),
                 options.mode() == LoadOptions.Mode.OPEN ? options.rate() : Double.NaN, seconds, r.answered(),
                 r.ok().getTotalCount(), r.ok().getTotalCount() / seconds, p(r.ok(), 50), p(r.ok(), 90),
                 p(r.ok(), 99), r.ok().getTotalCount() == 0 ? Double.NaN : ms(r.ok().getMaxValue()),

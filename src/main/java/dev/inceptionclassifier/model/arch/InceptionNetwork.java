@@ -96,7 +96,8 @@ public final class InceptionNetwork {
      * {@code .num_batches_tracked} are ignored; missing keys, unexpected keys and shape mismatches are all reported
      * in one {@link CheckpointMismatchException}, before anything is copied. With {@code bnFolded} the BatchNorms are
      * folded into their convolutions. Initializes the block on {@code manager} (input [1,3,299,299]) if needed, then
-     * copies every value into its parameter and freezes the parameters.
+     * copies every value into its parameter and freezes the parameters. Pass the manager of the DJL model that holds
+     * {@link #block()} so that the parameters live and die with the model.
      */
     public void loadStateDict(Map<String, HostTensor> stateDict, NDManager manager) {
         checkStrict(stateDict);
