@@ -74,6 +74,11 @@ class ClassificationFlow {
             requests(model.name(), "rejected").increment();
             throw new RejectedException("the service is shutting down", true);
         }
+        if (!inference.hasRoom(model.name())) {
+            // Fail fast before decoding: the queue is full now and would refuse the image after the work.
+            requests(model.name(), "rejected").increment();
+            throw new RejectedException("queue full for model " + model.name(), false);
+        }
         DecodedImage image;
         float[] input;
         long decoded;

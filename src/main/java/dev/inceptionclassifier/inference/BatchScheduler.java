@@ -127,6 +127,11 @@ final class BatchScheduler<I, O> implements AutoCloseable {
         return queue.size();
     }
 
+    /** Whether a submission now would find room; a hint only, {@link #submit} decides. */
+    boolean hasRoom() {
+        return accepting && queue.remainingCapacity() > 0;
+    }
+
     int inflight() {
         return inflight.get();
     }

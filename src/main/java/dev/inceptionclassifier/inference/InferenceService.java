@@ -91,6 +91,15 @@ public class InferenceService implements SmartLifecycle {
         return scheduler.submit(input, timeout);
     }
 
+    /**
+     * Whether {@code model}'s queue has room right now. Callers check it before decoding so that, under overload,
+     * rejections are answered at once and no CPU is spent decoding images that would be refused anyway.
+     */
+    public boolean hasRoom(String model) {
+        BatchScheduler<float[], float[]> s = schedulers.get(model);
+        return s != null && s.hasRoom();
+    }
+
     /** Requests waiting in {@code model}'s queue (0 for an unknown model). */
     public int queueDepth(String model) {
         BatchScheduler<float[], float[]> s = schedulers.get(model);

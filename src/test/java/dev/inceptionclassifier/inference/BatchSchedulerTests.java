@@ -141,8 +141,10 @@ class BatchSchedulerTests {
         var s = scheduler(settings(1, 0, 3, 10_000), model);
         var running = s.submit(0, null);
         waitUntil(() -> model.batches.size() == 1);
+        assertThat(s.hasRoom()).isTrue();
         List<CompletableFuture<InferenceResult<Integer>>> queued = List.of(s.submit(1, null), s.submit(2, null),
                 s.submit(3, null));
+        assertThat(s.hasRoom()).isFalse();
         long t0 = System.nanoTime();
         var rejected = s.submit(4, null);
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
