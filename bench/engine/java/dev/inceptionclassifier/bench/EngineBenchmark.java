@@ -42,6 +42,8 @@ public final class EngineBenchmark {
               --threads N        ai.djl.pytorch.num_threads (default: all cores, as one service worker gets)
               --classes N        output classes (default 1000)
               --input-size N     square input side (default 299, as the models are trained)
+              --input KIND       picture (default: photo-like gradients normalised to [-1, 1], as the service's
+                                 preprocessing produces) or gaussian (N(0, 1) noise)
             """;
 
     private EngineBenchmark() {
@@ -56,6 +58,7 @@ public final class EngineBenchmark {
         int threads = Runtime.getRuntime().availableProcessors();
         int classes = 1000;
         int inputSize = 299;
+        String input = "picture";
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
@@ -76,8 +79,12 @@ public final class EngineBenchmark {
                 case "--threads" -> threads = Integer.parseInt(v);
                 case "--classes" -> classes = Integer.parseInt(v);
                 case "--input-size" -> inputSize = Integer.parseInt(v);
+                case "--input" -> input = v;
                 default -> fail("unknown option " + a);
             }
+        }
+        if (!List.of("picture", "gaussian").contains(input)) {
+            fail("--input must be picture or gaussian");
         }
         if (!List.of("folded", "unfolded", "both").contains(bn)) {
             fail("--bn must be folded, unfolded or both");
@@ -88,9 +95,9 @@ public final class EngineBenchmark {
         System.setProperty("ai.djl.offline", "true");
         Engine engine = Engine.getEngine("PyTorch");
         Architecture architecture = Architecture.fromTimmName(arch);
-        System.out.printf(Locale.ROOT, "engine %s %s, DJL %s; %s, %d classes, input %dx%d, seeded random weights; "
+        System.out.printf(Locale.ROOT, "engine %s %s, DJL %s; %s, %d classes, %s input %dx%d, seeded random weights; "
                         + "ai.djl.pytorch.num_threads=%d, num_interop_threads=1; %d cores; load average %s%n",
-                engine.getEngineName(), engine.getVersion(), Engine.getDjlVersion(), arch, classes, inputSize, inputSize,
+                engine.getEngineName(), engine.getVersion(), Engine.getDjlVersion(), arch, classes, input, inputSize, inputSize,
                 threads,
                 Runtime.getRuntime().availableProcessors(), loadAverage());
 
@@ -109,7 +116,7 @@ public final class EngineBenchmark {
                     System.out.printf(Locale.ROOT, "%-6s %8s %10s %12s %12s %12s%n", "batch", "batches",
                             "img/s", "ms/batch p50", "ms/batch p99", "ms/image");
                     for (int b : batches) {
-                        Row r = measure(predictor, b, inputSize, warmup, seconds, classes);
+                        Row r = measure(predictor, b, inputSize, input, warmup, seconds, classes);
                         System.out.printf(Locale.ROOT, "%-6d %8d %10.2f %12.1f %12.1f %12.1f%n", b, r.batches,
                                 r.imagesPerSecond, r.p50Ms, r.p99Ms, 1000 / r.imagesPerSecond);
                         summary.add(String.format(Locale.ROOT, "ENGINE arch=%s bn=%s input=%d batch=%d "
@@ -127,16 +134,12 @@ public final class EngineBenchmark {
     private record Row(long batches, double imagesPerSecond, double p50Ms, double p99Ms) {
     }
 
-    private static Row measure(Predictor<float[], float[]> predictor, int batch, int inputSize, int warmup,
-            double seconds, int classes) throws Exception {
+    private static Row measure(Predictor<float[], float[]> predictor, int batch, int inputSize, String input,
+            int warmup, double seconds, int classes) throws Exception {
         Random rnd = new Random(batch);
         List<float[]> inputs = new ArrayList<>(batch);
         for (int i = 0; i < batch; i++) {
-            float[] x = new float[3 * inputSize * inputSize];
-            for (int j = 0; j < x.length; j++) {
-                x[j] = (float) rnd.nextGaussian();
-            }
-            inputs.add(x);
+            inputs.add(input.equals("gaussian") ? gaussian(rnd, inputSize) : picture(rnd, inputSize, i));
         }
         for (int i = 0; i < warmup; i++) {
             check(predictor.batchPredict(inputs), batch, classes);
@@ -156,6 +159,32 @@ public final class EngineBenchmark {
         double elapsed = (now - start) / 1e9;
         return new Row(n, n * batch / elapsed, perBatch.getValueAtPercentile(50) / 1000.0,
                 perBatch.getValueAtPercentile(99) / 1000.0);
+    }
+
+    private static float[] gaussian(Random rnd, int size) {
+        float[] x = new float[3 * size * size];
+        for (int j = 0; j < x.length; j++) {
+            x[j] = (float) rnd.nextGaussian();
+        }
+        return x;
+    }
+
+    /** CHW, values in [-1, 1] like (pixel / 255 - 0.5) / 0.5: smooth gradients, a checker pattern, a little noise. */
+    private static float[] picture(Random rnd, int size, int variant) {
+        float[] x = new float[3 * size * size];
+        int plane = size * size;
+        for (int y = 0; y < size; y++) {
+            for (int col = 0; col < size; col++) {
+                double noise = (rnd.nextDouble() - 0.5) * 0.1;
+                double r = Math.sin(0.05 * col + variant) * 0.8 + noise;
+                double g = Math.sin(0.03 * y - variant) * 0.8 + noise;
+                double b = ((col / 24 + y / 24 + variant) & 1) == 0 ? -0.6 : 0.6;
+                x[y * size + col] = (float) r;
+                x[plane + y * size + col] = (float) g;
+                x[2 * plane + y * size + col] = (float) (b + noise);
+            }
+        }
+        return x;
     }
 
     private static void check(List<float[]> out, int batch, int classes) {
