@@ -3,7 +3,9 @@ package dev.inceptionclassifier.api;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.inceptionclassifier.image.DecodedImage;
@@ -36,6 +38,9 @@ class ClassificationFlow {
     private final ModelRegistry models;
     private final MeterRegistry meters;
     private final Timer decodeTimer;
+    /** Meters per model, registered once: the request path only looks them up. */
+    private final Map<String, Timer> preprocessTimers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> requestCounters = new ConcurrentHashMap<>();
 
     ClassificationFlow(ImagePipeline images, InferenceService inference, ModelRegistry models, MeterRegistry meters) {
         this.images = images;
@@ -127,13 +132,15 @@ class ClassificationFlow {
     }
 
     private Counter requests(String model, String outcome) {
-        return Counter.builder("classifier.requests").description("Classification requests by outcome")
-                .tag("model", model).tag("outcome", outcome).register(meters);
+        return requestCounters.computeIfAbsent(model + '\0' + outcome, k -> Counter.builder("classifier.requests")
+                .description("Classification requests by outcome").tag("model", model).tag("outcome", outcome)
+                .register(meters));
     }
 
     private Timer preprocessTimer(String model) {
-        return Timer.builder("classifier.preprocess").description("Resize, crop and normalise of one image")
-                .tag("model", model).publishPercentileHistogram().register(meters);
+        return preprocessTimers.computeIfAbsent(model, m -> Timer.builder("classifier.preprocess")
+                .description("Resize, crop and normalise of one image").tag("model", m)
+                .publishPercentileHistogram().register(meters));
     }
 
     private static double ms(long nanos) {
