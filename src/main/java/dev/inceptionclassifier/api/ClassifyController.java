@@ -44,12 +44,10 @@ class ClassifyController {
         LoadedModel m = flow.model(model);
         Params p = params(m, topK, timeout, timeoutHeader);
         if (image == null || image.isEmpty()) {
-            flow.badInput(m);
-            throw BadRequestException.missingImage();
+            throw counted(m, BadRequestException.missingImage());
         }
         if (image.getSize() > maxBytes) {
-            flow.badInput(m);
-            throw BadRequestException.tooLarge(maxBytes);
+            throw counted(m, BadRequestException.tooLarge(maxBytes));
         }
         return flow.classify(m, image.getBytes(), p.topK, p.timeout);
     }
@@ -63,15 +61,19 @@ class ClassifyController {
         LoadedModel m = flow.model(model);
         Params p = params(m, topK, timeout, timeoutHeader);
         if (request.getContentLengthLong() > maxBytes) {
-            flow.badInput(m);
-            throw BadRequestException.tooLarge(maxBytes);
+            throw counted(m, BadRequestException.tooLarge(maxBytes));
         }
         byte[] body = readBounded(request.getInputStream(), m);
         if (body.length == 0) {
-            flow.badInput(m);
-            throw BadRequestException.missingImage();
+            throw counted(m, BadRequestException.missingImage());
         }
         return flow.classify(m, body, p.topK, p.timeout);
+    }
+
+    /** Counts a request refused here as {@code bad_input} and returns its exception to throw. */
+    private BadRequestException counted(LoadedModel m, BadRequestException e) {
+        flow.badInput(m);
+        return e;
     }
 
     /** Reads at most maxBytes; a chunked body that goes over is refused without buffering the rest. */
@@ -81,12 +83,10 @@ class ClassifyController {
             data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
         } catch (IOException e) {
             // A body that stalls past server.tomcat.connection-timeout, or a client that went away mid-upload.
-            flow.badInput(m);
-            throw BadRequestException.incompleteUpload(isTimeout(e));
+            throw counted(m, BadRequestException.incompleteUpload(isTimeout(e)));
         }
         if (data.length > maxBytes) {
-            flow.badInput(m);
-            throw BadRequestException.tooLarge(maxBytes);
+            throw counted(m, BadRequestException.tooLarge(maxBytes));
         }
         return data;
     }
@@ -109,11 +109,10 @@ class ClassifyController {
             Duration t = parseTimeout(timeout != null ? timeout : timeoutHeader);
             return new Params(k, t);
         } catch (BadRequestException e) {
-            flow.badInput(m);
-            throw e;
+            throw counted(m, e);
         } catch (NumberFormatException e) {
-            flow.badInput(m);
-            throw BadRequestException.invalid("topK must be an integer between 1 and " + m.info().numClasses() + ".");
+            throw counted(m, BadRequestException.invalid("topK must be an integer between 1 and "
+                    + m.info().numClasses() + "."));
         }
     }
 

@@ -120,6 +120,10 @@ final class BatchScheduler<I, O> implements AutoCloseable {
         job.deadlineTask = timer.schedule(() -> job.future.completeExceptionally(new DeadlineExceededException(
                 "request deadline of " + Duration.ofNanos(job.deadline - job.enqueued).toMillis() + " ms passed")),
                 timeoutNanos, TimeUnit.NANOSECONDS);
+        if (job.future.isDone()) {
+            // A worker answered before the task existed: the completion hook saw no task to cancel.
+            job.deadlineTask.cancel(false);
+        }
         return job.future;
     }
 
