@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
@@ -133,9 +132,14 @@ class PreprocessPresetReferenceTests {
     List<DynamicTest> presetsMatchTheirReferenceTransform(@TempDir Path dir) throws Exception {
         String ref = System.getProperty("reference.dir");
         Path fixtures = ref == null ? null : Path.of(ref, "preprocess");
-        Assumptions.assumeTrue(fixtures != null && Files.isDirectory(fixtures), "reference fixture absent (system"
-                + " property reference.dir=" + ref + "); skipping the comparison with the reference transforms");
-        PythonReference.assumeModules("numpy", "PIL", "torch", "torchvision");
+        if (fixtures == null || !Files.isDirectory(fixtures)) {
+            return PythonReference.skipped("reference fixture absent (system property reference.dir=" + ref
+                    + "); skipping the comparison with the reference transforms");
+        }
+        String unavailable = PythonReference.unavailable("numpy", "PIL", "torch", "torchvision");
+        if (unavailable != null) {
+            return PythonReference.skipped(unavailable);
+        }
         PythonReference.runScript(dir, SCRIPT, fixtures.toString(), dir.toString());
         JsonNode cases = JsonMapper.builder().build().readTree(dir.resolve("cases.json").toFile());
         List<DynamicTest> tests = new ArrayList<>();

@@ -1,7 +1,5 @@
 package dev.inceptionclassifier.image;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
 
 /**
  * Runs small reference scripts with Debian's {@code /usr/bin/python3} (python3-pil 9.4, python3-torchvision 0.14,
@@ -23,8 +24,11 @@ final class PythonReference {
     private PythonReference() {
     }
 
-    /** Skips the calling test unless {@code /usr/bin/python3} can import every module in {@code modules}. */
-    static void assumeModules(String... modules) {
+    /**
+     * Why the reference cannot run: {@code null} when {@code /usr/bin/python3} imports every module in
+     * {@code modules}, else a message for the skipped test.
+     */
+    static String unavailable(String... modules) {
         String imports = "import " + String.join(", ", modules);
         boolean ok = false;
         if (Files.isExecutable(PYTHON)) {
@@ -34,8 +38,16 @@ final class PythonReference {
                 ok = false;
             }
         }
-        assumeTrue(ok, "/usr/bin/python3 cannot run '" + imports + "' (apt-get install python3-pil python3-numpy"
-                + " python3-torchvision); skipping the comparison with the reference transform");
+        return ok ? null : "/usr/bin/python3 cannot run '" + imports + "' (apt-get install python3-pil python3-numpy"
+                + " python3-torchvision); skipping the comparison with the reference code";
+    }
+
+    /**
+     * A single test that reports {@code reason} as skipped: an assumption failing inside a {@code @TestFactory}
+     * aborts the factory, which surefire does not list at all.
+     */
+    static List<DynamicTest> skipped(String reason) {
+        return List.of(DynamicTest.dynamicTest("skipped", () -> Assumptions.abort(reason)));
     }
 
     /** Writes {@code source} into {@code dir} and runs it with {@code args}; fails with its output on error. */
