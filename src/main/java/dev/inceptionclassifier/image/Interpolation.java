@@ -1,5 +1,7 @@
 package dev.inceptionclassifier.image;
 
+import java.util.Locale;
+
 /**
  * The resize filter, as Pillow 9.4 applies it to 8-bit images ({@code Image.resize(size, filter)}, which is what
  * torchvision's {@code Resize} calls on a PIL image). Both filters widen their support by the shrink factor, so a
@@ -18,6 +20,6 @@ public enum Interpolation {
 
     /** The name timm configs and torchvision use: {@code bicubic}, {@code bilinear}. */
     public String configName() {
-        return this == BICUBIC ? "bicubic" : "bilinear";
+        return name().toLowerCase(Locale.ROOT);
     }
 }

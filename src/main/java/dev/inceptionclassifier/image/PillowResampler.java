@@ -49,11 +49,17 @@ final class PillowResampler {
 
     /** The filter's support before widening ({@code struct filter} in Resample.c). */
     private static double support(Interpolation filter) {
-        return filter == Interpolation.BICUBIC ? 2.0 : 1.0;
+        return switch (filter) {
+            case BICUBIC -> 2.0;
+            case BILINEAR -> 1.0;
+        };
     }
 
     private static double weight(Interpolation filter, double x) {
-        return filter == Interpolation.BICUBIC ? bicubic(x) : bilinear(x);
+        return switch (filter) {
+            case BICUBIC -> bicubic(x);
+            case BILINEAR -> bilinear(x);
+        };
     }
 
     static Coefficients coefficients(Interpolation filter, int inSize, int outSize, int first, int count) {

@@ -43,6 +43,7 @@ public enum PreprocessPreset {
     TORCHVISION {
         @Override
         public PreprocessSpec spec(int inputSize) {
+            // round(inputSize * 8 / 7) in integers; never a tie, since a seventh is never a half
             int scaleSize = (int) ((inputSize * 16L + 7) / 14);
             return new PreprocessSpec(inputSize, (double) inputSize / scaleSize, scaleSize, false,
                     Interpolation.BILINEAR, ChannelOrder.RGB, 1, IMAGENET_MEAN, IMAGENET_STD);
