@@ -16,8 +16,9 @@ import dev.inceptionclassifier.image.ImageRejectedException.Reason;
  * orientation. Every failure is an {@link ImageRejectedException} with a client-safe message; no decoder exception,
  * colour-management error or allocation failure escapes as such.
  *
- * <p>{@link #preprocess} resizes with Pillow 9.4's antialiased bicubic filter (bit-exact fixed point), center-crops
- * as torchvision 0.14 does (or squashes), and normalises into a CHW float32 array.
+ * <p>{@link #preprocess} resizes with Pillow 9.4's antialiased bicubic or bilinear filter (bit-exact fixed point),
+ * center-crops as torchvision 0.14 does (or squashes), and normalises into a CHW float32 array, as the
+ * {@link PreprocessSpec} says.
  *
  * <p>Thread-safe: it holds only the limits; every call uses its own ImageIO reader.
  */
@@ -93,8 +94,8 @@ public final class ImagePipeline {
     public float[] preprocess(DecodedImage image, PreprocessSpec spec) {
         ResizePlan plan = ResizePlan.of(image.width(), image.height(), spec);
         int s = plan.size();
-        byte[] window = PillowResampler.resize(image.rgb(), image.width(), image.height(), plan.resizedWidth(),
-                plan.resizedHeight(), plan.cropX(), plan.cropY(), s, s);
-        return Normalizer.toChw(window, s * s, spec.mean(), spec.std());
+        byte[] window = PillowResampler.resize(spec.interpolation(), image.rgb(), image.width(), image.height(),
+                plan.resizedWidth(), plan.resizedHeight(), plan.cropX(), plan.cropY(), s, s);
+        return Normalizer.toChw(window, s * s, spec);
     }
 }

@@ -1,13 +1,13 @@
 package dev.inceptionclassifier.image;
 
 /**
- * Pillow 9.4's {@code Image.resize(size, BICUBIC)} for 8-bit RGB ({@code libImaging/Resample.c}), reproduced
- * integer for integer: Keys bicubic kernel with a = -0.5 and support 2, widened by the scale factor when shrinking
- * (antialiasing); per output pixel the bounds {@code xmin/xmax} and weights are computed in double exactly as
- * {@code precompute_coeffs} does, normalised, then turned into 22-bit fixed point ({@code PRECISION_BITS} = 32 - 8
- * - 2, rounded half away from zero); each sum starts at {@code 1 << 21} and is clipped to 0..255 after
- * {@code >> 22}. The horizontal pass runs first into a uint8 intermediate, then the vertical one; a pass is skipped
- * when its dimension does not change.
+ * Pillow 9.4's {@code Image.resize(size, BICUBIC)} and {@code Image.resize(size, BILINEAR)} for 8-bit RGB
+ * ({@code libImaging/Resample.c}), reproduced integer for integer: Keys bicubic kernel with a = -0.5 and support 2,
+ * or the triangle kernel with support 1, widened by the scale factor when shrinking (antialiasing); per output
+ * pixel the bounds {@code xmin/xmax} and weights are computed in double exactly as {@code precompute_coeffs} does,
+ * normalised, then turned into 22-bit fixed point ({@code PRECISION_BITS} = 32 - 8 - 2, rounded half away from
+ * zero); each sum starts at {@code 1 << 21} and is clipped to 0..255 after {@code >> 22}. The horizontal pass runs
+ * first into a uint8 intermediate, then the vertical one; a pass is skipped when its dimension does not change.
  *
  * <p>Only the requested window of the output is computed (each output pixel depends only on its own coefficients,
  * so a window of the full resize is bit-identical to cropping it afterwards).
@@ -15,7 +15,6 @@ package dev.inceptionclassifier.image;
 final class PillowResampler {
 
     static final int PRECISION_BITS = 32 - 8 - 2;
-    private static final double SUPPORT = 2.0;
     private static final double A = -0.5;
 
     private PillowResampler() {
@@ -38,10 +37,35 @@ final class PillowResampler {
         return 0.0;
     }
 
-    static Coefficients coefficients(int inSize, int outSize, int first, int count) {
+    static double bilinear(double x) {
+        if (x < 0.0) {
+            x = -x;
+        }
+        if (x < 1.0) {
+            return 1.0 - x;
+        }
+        return 0.0;
+    }
+
+    /** The filter's support before widening ({@code struct filter} in Resample.c). */
+    private static double support(Interpolation filter) {
+        return switch (filter) {
+            case BICUBIC -> 2.0;
+            case BILINEAR -> 1.0;
+        };
+    }
+
+    private static double weight(Interpolation filter, double x) {
+        return switch (filter) {
+            case BICUBIC -> bicubic(x);
+            case BILINEAR -> bilinear(x);
+        };
+    }
+
+    static Coefficients coefficients(Interpolation filter, int inSize, int outSize, int first, int count) {
         double scale = (double) inSize / outSize;
         double filterscale = Math.max(scale, 1.0);
-        double support = SUPPORT * filterscale;
+        double support = support(filter) * filterscale;
         int ksize = (int) Math.ceil(support) * 2 + 1;
         int[] xmins = new int[count];
         int[] xcounts = new int[count];
@@ -62,7 +86,7 @@ final class PillowResampler {
             }
             xmax -= xmin;
             for (int x = 0; x < xmax; x++) {
-                double w = bicubic((x + xmin - center + 0.5) * ss);
+                double w = weight(filter, (x + xmin - center + 0.5) * ss);
                 k[x] = w;
                 ww += w;
             }
@@ -80,23 +104,24 @@ final class PillowResampler {
     }
 
     /**
-     * Resizes interleaved RGB {@code src} ({@code inW x inH}) to {@code outW x outH} and returns the window
-     * {@code [x0, x0 + w) x [y0, y0 + h)} of the result as interleaved RGB.
+     * Resizes interleaved RGB {@code src} ({@code inW x inH}) to {@code outW x outH} with {@code filter} and returns
+     * the window {@code [x0, x0 + w) x [y0, y0 + h)} of the result as interleaved RGB.
      */
-    static byte[] resize(byte[] src, int inW, int inH, int outW, int outH, int x0, int y0, int w, int h) {
+    static byte[] resize(Interpolation filter, byte[] src, int inW, int inH, int outW, int outH, int x0, int y0,
+            int w, int h) {
         if (x0 < 0 || y0 < 0 || w < 1 || h < 1 || x0 + w > outW || y0 + h > outH) {
             throw new IllegalArgumentException("window outside the resized image");
         }
         boolean horizontal = outW != inW;
         boolean vertical = outH != inH;
-        Coefficients vert = vertical ? coefficients(inH, outH, y0, h) : null;
+        Coefficients vert = vertical ? coefficients(filter, inH, outH, y0, h) : null;
         // source rows the window needs; bounds grow monotonically with the output row
         int rowFirst = vertical ? vert.xmin()[0] : y0;
         int rowEnd = vertical ? vert.xmin()[h - 1] + vert.xcount()[h - 1] : y0 + h;
         int rows = rowEnd - rowFirst;
         byte[] tmp;
         if (horizontal) {
-            tmp = horizontalPass(src, inW, coefficients(inW, outW, x0, w), rowFirst, rows, w);
+            tmp = horizontalPass(src, inW, coefficients(filter, inW, outW, x0, w), rowFirst, rows, w);
         } else {
             tmp = new byte[rows * w * 3];
             for (int r = 0; r < rows; r++) {

@@ -1,11 +1,12 @@
 package dev.inceptionclassifier.image;
 
 /**
- * Where the eval transform resizes to and which window it keeps. Crop mode is torchvision 0.14's
- * {@code Resize(scaleSize)} (shorter side to {@code scaleSize}, longer side {@code int(scaleSize * long / short)},
- * truncated; an image already at that size is left alone, which is the same as a resize to its own size) followed
- * by {@code CenterCrop(inputSize)} with offsets {@code int(round((size - inputSize) / 2.0))}, Python's round half
- * to even. Squash mode resizes straight to {@code inputSize x inputSize}.
+ * Where the eval transform resizes to and which window it keeps. Crop mode (timm, torchvision and Cadene alike) is
+ * torchvision 0.14's {@code Resize(scaleSize)} (shorter side to {@code scaleSize}, longer side
+ * {@code int(scaleSize * long / short)}, truncated; an image already at that size is left alone, which is the same
+ * as a resize to its own size) followed by {@code CenterCrop(inputSize)} with offsets
+ * {@code int(round((size - inputSize) / 2.0))}, Python's round half to even. Squash mode resizes straight to
+ * {@code inputSize x inputSize} (facenet's crop resize; timm's squash with crop_pct 1).
  *
  * @param resizedWidth width after the resize
  * @param resizedHeight height after the resize
@@ -31,9 +32,6 @@ record ResizePlan(int resizedWidth, int resizedHeight, int cropX, int cropY, int
         }
         int newW = width <= height ? target : (int) newLong;
         int newH = width <= height ? (int) newLong : target;
-        if (newW < s || newH < s) {
-            throw new IllegalArgumentException("scale size " + target + " is smaller than the input size " + s);
-        }
         int cropX = (int) Math.rint((newW - s) / 2.0);
         int cropY = (int) Math.rint((newH - s) / 2.0);
         return new ResizePlan(newW, newH, cropX, cropY, s);

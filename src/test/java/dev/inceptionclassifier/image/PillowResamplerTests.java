@@ -6,21 +6,23 @@ import java.util.Arrays;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The resampler's fixed-point coefficients, windows and the torchvision resize/crop geometry. */
+/** The resampler's fixed-point coefficients (bicubic, bilinear), windows and the torchvision resize/crop geometry. */
 class PillowResamplerTests {
 
     @Test
     void coefficientsMatchPillowsPrecomputeCoeffs() {
         // expected values computed independently (Python, Resample.c's formulas)
-        PillowResampler.Coefficients down = PillowResampler.coefficients(4, 2, 0, 2);
+        PillowResampler.Coefficients down = PillowResampler.coefficients(Interpolation.BICUBIC, 4, 2, 0, 2);
         assertThat(down.xmin()).containsExactly(0, 0);
         assertThat(down.xcount()).containsExactly(4, 4);
         assertThat(Arrays.copyOfRange(down.weights(), 0, 4)).containsExactly(1923834, 1923834, 502623, -155987);
         assertThat(Arrays.copyOfRange(down.weights(), down.ksize(), down.ksize() + 4))
                 .containsExactly(-155987, 502623, 1923834, 1923834);
 
-        PillowResampler.Coefficients up = PillowResampler.coefficients(3, 7, 0, 3);
+        PillowResampler.Coefficients up = PillowResampler.coefficients(Interpolation.BICUBIC, 3, 7, 0, 3);
         assertThat(up.xcount()).containsExactly(2, 3, 3);
         assertThat(Arrays.copyOfRange(up.weights(), 0, 2)).containsExactly(4597602, -403298);
         assertThat(Arrays.copyOfRange(up.weights(), up.ksize(), up.ksize() + 3))
@@ -28,20 +30,42 @@ class PillowResamplerTests {
         assertThat(Arrays.copyOfRange(up.weights(), 2 * up.ksize(), 2 * up.ksize() + 3))
                 .containsExactly(1847353, 2625797, -278846);
 
-        PillowResampler.Coefficients third = PillowResampler.coefficients(10, 3, 0, 3);
+        PillowResampler.Coefficients third = PillowResampler.coefficients(Interpolation.BICUBIC, 10, 3, 0, 3);
         assertThat(third.xmin()).containsExactly(0, 0, 2);
         assertThat(third.xcount()).containsExactly(8, 10, 8);
         assertThat(Arrays.copyOfRange(third.weights(), 0, 8))
                 .containsExactly(1031733, 1352763, 1180254, 671405, 156432, -73750, -92634, -31899);
         // a window of output positions has the same coefficients as the full set
-        PillowResampler.Coefficients last = PillowResampler.coefficients(10, 3, 2, 1);
+        PillowResampler.Coefficients last = PillowResampler.coefficients(Interpolation.BICUBIC, 10, 3, 2, 1);
         assertThat(last.xmin()).containsExactly(2);
         assertThat(Arrays.copyOfRange(last.weights(), 0, 8))
                 .containsExactly(-31899, -92634, -73750, 156432, 671405, 1180254, 1352763, 1031733);
     }
 
     @Test
-    void flatImagesStayFlatWhateverTheScale() {
+    void bilinearCoefficientsMatchPillowsPrecomputeCoeffs() {
+        // by hand from Resample.c: 4 -> 2, scale 2, support 1 * 2; output 0 centre 1.0, xmin int(-0.5) = 0,
+        // xmax int(3.5) = 3; taps at distances 0.5, 0.5, 1.5 scaled by 1/2: 0.75, 0.75, 0.25, normalised by 1.75,
+        // times 2^22 and rounded: 1797559, 1797559, 599186 (they sum to exactly 2^22)
+        PillowResampler.Coefficients down = PillowResampler.coefficients(Interpolation.BILINEAR, 4, 2, 0, 2);
+        assertThat(down.ksize()).isEqualTo(5);
+        assertThat(down.xmin()).containsExactly(0, 1);
+        assertThat(down.xcount()).containsExactly(3, 3);
+        assertThat(Arrays.copyOfRange(down.weights(), 0, 3)).containsExactly(1797559, 1797559, 599186);
+        assertThat(Arrays.copyOfRange(down.weights(), 5, 8)).containsExactly(599186, 1797559, 1797559);
+        // 2 -> 5 (upscale, support stays 1): output 1 centre 0.6, taps 0.9 and 0.1 of the first two pixels
+        PillowResampler.Coefficients up = PillowResampler.coefficients(Interpolation.BILINEAR, 2, 5, 1, 1);
+        assertThat(up.xmin()).containsExactly(0);
+        assertThat(up.xcount()).containsExactly(2);
+        assertThat(Arrays.copyOfRange(up.weights(), 0, 2)).containsExactly(3774874, 419430);
+        // the kernel is the triangle, not the bicubic
+        assertThat(PillowResampler.bilinear(0.25)).isEqualTo(0.75);
+        assertThat(PillowResampler.bilinear(-1.0)).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Interpolation.class)
+    void flatImagesStayFlatWhateverTheScale(Interpolation filter) {
         int[][] sizes = {{50, 40, 17, 13}, {5, 3, 299, 299}, {300, 7, 41, 90}, {1, 1, 9, 4}, {640, 480, 341, 455}};
         for (int[] s : sizes) {
             byte[] src = new byte[s[0] * s[1] * 3];
@@ -50,7 +74,7 @@ class PillowResamplerTests {
                 src[i + 1] = 0;
                 src[i + 2] = (byte) 255;
             }
-            byte[] out = PillowResampler.resize(src, s[0], s[1], s[2], s[3], 0, 0, s[2], s[3]);
+            byte[] out = PillowResampler.resize(filter, src, s[0], s[1], s[2], s[3], 0, 0, s[2], s[3]);
             for (int i = 0; i < out.length; i += 3) {
                 assertThat(out[i] & 0xff).isEqualTo(201);
                 assertThat(out[i + 1] & 0xff).isZero();
@@ -59,16 +83,17 @@ class PillowResamplerTests {
         }
     }
 
-    @Test
-    void aWindowIsBitIdenticalToCroppingTheFullResize() {
+    @ParameterizedTest
+    @EnumSource(Interpolation.class)
+    void aWindowIsBitIdenticalToCroppingTheFullResize(Interpolation filter) {
         Random random = new Random(11);
         int[][] cases = {{57, 43, 100, 31, 10, 5, 50, 20}, {200, 150, 64, 48, 3, 7, 60, 40}, {30, 30, 30, 90, 4, 1,
             20, 80}, {30, 30, 90, 30, 1, 4, 80, 20}};
         for (int[] c : cases) {
             byte[] src = new byte[c[0] * c[1] * 3];
             random.nextBytes(src);
-            byte[] full = PillowResampler.resize(src, c[0], c[1], c[2], c[3], 0, 0, c[2], c[3]);
-            byte[] window = PillowResampler.resize(src, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+            byte[] full = PillowResampler.resize(filter, src, c[0], c[1], c[2], c[3], 0, 0, c[2], c[3]);
+            byte[] window = PillowResampler.resize(filter, src, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
             for (int y = 0; y < c[7]; y++) {
                 byte[] expected = Arrays.copyOfRange(full, ((c[5] + y) * c[2] + c[4]) * 3,
                         ((c[5] + y) * c[2] + c[4] + c[6]) * 3);
@@ -78,17 +103,18 @@ class PillowResamplerTests {
         }
     }
 
-    @Test
-    void sameSizeIsACopyAndOnePassIsSkipped() {
+    @ParameterizedTest
+    @EnumSource(Interpolation.class)
+    void sameSizeIsACopyAndOnePassIsSkipped(Interpolation filter) {
         Random random = new Random(5);
         byte[] src = new byte[40 * 30 * 3];
         random.nextBytes(src);
-        assertThat(PillowResampler.resize(src, 40, 30, 40, 30, 0, 0, 40, 30)).isEqualTo(src);
+        assertThat(PillowResampler.resize(filter, src, 40, 30, 40, 30, 0, 0, 40, 30)).isEqualTo(src);
         // only the width changes: rows are resampled independently, so a single row gives the same values
-        byte[] wide = PillowResampler.resize(src, 40, 30, 17, 30, 0, 0, 17, 30);
+        byte[] wide = PillowResampler.resize(filter, src, 40, 30, 17, 30, 0, 0, 17, 30);
         byte[] row5 = Arrays.copyOfRange(src, 5 * 40 * 3, 6 * 40 * 3);
         assertThat(Arrays.copyOfRange(wide, 5 * 17 * 3, 6 * 17 * 3))
-                .isEqualTo(PillowResampler.resize(row5, 40, 1, 17, 1, 0, 0, 17, 1));
+                .isEqualTo(PillowResampler.resize(filter, row5, 40, 1, 17, 1, 0, 0, 17, 1));
     }
 
     @Test
@@ -114,14 +140,15 @@ class PillowResamplerTests {
     @Test
     void normalisationIsTorchsFloat32Arithmetic() {
         byte[] rgb = {0, (byte) 128, (byte) 255};
-        float[] out = Normalizer.toChw(rgb, 1, new float[] {0.485f, 0.456f, 0.406f},
-                new float[] {0.229f, 0.224f, 0.225f});
+        float[] out = Normalizer.toChw(rgb, 1, new PreprocessSpec(224, 1.0, false, new float[] {0.485f, 0.456f, 0.406f},
+                new float[] {0.229f, 0.224f, 0.225f}));
         assertThat(out[0]).isEqualTo((0f / 255f - 0.485f) / 0.229f);
         assertThat(out[1]).isEqualTo((128f / 255f - 0.456f) / 0.224f);
         assertThat(out[2]).isEqualTo((255f / 255f - 0.406f) / 0.225f);
         // CHW layout
         byte[] two = {1, 2, 3, 4, 5, 6};
-        float[] chw = Normalizer.toChw(two, 2, new float[] {0, 0, 0}, new float[] {1, 1, 1});
+        float[] chw = Normalizer.toChw(two, 2, new PreprocessSpec(224, 1.0, false, new float[] {0, 0, 0},
+                new float[] {1, 1, 1}));
         assertThat(chw).containsExactly(1 / 255f, 4 / 255f, 2 / 255f, 5 / 255f, 3 / 255f, 6 / 255f);
     }
 }
