@@ -157,6 +157,13 @@ public final class PthReader {
         if (pkl == null) {
             throw new CheckpointFormatException(file, "not a torch.save archive: no " + prefix + "data.pkl");
         }
+        for (StoredZip.Entry e : zip.entries().values()) {
+            if (!e.isStored()) {
+                throw new CheckpointFormatException(file, "zip entry '" + e.name() + "' is compressed (method "
+                        + e.method() + "); torch.save stores entries uncompressed, and this reader reads only stored"
+                        + " entries (re-save the checkpoint with torch.save)");
+            }
+        }
         checkVersion(file, channel, zip, prefix);
         StoredZip.Entry byteorder = zip.get(prefix + "byteorder");
         if (byteorder != null) {
@@ -254,24 +261,22 @@ public final class PthReader {
             throw new CheckpointFormatException(file, "legacy protocol version " + RestrictedUnpickler.typeName(
                     protocol) + " " + protocol + "; only " + LEGACY_PROTOCOL + " exists");
         }
-        Object sysInfo = legacyPickle(file, head, none, "system info");
-        if (!(sysInfo instanceof PyDict info) || !Boolean.TRUE.equals(info.items.get("little_endian"))) {
-            throw new CheckpointFormatException(file, "the system info does not say little_endian=True; only"
-                    + " little-endian checkpoints are supported");
-        }
+        // The system info (byte order, C type sizes) is ignored, as torch does: storages are always written
+        // little-endian, and their element sizes follow from their dtypes.
+        legacyPickle(file, head, none, "system info");
         Map<String, PthStorage.Root> roots = new LinkedHashMap<>();
         Map<String, PthStorage> views = new HashMap<>();
         Object result = legacyPickle(file, head, pid -> legacyStorage(pid, roots, views), "object pickle");
         Object keys = legacyPickle(file, head, none, "storage key list");
         if (!(keys instanceof List<?> keyList)) {
-            throw new CheckpointFormatException(file, "the storage key list is a " + RestrictedUnpickler.typeName(
+            throw new CheckpointFormatException(file, "the storage key list is " + RestrictedUnpickler.article(
                     keys) + ", not a list");
         }
         long position = head.position();
         Map<String, PthStorage.Root> pending = new HashMap<>(roots);
         for (Object k : keyList) {
             if (!(k instanceof String key)) {
-                throw new CheckpointFormatException(file, "a storage key is a " + RestrictedUnpickler.typeName(k));
+                throw new CheckpointFormatException(file, "a storage key is " + RestrictedUnpickler.article(k));
             }
             PthStorage.Root root = pending.remove(key);
             if (root == null) {
@@ -337,7 +342,7 @@ public final class PthReader {
             return new PthStorage(root, 0, numel);
         }
         if (!(view instanceof PyTuple v) || v.size() != 3) {
-            throw new PickleException("storage view metadata is a " + RestrictedUnpickler.typeName(view)
+            throw new PickleException("storage view metadata is " + RestrictedUnpickler.article(view)
                     + ", not (key, offset, size)");
         }
         String viewKey = text(v.get(0), "view key");
@@ -358,7 +363,7 @@ public final class PthReader {
 
     private static PthDtype storageType(Object o) throws PickleException {
         if (!(o instanceof Global g) || g.kind() != Kind.STORAGE_CLASS) {
-            throw new PickleException("a storage persistent id whose type is a " + RestrictedUnpickler.typeName(o)
+            throw new PickleException("a storage persistent id whose type is " + RestrictedUnpickler.article(o)
                     + ", not a storage class");
         }
         return g.dtype();
@@ -371,14 +376,14 @@ public final class PthReader {
         if (o instanceof PyBytes b) {
             return new String(b.value(), StandardCharsets.US_ASCII);
         }
-        throw new PickleException("the " + what + " is a " + RestrictedUnpickler.typeName(o) + ", not a string");
+        throw new PickleException("the " + what + " is " + RestrictedUnpickler.article(o) + ", not a string");
     }
 
     /** A non-negative element count whose byte length fits in a long. */
     private static long count(Object o, String what, PthDtype dtype) throws PickleException {
         if (!(o instanceof Long n) || n < 0 || n > Long.MAX_VALUE / 16) {
             throw new PickleException("the " + what + " is " + (o instanceof Long n ? n.toString()
-                    : "a " + RestrictedUnpickler.typeName(o)) + ", not a valid element count");
+                    : RestrictedUnpickler.article(o)) + ", not a valid element count");
         }
         return n;
     }
@@ -388,7 +393,7 @@ public final class PthReader {
     /** The state dict itself, or the one a training checkpoint wraps under {@link #WRAPPER_KEYS}. */
     static PyDict stateDict(Path file, Object root) throws CheckpointFormatException {
         if (!(root instanceof PyDict top)) {
-            throw new CheckpointFormatException(file, "holds a " + RestrictedUnpickler.typeName(root)
+            throw new CheckpointFormatException(file, "holds " + RestrictedUnpickler.article(root)
                     + ", not a state dict (a dict of tensors) or a dict wrapping one");
         }
         String problem = notAStateDict(top);
@@ -399,7 +404,7 @@ public final class PthReader {
             if (top.items.containsKey(key)) {
                 Object inner = top.items.get(key);
                 String innerProblem = inner instanceof PyDict d ? notAStateDict(d)
-                        : "it is a " + RestrictedUnpickler.typeName(inner);
+                        : "it is " + RestrictedUnpickler.article(inner);
                 if (innerProblem != null) {
                     throw new CheckpointFormatException(file, "'" + key + "' does not hold a state dict: "
                             + innerProblem);
@@ -414,10 +419,10 @@ public final class PthReader {
     private static String notAStateDict(PyDict dict) {
         for (Map.Entry<Object, Object> e : dict.items.entrySet()) {
             if (!(e.getKey() instanceof String key)) {
-                return "a key is a " + RestrictedUnpickler.typeName(e.getKey()) + ", not a string";
+                return "a key is " + RestrictedUnpickler.article(e.getKey()) + ", not a string";
             }
             if (!(e.getValue() instanceof PthTensor)) {
-                return "'" + key + "' holds a " + RestrictedUnpickler.typeName(e.getValue()) + ", not a tensor";
+                return "'" + key + "' holds " + RestrictedUnpickler.article(e.getValue()) + ", not a tensor";
             }
         }
         return null;
@@ -560,8 +565,8 @@ public final class PthReader {
                     int n = Math.min(chunk.length, count - done);
                     bytes.asShortBuffer().position(done).get(chunk, 0, n);
                     for (int i = 0; i < n; i++) {
-                        out[offset + done + i] = dtype == PthDtype.BF16 ? SafetensorsReader.bf16ToFloat(chunk[i])
-                                : SafetensorsReader.f16ToFloat(chunk[i]);
+                        out[offset + done + i] = dtype == PthDtype.BF16 ? HalfFloats.bf16ToFloat(chunk[i])
+                                : HalfFloats.f16ToFloat(chunk[i]);
                     }
                 }
             }
@@ -626,8 +631,8 @@ public final class PthReader {
             int i = (int) (pos - begin);
             return switch (dtype) {
                 case F32 -> mapped.getFloat(i);
-                case F16 -> SafetensorsReader.f16ToFloat(mapped.getShort(i));
-                case BF16 -> SafetensorsReader.bf16ToFloat(mapped.getShort(i));
+                case F16 -> HalfFloats.f16ToFloat(mapped.getShort(i));
+                case BF16 -> HalfFloats.bf16ToFloat(mapped.getShort(i));
                 case F64 -> (float) mapped.getDouble(i);
                 default -> throw new IllegalStateException("not a float dtype: " + dtype);
             };

@@ -201,6 +201,11 @@ final class RestrictedUnpickler {
         m.put(name, new Global(name, kind, dtype));
     }
 
+    /** Every allowed global's full name. */
+    static Set<String> allowedNames() {
+        return ALLOWED.keySet();
+    }
+
     /** The allowed global {@code module.name}, or null. */
     static Global lookup(String module, String name) {
         return ALLOWED.get(module + "." + name);
@@ -211,6 +216,12 @@ final class RestrictedUnpickler {
             return t.hashable;
         }
         return !(o instanceof List || o instanceof PyDict || o instanceof PySet);
+    }
+
+    /** {@link #typeName} with an article: "an int", "a list of 3", "None". */
+    static String article(Object o) {
+        String t = typeName(o);
+        return o == null ? t : ("aeiou".indexOf(t.charAt(0)) >= 0 ? "an " : "a ") + t;
     }
 
     /** A short description of a value's type, for messages (never its content, which may be huge or cyclic). */
@@ -467,7 +478,7 @@ final class RestrictedUnpickler {
                 case 0x90 -> { // ADDITEMS
                     ArrayList<Object> items = popMark();
                     if (!(top() instanceof PySet set)) {
-                        throw fail("ADDITEMS on a " + typeName(top()) + ", not a set");
+                        throw fail("ADDITEMS on " + article(top()) + ", not a set");
                     }
                     for (Object item : items) {
                         requireHashable(item, "set element");
@@ -501,8 +512,8 @@ final class RestrictedUnpickler {
                     Object name = pop();
                     Object module = pop();
                     if (!(module instanceof String m) || !(name instanceof String n)) {
-                        throw fail("STACK_GLOBAL needs two strings, got " + typeName(module) + " and "
-                                + typeName(name));
+                        throw fail("STACK_GLOBAL needs two strings, got " + article(module) + " and "
+                                + article(name));
                     }
                     push(global(m, n));
                 }
@@ -552,7 +563,7 @@ final class RestrictedUnpickler {
     private ArrayList<Object> listOnTop(String op) throws PickleException {
         Object t = top();
         if (!(t instanceof ArrayList<?>)) {
-            throw fail(op + " on a " + typeName(t) + ", not a list");
+            throw fail(op + " on " + article(t) + ", not a list");
         }
         @SuppressWarnings("unchecked")
         ArrayList<Object> list = (ArrayList<Object>) t;
@@ -562,7 +573,7 @@ final class RestrictedUnpickler {
     private PyDict dictOnTop(String op) throws PickleException {
         Object t = top();
         if (!(t instanceof PyDict d)) {
-            throw fail(op + " on a " + typeName(t) + ", not a dict");
+            throw fail(op + " on " + article(t) + ", not a dict");
         }
         return d;
     }
@@ -682,7 +693,7 @@ final class RestrictedUnpickler {
 
     private PthStorage persistentLoad(Object pid) throws PickleException {
         if (!(pid instanceof PyTuple t) || t.size() == 0) {
-            throw fail("persistent id is a " + typeName(pid) + ", not a ('storage', ...) tuple");
+            throw fail("persistent id is " + article(pid) + ", not a ('storage', ...) tuple");
         }
         Object type = t.get(0);
         String typename = type instanceof PyBytes b ? new String(b.value(), StandardCharsets.US_ASCII)
@@ -692,14 +703,18 @@ final class RestrictedUnpickler {
                     + " may be loaded" + ("module".equals(typename)
                             ? " (this file pickles a whole nn.Module; save its state_dict() instead)" : ""));
         }
-        return persistent.load(t);
+        try {
+            return persistent.load(t);
+        } catch (PickleException ex) {
+            throw fail(ex.getMessage());
+        }
     }
 
     // ---- the allowed calls, interpreted ----
 
     private Object call(Object callable, Object argsObject, String op) throws PickleException {
         if (!(callable instanceof Global g)) {
-            throw fail(op + " of a " + typeName(callable) + ", which is not callable");
+            throw fail(op + " of " + article(callable) + ", which is not callable");
         }
         if (!(argsObject instanceof PyTuple args)) {
             throw fail(op + " of " + g.name() + " with " + typeName(argsObject) + " arguments, not a tuple");
@@ -739,7 +754,7 @@ final class RestrictedUnpickler {
             case SIZE -> {
                 arity(g, args, 1, 1);
                 if (!(args.get(0) instanceof PyTuple dims)) {
-                    throw fail("torch.Size of a " + typeName(args.get(0)) + ", not a tuple");
+                    throw fail("torch.Size of " + article(args.get(0)) + ", not a tuple");
                 }
                 ints(g, dims, "sizes");
                 yield dims;
@@ -762,7 +777,7 @@ final class RestrictedUnpickler {
 
     private PthTensor tensorArg(Global g, PyTuple args, int i) throws PickleException {
         if (!(args.get(i) instanceof PthTensor t)) {
-            throw fail(g.name() + " needs a tensor, got " + typeName(args.get(i)));
+            throw fail(g.name() + " needs a tensor, got " + article(args.get(i)));
         }
         return t;
     }
@@ -786,13 +801,13 @@ final class RestrictedUnpickler {
         // Python 2's OrderedDict.__reduce__ passes a list of [key, value] lists
         List<?> pairs = source instanceof PyTuple t ? t.items : source instanceof List<?> l ? l : null;
         if (pairs == null) {
-            throw fail("collections.OrderedDict of a " + typeName(source));
+            throw fail("collections.OrderedDict of " + article(source));
         }
         List<Object> flat = new ArrayList<>(pairs.size() * 2);
         for (Object p : pairs) {
             List<?> kv = p instanceof PyTuple t ? t.items : p instanceof List<?> l ? l : null;
             if (kv == null || kv.size() != 2) {
-                throw fail("collections.OrderedDict item is a " + typeName(p) + ", not a key-value pair");
+                throw fail("collections.OrderedDict item is " + article(p) + ", not a key-value pair");
             }
             flat.add(kv.get(0));
             flat.add(kv.get(1));
@@ -814,7 +829,7 @@ final class RestrictedUnpickler {
 
     private PthStorage storageArg(Global g, Object o) throws PickleException {
         if (!(o instanceof PthStorage s)) {
-            throw fail(g.name() + " needs a storage, got " + typeName(o));
+            throw fail(g.name() + " needs a storage, got " + article(o));
         }
         return s;
     }
@@ -822,14 +837,14 @@ final class RestrictedUnpickler {
     private long intArg(Global g, Object o, String what) throws PickleException {
         if (!(o instanceof Long v)) {
             throw fail(g.name() + ": the " + what + " is " + (o instanceof BigInteger ? "an integer beyond 64 bits"
-                    : "a " + typeName(o)));
+                    : article(o)));
         }
         return v;
     }
 
     private long[] ints(Global g, Object o, String what) throws PickleException {
         if (!(o instanceof PyTuple t)) {
-            throw fail(g.name() + ": the " + what + " are a " + typeName(o) + ", not a tuple");
+            throw fail(g.name() + ": the " + what + " are " + article(o) + ", not a tuple");
         }
         if (t.size() > MAX_DIMS) {
             throw fail(g.name() + ": " + t.size() + " dimensions, more than " + MAX_DIMS);
@@ -845,11 +860,11 @@ final class RestrictedUnpickler {
         if (instance instanceof PyDict dict && dict.ordered) {
             // OrderedDict: inst.__dict__.update(state), i.e. the state dict's _metadata
             if (!(state instanceof PyDict attributes)) {
-                throw fail("BUILD of an OrderedDict with a " + typeName(state) + " state, not a dict");
+                throw fail("BUILD of an OrderedDict with " + article(state) + " state, not a dict");
             }
             for (Map.Entry<Object, Object> e : attributes.items.entrySet()) {
                 if (!(e.getKey() instanceof String name)) {
-                    throw fail("BUILD of an OrderedDict with a " + typeName(e.getKey()) + " attribute name");
+                    throw fail("BUILD of an OrderedDict with " + article(e.getKey()) + " attribute name");
                 }
                 dict.attributes.put(name, e.getValue());
             }
@@ -857,7 +872,7 @@ final class RestrictedUnpickler {
         } else if (instance instanceof PthTensor tensor) {
             buildTensor(tensor, state);
         } else {
-            throw fail("refused BUILD of a " + typeName(instance) + ": only tensors, Parameters and OrderedDicts"
+            throw fail("refused BUILD of " + article(instance) + ": only tensors, Parameters and OrderedDicts"
                     + " are built");
         }
     }
@@ -865,7 +880,7 @@ final class RestrictedUnpickler {
     /** Tensor.__setstate__ as torch keeps it for old files: 4 values set the view, Parameters also take 3 or 5. */
     private void buildTensor(PthTensor tensor, Object stateObject) throws PickleException {
         if (!(stateObject instanceof PyTuple state)) {
-            throw fail("BUILD of a tensor with a " + typeName(stateObject) + " state, not a tuple");
+            throw fail("BUILD of a tensor with " + article(stateObject) + " state, not a tuple");
         }
         Global legacy = new Global("legacy tensor state", Kind.TENSOR_CLASS, tensor.dtype);
         if (state.size() == 4) {
@@ -888,7 +903,7 @@ final class RestrictedUnpickler {
             PthTensor data = tensorArg(legacy, state, 0);
             tensor.set(data.storage(), data.offset(), data.shape(), data.stride());
         } else {
-            throw fail("BUILD of a " + typeName(tensor) + " with a state of " + state.size() + " values");
+            throw fail("BUILD of " + article(tensor) + " with a state of " + state.size() + " values");
         }
     }
 }

@@ -16,11 +16,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The directory of a zip archive whose entries are stored uncompressed, as {@code torch.save} writes them (PyTorch's
- * own zip writer never deflates), so that every entry is a byte range of the file that can be mapped and sliced
- * instead of extracted. Compressed or encrypted entries are refused, which also rules out zip bombs; every declared
- * size and offset is checked against the file, entries may not overlap, and zip64 records are read for archives past
- * 4 GiB.
+ * The directory of a zip archive whose entries are stored uncompressed, as {@code torch.save} writes them, so that
+ * every entry is a byte range of the file that can be mapped and sliced instead of extracted. Compressed entries are
+ * listed but never inflated (the reader refuses to use them), which rules out zip bombs; encrypted ones are refused.
+ * Every declared size and offset is checked against the file, entries may not overlap, and zip64 records are read for
+ * archives past 4 GiB.
  */
 final class StoredZip {
 
@@ -33,8 +33,15 @@ final class StoredZip {
     private static final int CENTRAL = 0x02014b50;
     private static final int LOCAL = 0x04034b50;
 
-    /** One stored entry: its bytes are {@code dataOffset .. dataOffset + size} of the file. */
-    record Entry(String name, long dataOffset, long size, int crc) {
+    /**
+     * One entry: its bytes are {@code dataOffset .. dataOffset + size} of the file. {@code method} 0 means stored; any
+     * other (a compressed entry, e.g. the code of a TorchScript archive) is listed but its bytes are never used.
+     */
+    record Entry(String name, long dataOffset, long size, int crc, int method) {
+
+        boolean isStored() {
+            return method == 0;
+        }
     }
 
     private final Map<String, Entry> entries;
@@ -147,11 +154,12 @@ final class StoredZip {
             if ((flags & 1) != 0) {
                 throw new CheckpointFormatException(file, "zip entry '" + name + "' is encrypted");
             }
-            if (method != 0 || compressed != size) {
-                throw new CheckpointFormatException(file, "zip entry '" + name + "' is compressed (method " + method
-                        + ", " + compressed + " bytes for " + size + "); torch.save stores entries uncompressed, and"
-                        + " this reader reads only stored entries");
+            if (method == 0 && compressed != size) {
+                throw new CheckpointFormatException(file, "corrupt zip archive: stored entry '" + name + "' declares "
+                        + compressed + " bytes but " + size + " uncompressed");
             }
+            // only the bytes in the file matter: compressed entries are never inflated, so no zip bomb can go off
+            size = compressed;
             if (size < 0 || localOffset < 0 || localOffset > cdOffset - 30) {
                 throw new CheckpointFormatException(file, "corrupt zip archive: entry '" + name
                         + "' starts outside the file's data region");
@@ -174,7 +182,7 @@ final class StoredZip {
                 throw new CheckpointFormatException(file, "corrupt zip archive: the local header of entry '" + name
                         + "' names another entry");
             }
-            Entry e = new Entry(name, dataOffset, size, crc);
+            Entry e = new Entry(name, dataOffset, size, crc, method);
             if (byName.putIfAbsent(name, e) != null) {
                 throw new CheckpointFormatException(file, "corrupt zip archive: entry '" + name + "' appears twice");
             }
