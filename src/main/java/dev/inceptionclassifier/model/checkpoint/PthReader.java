@@ -37,7 +37,7 @@ import dev.inceptionclassifier.model.checkpoint.RestrictedUnpickler.PyTuple;
  * <ul>
  * <li>the zip archive of torch 1.6 and later: {@code <name>/data.pkl}, one stored (uncompressed) entry
  * {@code <name>/data/<key>} per storage, {@code <name>/version} and, from torch 2.1, {@code <name>/byteorder};</li>
- * <li>the legacy format of torch 0.1.10 to 1.5 (and {@code _use_new_zipfile_serialization=False}): five pickles (magic
+ * <li>the legacy format of early 2017 to torch 1.5 (and {@code _use_new_zipfile_serialization=False}): five pickles (magic
  * number, protocol 1001, system info, the object, the storage keys), then each storage as a little-endian int64
  * element count followed by its raw bytes. Pre-0.4 tensor pickles ({@code torch.FloatTensor} + BUILD,
  * {@code _rebuild_tensor}) and Python 2 strings are understood.</li>
@@ -122,8 +122,8 @@ public final class PthReader {
             return Format.LEGACY;
         }
         if (size >= 262 && "ustar".equals(new String(head.array(), 257, 5, StandardCharsets.US_ASCII))) {
-            throw new CheckpointFormatException(file, "a tar archive: the tar-based format of PyTorch before 0.1.10"
-                    + " (early 2017) is not supported; re-save it with torch.save");
+            throw new CheckpointFormatException(file, "a tar archive: the tar-based format of PyTorch's first releases"
+                    + " (replaced in early 2017) is not supported; re-save it with torch.save");
         }
         throw new CheckpointFormatException(file, size == 0 ? "empty file"
                 : "not a PyTorch checkpoint: neither a torch.save zip archive nor the legacy pickle format");
@@ -292,12 +292,13 @@ public final class PthReader {
                 throw new CheckpointFormatException(file, "storage '" + key + "' holds " + numel + " elements but is"
                         + " declared as " + root.numel + " " + root.dtype + " elements");
             }
-            root.locate(position + 8);
-            position += 8 + root.byteLength();
-            if (position > fileSize) {
-                throw new CheckpointFormatException(file, "truncated: storage '" + key + "' needs bytes up to "
-                        + position + " but the file has " + fileSize);
+            long start = position + 8;
+            if (root.byteLength() > fileSize - start) {
+                throw new CheckpointFormatException(file, "truncated: storage '" + key + "' needs " + root.byteLength()
+                        + " bytes from byte " + start + " but the file has " + fileSize);
             }
+            root.locate(start);
+            position = start + root.byteLength();
         }
         if (!pending.isEmpty()) {
             throw new CheckpointFormatException(file, "storage '" + pending.keySet().iterator().next()

@@ -52,7 +52,7 @@ class PthReaderFormatTests {
         System.arraycopy("sys_info".getBytes(StandardCharsets.US_ASCII), 0, tar, 0, 8);
         System.arraycopy("ustar".getBytes(StandardCharsets.US_ASCII), 0, tar, 257, 5);
 
-        assertRefused(write("old.pth", tar), "tar-based format of PyTorch before 0.1.10");
+        assertRefused(write("old.pth", tar), "the tar-based format of PyTorch's first releases");
     }
 
     @Test
