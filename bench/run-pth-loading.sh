@@ -27,10 +27,11 @@ bench() { java "$1" -cp "$cp" dev.inceptionclassifier.bench.PthLoadBenchmark "${
 for spec in "pth inception_v3.zip.pth" "pth inception_v3.legacy.pth" "safetensors inception_v3.safetensors"; do
   set -- $spec
   bench -Xmx1g "$1" "$work/$2" "$repeats" | tee -a "$out/run.txt"
-  fits="none of: $ladder"
+  # the smallest heap of the ladder that reads the file, with that run's figures (one read)
+  fits="reader=$1 file=$2 smallest_heap=none of: $ladder"
   for mib in $ladder; do
-    if bench "-Xmx${mib}m" "$1" "$work/$2" 1 > /dev/null 2>&1; then fits="-Xmx${mib}m"; break; fi
+    if line="$(bench "-Xmx${mib}m" "$1" "$work/$2" 1 2>/dev/null)"; then fits="smallest_heap=-Xmx${mib}m $line"; break; fi
   done
-  echo "reader=$1 file=$2 smallest_heap_that_reads_it=$fits" | tee -a "$out/run.txt"
+  echo "$fits" | tee -a "$out/run.txt"
 done
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at end" | tee -a "$out/run.txt"
