@@ -155,6 +155,28 @@ class RestrictedUnpicklerTests {
     }
 
     @Test
+    void readsTensorsSavedFromTheGpuInThe2017Form() throws PickleException {
+        // torch.cuda.FloatTensor() set to a torch.cuda.FloatStorage saved on 'cuda:0': read like CPU ones
+        byte[] pickle = new Pickle().global("torch.cuda", "FloatTensor").op(')', 'R')
+                .op('(').op('(').str("storage").global("torch.cuda", "FloatStorage").str("7").str("cuda:0").num(6)
+                .op('t', 'Q').num(1).op('(').num(5).op('t', '(').num(1).op('t', 't', 'b').stop();
+
+        PthTensor t = (PthTensor) load(pickle);
+
+        assertThat(t.shape()).containsExactly(5);
+        assertThat(t.offset()).isEqualTo(1);
+        assertThat(t.elementsOrThrow(100)).isEqualTo(5);
+    }
+
+    @Test
+    void refusesALegacyTensorSetToAStorageOfAnotherDtype() {
+        byte[] pickle = new Pickle().global("torch", "HalfTensor").op(')', 'R')
+                .op('(').storage("k", 2).num(0).op('(').num(2).op('t', '(').num(1).op('t', 't', 'b').stop();
+
+        assertRefused(pickle, "a F16 tensor set to a F32 storage");
+    }
+
+    @Test
     void deeplyNestedListsAreReadWithoutRecursion() throws PickleException {
         int depth = 200_000;
         byte[] pickle = new Pickle().repeat(depth, ']').repeat(depth - 1, 'a').stop();
