@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Needs Debian python3-torch and python3-torchvision (to write the checkpoint).
 # Time and memory of reading a .pth checkpoint the size of Inception-v3's (23.9 M float32 values, 95.5 MB) with
 # PthReader, zip and legacy formats, side by side in one run with SafetensorsReader on the same tensors and with
 # torch.load(weights_only=True) (Debian python3-torch). Each Java figure comes from a fresh JVM; the smallest -Xmx that

@@ -6,7 +6,6 @@ import struct
 import sys
 
 import torch
-import torchvision
 
 from pth_common import *
 
@@ -62,8 +61,20 @@ sd['tied'] = sd['fc.bias']                                       # the same tens
 sd._metadata = collections.OrderedDict([('', {'version': 1}), ('bn', {'version': 2})])
 save_both('dtypes', sd)
 
-# 2. A real module's state dict (torchvision's Inception-v3 block: convs, BatchNorm buffers with their counters).
-block = torchvision.models.inception.InceptionA(32, pool_features=8)
+# 2. A real module's state dict: the layout of torchvision's Inception-v3 block InceptionA(32, pool_features=8)
+#    (conv + BatchNorm pairs, the BatchNorms with their running statistics and counters), built from torch.nn alone.
+class BasicConv2d(torch.nn.Module):
+    def __init__(self, cin, cout, k):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(cin, cout, k, bias=False)
+        self.bn = torch.nn.BatchNorm2d(cout, eps=0.001)
+
+
+block = torch.nn.Module()
+for name, cin, cout, k in (('branch1x1', 32, 64, 1), ('branch5x5_1', 32, 48, 1), ('branch5x5_2', 48, 64, 5),
+                           ('branch3x3dbl_1', 32, 64, 1), ('branch3x3dbl_2', 64, 96, 3),
+                           ('branch3x3dbl_3', 96, 96, 3), ('branch_pool', 32, 8, 1)):
+    block.add_module(name, BasicConv2d(cin, cout, k))
 for m in block.modules():
     if isinstance(m, torch.nn.BatchNorm2d):
         m.running_mean.uniform_(-1, 1)
