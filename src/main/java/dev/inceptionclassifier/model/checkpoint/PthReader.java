@@ -37,10 +37,10 @@ import dev.inceptionclassifier.model.checkpoint.RestrictedUnpickler.PyTuple;
  * <ul>
  * <li>the zip archive of torch 1.6 and later: {@code <name>/data.pkl}, one stored (uncompressed) entry
  * {@code <name>/data/<key>} per storage, {@code <name>/version} and, from torch 2.1, {@code <name>/byteorder};</li>
- * <li>the legacy format of early 2017 to torch 1.5 (and {@code _use_new_zipfile_serialization=False}): five pickles (magic
- * number, protocol 1001, system info, the object, the storage keys), then each storage as a little-endian int64
- * element count followed by its raw bytes. Pre-0.4 tensor pickles ({@code torch.FloatTensor} + BUILD,
- * {@code _rebuild_tensor}) and Python 2 strings are understood.</li>
+ * <li>the legacy format of early 2017 to torch 1.5 (and {@code _use_new_zipfile_serialization=False}): five
+ * pickles (magic number, protocol 1001, system info, the object, the storage keys), then each storage as a
+ * little-endian int64 element count followed by its raw bytes. Pre-0.4 tensor pickles ({@code torch.FloatTensor}
+ * + BUILD, {@code _rebuild_tensor}) and Python 2 strings are understood.</li>
  * </ul>
  * The file is memory-mapped and each tensor is copied from the mapping straight into its float array, so the heap holds
  * little more than the result. Zip entries are checked against their CRC-32 (torch itself does not), storage sizes

@@ -90,8 +90,8 @@ final class PthTensor {
                     lastIndex = Math.addExact(lastIndex, Math.multiplyExact(shape[i] - 1, stride[i]));
                 }
             } catch (ArithmeticException ex) {
-                throw new IllegalArgumentException("has a shape or stride that overflows: shape " + Arrays.toString(shape)
-                        + ", stride " + Arrays.toString(stride));
+                throw new IllegalArgumentException("has a shape or stride that overflows: shape "
+                        + Arrays.toString(shape) + ", stride " + Arrays.toString(stride));
             }
         }
         if (elements > maxElements) {

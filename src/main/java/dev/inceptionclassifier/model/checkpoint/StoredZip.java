@@ -199,7 +199,7 @@ final class StoredZip {
         return new StoredZip(byName);
     }
 
-    /** The zip64 extra field's 64-bit values: those whose 32-bit fields are 0xffffffff, in the order size, csize, offset. */
+    /** The zip64 extra field's values for the 32-bit fields that are 0xffffffff: size, compressed size, offset. */
     private static long[] zip64Extra(Path file, String name, ByteBuffer cd, int start, int length, boolean wantSize,
             boolean wantCompressed, boolean wantOffset) throws CheckpointFormatException {
         int p = start;

@@ -145,7 +145,8 @@ class PthReaderHostileFilesTests {
         assertRefused("shape_past_storage.zip.pth", "tensor 'w' needs storage elements up to index 15",
                 "holds only 12");
         assertRefused("offset_past_storage.zip.pth", "tensor 'w' needs storage elements up to index 12");
-        assertRefused("numel_beyond_file.zip.pth", "the storage size is 1152921504606846976, not a valid element count");
+        assertRefused("numel_beyond_file.zip.pth",
+                "the storage size is 1152921504606846976, not a valid element count");
 
         assertThat(PthReader.read(file("legacy_ok.legacy.pth")).get("w").data()).hasSize(12);
         assertRefused("legacy_count_mismatch.legacy.pth", "storage 'k1' holds 11 elements but is declared as 12");

@@ -18,8 +18,8 @@ import dev.inceptionclassifier.model.HostTensor;
 
 /**
  * {@link PthReader} on checkpoints written by real PyTorch ({@code pth_real.py}: torch.save in both container formats,
- * plus old-format files assembled by hand and accepted by {@code torch.load(weights_only=True)}), each compared value by
- * value with what torch.load returns. Skipped where Debian's python3-torch is absent.
+ * plus old-format files assembled by hand and accepted by {@code torch.load(weights_only=True)}), each compared
+ * value by value with what torch.load returns. Skipped where Debian's python3-torch is absent.
  */
 class PthReaderTests {
 
