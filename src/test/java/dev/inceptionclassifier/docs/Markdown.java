@@ -166,13 +166,16 @@ final class Markdown {
         text.strip().toLowerCase(Locale.ROOT).codePoints().forEach(c -> {
             if (c == ' ') {
                 b.append('-');
-            } else if (c == '-' || Character.isLetterOrDigit(c) || Character.getType(c) == Character.CONNECTOR_PUNCTUATION
-                    || Character.getType(c) == Character.NON_SPACING_MARK
-                    || Character.getType(c) == Character.COMBINING_SPACING_MARK) {
+            } else if (c == '-' || Character.isLetterOrDigit(c) || isKeptPunctuationOrMark(Character.getType(c))) {
                 b.appendCodePoint(c);
             }
         });
         return b.toString();
+    }
+
+    private static boolean isKeptPunctuationOrMark(int type) {
+        return type == Character.CONNECTOR_PUNCTUATION || type == Character.NON_SPACING_MARK
+                || type == Character.COMBINING_SPACING_MARK;
     }
 
     /** The text GitHub renders for inline Markdown: code spans' content, links' text, no emphasis or HTML tags. */

@@ -104,8 +104,8 @@ final class MarkdownLinks {
             target = source;
         } else {
             String decoded = URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
-            target = (decoded.startsWith("/") ? root.resolve(decoded.substring(1)) : source.getParent().resolve(decoded))
-                    .normalize();
+            Path base = decoded.startsWith("/") ? root : source.getParent();
+            target = base.resolve(decoded.startsWith("/") ? decoded.substring(1) : decoded).normalize();
             if (!target.startsWith(root)) {
                 return "points outside the repository";
             }

@@ -58,7 +58,7 @@ class ProblemTypesDocsTests {
         assertThat(problemTypeSection(doc)).containsExactly("overloaded", "deadline_exceeded", "image-too-large-413");
     }
 
-    /** The slugs of the {@link URI} constants of {@code api.ProblemTypes}, read reflectively (it is package-private). */
+    /** The slugs of the {@link URI} constants of {@code api.ProblemTypes}, read reflectively: it is package-private. */
     private static List<String> problemTypeSlugs() throws ReflectiveOperationException {
         Class<?> types = Class.forName("dev.inceptionclassifier.api.ProblemTypes");
         List<String> slugs = new ArrayList<>();
