@@ -53,7 +53,7 @@ COPY --from=build /workspace/extracted/spring-boot-loader/ ./
 COPY --from=build /workspace/extracted/snapshot-dependencies/ ./
 COPY --from=build /workspace/extracted/application/ ./
 
-# Heap is a minority of the memory: weights, libtorch and activations live outside it (see deploy/README.md).
+# Heap is a minority of the memory: weights, libtorch and activations live outside it (see docs/deployment/sizing.md).
 # MALLOC_ARENA_MAX=2: glibc's per-thread arenas grew the RSS by ~600 MB under concurrent requests (measured).
 # Production fails closed: no random weights when a model cannot be fetched.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=25 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp" \

@@ -85,6 +85,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 "Inference failed for the batch this request ran in.");
     }
 
+    /**
+     * A multipart body that cannot be parsed (malformed, or cut off): the client's error. The size limit,
+     * {@code MaxUploadSizeExceededException}, is a subclass with its own, more specific handler in the superclass.
+     */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<ProblemDetail> unreadableMultipart(MultipartException e) {
+        return problem(HttpStatus.BAD_REQUEST, ProblemTypes.MISSING_IMAGE, "The multipart request could not be read.");
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         log.error("unexpected error", e);

@@ -2,7 +2,7 @@ package dev.inceptionclassifier.api;
 
 import java.net.URI;
 
-/** Stable RFC 9457 problem type URIs; clients may switch on them. Documented in the README's error table. */
+/** Stable RFC 9457 problem type URIs; clients may switch on them. Documented, one heading per slug, in docs/api.md. */
 final class ProblemTypes {
 
     private static final String BASE = "https://inception-classifier.dev/problems/";

@@ -12,7 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * The meters of one model's scheduler, named as documented in the README. Timers and the batch-size summary publish
+ * The meters of one model's scheduler, named as documented in docs/metrics.md. Timers and the batch-size summary publish
  * percentile histograms so quantiles can be aggregated across pods.
  */
 final class SchedulerMetrics {

@@ -190,6 +190,10 @@ class ClassifyIntegrationTests {
                 "unknown-model");
         assertProblem(http.postMultipart("/classify", "file", "a.jpg", "image/jpeg", jpeg), 400, "missing-image");
         assertProblem(http.postRaw("/classify", "image/jpeg", new byte[0]), 400, "missing-image");
+        // A multipart body that breaks off before its closing boundary is the client's error, not a 500.
+        assertProblem(http.postRaw("/classify", "multipart/form-data; boundary=XX",
+                "--XX\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.jpg\"\r\n\r\nabc".getBytes(
+                        java.nio.charset.StandardCharsets.US_ASCII)), 400, "missing-image");
         assertProblem(http.postRaw("/classify", "text/html", "<html><body>hi</body></html>".getBytes()), 415,
                 "unsupported-media-type");
         assertProblem(http.postRaw("/classify", "image/jpeg", Arrays.copyOf(jpeg, jpeg.length / 2)), 400,

@@ -193,6 +193,23 @@ class HardeningIntegrationTests {
         }
     }
 
+    @Test
+    void aTricklingMultipartUploadIsCutOffWith408NotA500() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(15_000);
+            var out = socket.getOutputStream();
+            out.write(("POST /classify HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: multipart/form-data; boundary=XX\r\nContent-Length: 100000\r\n\r\n"
+                    + "--XX\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.jpg\"\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
+            out.flush();
+            String head = new String(socket.getInputStream().readNBytes(12),
+                    java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(head).isEqualTo("HTTP/1.1 408");
+        }
+    }
+
     private static byte[] solid(Color colour) {
         BufferedImage img = new BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
