@@ -78,8 +78,8 @@ public final class ModelLoader {
                     ************************************************************************************
                     * Model '{}' could not be fetched: {}
                     * Serving SEEDED RANDOM WEIGHTS (seed {}) instead: predictions are meaningless.
-                    * Every response and GET /models says so. Set classifier.fallback-to-random=false
-                    * to fail the start instead (the container image and the Helm chart do).
+                    * Every response and GET /models says so. This happens only because
+                    * classifier.fallback-to-random=true (the dev profile of ./mvnw spring-boot:run).
                     ************************************************************************************""",
                     props.name(), e.getMessage(), props.seed());
             return new ResolvedSource.RandomWeights(props.seed());
