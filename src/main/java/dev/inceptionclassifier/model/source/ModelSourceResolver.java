@@ -152,7 +152,7 @@ public final class ModelSourceResolver {
         files.put(CONFIG, pins.configPin());
         files.put(WEIGHTS, pins.weightsPin());
         ensureCached(files, dir, file -> Urls.parseFetchable(resolveBase + commit + "/" + file), resolved.cannotFetch(),
-                HUB_PREFIX + repo + "@" + commit);
+                HUB_PREFIX + repo + "@" + commit, true);
         // recorded once the snapshot is complete, so an offline start never gets a ref without its files
         if (resolved.cannotFetch() == null && !commit.equals(revision) && !commit.equals(hub.ref(revision))) {
             try {
@@ -208,7 +208,7 @@ public final class ModelSourceResolver {
             Map<String, Pin> files = new LinkedHashMap<>();
             files.put(name, pins.weightsPin());
             ensureCached(files, dir, file -> uri, offline ? "classifier.offline=true" : null,
-                    "TorchScript model " + description);
+                    "TorchScript model " + description, false);
             return new ResolvedSource.TorchScript(dir.resolve(name), description);
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
@@ -222,16 +222,18 @@ public final class ModelSourceResolver {
         files.put(CONFIG, pins.configPin());
         files.put(WEIGHTS, pins.weightsPin());
         String folderDescription = Urls.redact(baseUri);
-        ensureCached(files, dir, baseUri::resolve, offline ? "classifier.offline=true" : null, folderDescription);
+        ensureCached(files, dir, baseUri::resolve, offline ? "classifier.offline=true" : null, folderDescription,
+                false);
         return new ResolvedSource.TimmCheckpoint(dir.resolve(CONFIG), dir.resolve(WEIGHTS), folderDescription);
     }
 
     /**
      * Makes every file of {@code files} (name to pin) a verified file of {@code dir}: what the cache holds is checked;
      * what is missing or failed is fetched from {@code source}, unless {@code cannotFetch} says why it cannot be.
+     * {@code immutable}: the source is a commit, so an intact file that is not the pinned one fails without a refetch.
      */
     private void ensureCached(Map<String, Pin> files, Path dir, Function<String, URI> source, String cannotFetch,
-            String description) {
+            String description, boolean immutable) {
         Map<String, Sha256Files.Check> unusable = new LinkedHashMap<>();
         files.forEach((file, pin) -> {
             Sha256Files.Check check = Sha256Files.checkCached(dir.resolve(file), pin, description);
@@ -242,12 +244,14 @@ public final class ModelSourceResolver {
         if (unusable.isEmpty()) {
             return;
         }
-        if (cannotFetch != null) {
-            for (Sha256Files.Check check : unusable.values()) {
-                if (check.state() == Sha256Files.State.PIN_MISMATCH) {
-                    throw new IntegrityException(check.pinMessage());
-                }
+        for (Sha256Files.Check check : unusable.values()) {
+            // a commit's file is what it is: fetching it again would give the same bytes
+            if (check.state() == Sha256Files.State.PIN_MISMATCH && (cannotFetch != null || immutable
+                    && check.asDownloaded())) {
+                throw new IntegrityException(check.pinMessage());
             }
+        }
+        if (cannotFetch != null) {
             List<String> why = new ArrayList<>();
             unusable.forEach((file, check) -> why.add(file + " is " + check.state().description));
             throw new ModelUnavailableException("model " + description + ": " + String.join(", ", why)

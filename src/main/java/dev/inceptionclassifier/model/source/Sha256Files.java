@@ -22,7 +22,7 @@ import dev.inceptionclassifier.model.source.Pins.Pin;
  * The cache's record of what each downloaded file hashes to: a sidecar {@code <file>.sha256} in {@code sha256sum}'s
  * format, written when the download was verified and before the file itself appears (so {@code sha256sum -c} checks
  * a cache folder by hand too). A cached file is used only after it hashed, on this load, to its record and to its
- * pin; a file that fails is deleted, so that it can never be trusted later and a download replaces it.
+ * pin; one that no longer matches its record is deleted as corrupt, and a download replaces it.
  */
 final class Sha256Files {
 
@@ -44,8 +44,8 @@ final class Sha256Files {
         UNRECORDED("there without a recorded sha256 (not downloaded by this version, or copied in by hand)"),
         /** Did not hash to its record: deleted. */
         CORRUPT("corrupt (it no longer hashed to the sha256 recorded at download) and was deleted"),
-        /** Did not hash to its pin: deleted. */
-        PIN_MISMATCH("not the pinned file and was deleted");
+        /** Not the pinned file: kept (it may be the only copy of what the source served), never used. */
+        PIN_MISMATCH("not the pinned file");
 
         final String description;
 
@@ -54,8 +54,15 @@ final class Sha256Files {
         }
     }
 
-    /** The state of one file, with the integrity message when it did not match its pin. */
-    record Check(State state, String pinMessage) {
+    /**
+     * The state of one file; for {@link State#PIN_MISMATCH} the integrity message, and whether the file still is
+     * exactly what was downloaded (then fetching the same immutable source again cannot help).
+     */
+    record Check(State state, String pinMessage, boolean asDownloaded) {
+
+        Check(State state) {
+            this(state, null, false);
+        }
     }
 
     /** sha256 of {@code file}'s content, as lowercase hex. */
@@ -114,41 +121,41 @@ final class Sha256Files {
     }
 
     /**
-     * Checks a file of the cache against its record and its pin (null: none), deleting it when it fails either.
+     * Checks a file of the cache against its record, then its pin (null: none). A file that fails its record is
+     * corrupt and deleted; one that is intact but not the pinned file is kept and reported, never used.
      *
      * @param what the source, for messages
      */
     static Check checkCached(Path file, Pin pin, String what) {
         if (!Files.isRegularFile(file)) {
-            return new Check(State.MISSING, null);
+            return new Check(State.MISSING);
         }
         String recorded = recorded(file);
         if (recorded == null && pin == null) {
-            return new Check(State.UNRECORDED, null);
+            return new Check(State.UNRECORDED);
         }
         String actual;
         try {
             actual = digest(file);
         } catch (IOException e) {
             log.warn("Cannot read the cached {}: {}; fetching it again", file, e.getMessage());
-            return new Check(State.CORRUPT, null);
-        }
-        if (pin != null && !actual.equals(pin.sha256())) {
-            delete(file);
-            String message = pinMismatch(file.getFileName().toString(), what, pin, actual)
-                    + " It was in the cache (" + file + ") and has been deleted.";
-            log.warn(message);
-            return new Check(State.PIN_MISMATCH, message);
+            return new Check(State.CORRUPT);
         }
         if (recorded != null && !actual.equals(recorded)) {
             delete(file);
             log.warn("The cached {} hashes to {}, not to the {} recorded when it was downloaded: deleted as corrupt",
                     file, actual, recorded);
-            return new Check(State.CORRUPT, null);
+            return new Check(State.CORRUPT);
+        }
+        if (pin != null && !actual.equals(pin.sha256())) {
+            String message = pinMismatch(file.getFileName().toString(), what, pin, actual) + " The cached copy ("
+                    + file + ") is not used.";
+            log.warn(message);
+            return new Check(State.PIN_MISMATCH, message, recorded != null);
         }
         log.info("Verified {} of {} (sha256 {}{})", file.getFileName(), what, actual,
                 pin != null ? ", pinned" : ", as recorded at download");
-        return new Check(State.VERIFIED, null);
+        return new Check(State.VERIFIED);
     }
 
     /** Checks a file that is used in place (a local folder or file) against its pin; it is never deleted. */

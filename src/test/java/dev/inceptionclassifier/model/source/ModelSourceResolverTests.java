@@ -404,24 +404,41 @@ class ModelSourceResolverTests {
     }
 
     @Test
-    void aCachedFileThatIsNotThePinnedOneFailsAndIsDeleted() throws IOException {
+    void aCachedFileThatIsNotThePinnedOneFailsTheStartAndIsNeverUsed() throws IOException {
         serveHubRepo();
         TimmCheckpoint ckpt = (TimmCheckpoint) resolver(props()).resolve("hf-hub:" + REPO, null);
         Pins wrong = new Pins("e".repeat(64), null, false);
-        int hubRequests = hub.requestCount();
+        int cdnRequests = cdn.requestCount();
 
-        assertThatThrownBy(() -> resolver(props().offline(true)).resolve("hf-hub:" + REPO, null, 42, wrong))
-                .isInstanceOf(IntegrityException.class)
-                .hasMessageContaining("sha256 mismatch: model.safetensors")
-                .hasMessageContaining("has been deleted");
-        assertThat(ckpt.weights()).doesNotExist();
-        assertThat(hub.requestCount()).isEqualTo(hubRequests);
+        for (boolean offline : new boolean[] {true, false}) {
+            assertThatThrownBy(() -> resolver(props().offline(offline)).resolve("hf-hub:" + REPO, null, 42, wrong))
+                    .isInstanceOf(IntegrityException.class)
+                    .hasMessageContaining("sha256 mismatch: model.safetensors")
+                    .hasMessageContaining("pins " + "e".repeat(64))
+                    .hasMessageContaining("is not used");
+        }
+        // a commit's file cannot change: it is not fetched again, and it stays (an offline cache's only copy)
+        assertThat(cdn.requestCount()).isEqualTo(cdnRequests);
+        assertThat(Files.readAllBytes(ckpt.weights())).isEqualTo(WEIGHTS);
+        assertThat(resolver(props().offline(true)).resolve("hf-hub:" + REPO, null, 42,
+                new Pins(Urls.sha256Hex(WEIGHTS), null, false))).isEqualTo(ckpt);
+    }
 
-        // online it is fetched again, still is not the pinned file, and is not stored
-        assertThatThrownBy(() -> resolver(props()).resolve("hf-hub:" + REPO, null, 42, wrong))
-                .isInstanceOf(IntegrityException.class)
-                .hasMessageContaining("not stored");
-        assertThat(ckpt.weights()).doesNotExist();
+    @Test
+    void aChangedPinOfAMutableUrlFetchesTheFileAgain() throws IOException {
+        byte[] retrained = randomBytes(300_000, 3);
+        cdn.file("/files/model.pt", WEIGHTS);
+        String url = cdn.url("/files/model.pt");
+        TorchScript old = (TorchScript) resolver(props()).resolve(url, null, 42,
+                new Pins(Urls.sha256Hex(WEIGHTS), null, false));
+        cdn.file("/files/model.pt", retrained);
+
+        TorchScript updated = (TorchScript) resolver(props()).resolve(url, null, 42,
+                new Pins(Urls.sha256Hex(retrained), null, false));
+
+        assertThat(updated.file()).isEqualTo(old.file());
+        assertThat(Files.readAllBytes(updated.file())).isEqualTo(retrained);
+        assertThat(cdn.requestCount()).isEqualTo(2);
     }
 
     @Test
