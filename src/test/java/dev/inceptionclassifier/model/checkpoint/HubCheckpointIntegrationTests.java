@@ -133,7 +133,8 @@ class HubCheckpointIntegrationTests {
         String emptyCache = "--classifier.model-cache=" + dir.resolve("empty-cache");
 
         assertThatThrownBy(() -> start(unreachable, emptyCache).close())
-                .hasStackTraceContaining("Model 'inception_v4' (source default) could not be loaded: cannot connect to");
+                .hasStackTraceContaining("Model 'inception_v4' (source default) could not be loaded: "
+                        + "cannot connect to");
 
         // the profile that ./mvnw spring-boot:run activates serves random weights instead, and says so
         try (ConfigurableApplicationContext ctx = start(unreachable, emptyCache, "--spring.profiles.active=dev")) {
