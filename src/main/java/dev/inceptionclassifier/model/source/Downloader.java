@@ -322,7 +322,7 @@ final class Downloader {
             long size = expected.size >= 0 ? expected.size : contentLength;
             if (size > maxBytes) {
                 throw new ModelUnavailableException(where + " is " + size + " bytes, more than the " + maxBytes
-                        + " accepted (classifier.hub.max-download-size)");
+                        + " accepted" + limitName(maxBytes));
             }
             writeVerified(in, where, size, expected.sha256, target, maxBytes, pin);
         } catch (IOException e) {
@@ -367,8 +367,8 @@ final class Downloader {
                     count += n;
                     if (count > maxBytes || (size >= 0 && count > size)) {
                         throw new ModelUnavailableException("download of " + where + " is larger than "
-                                + (count > maxBytes ? "the " + maxBytes + " bytes accepted "
-                                        + "(classifier.hub.max-download-size)" : size + " bytes"));
+                                + (count > maxBytes ? "the " + maxBytes + " bytes accepted" + limitName(maxBytes)
+                                        : size + " bytes"));
                     }
                     digest.update(buffer, 0, n);
                     ByteBuffer bb = ByteBuffer.wrap(buffer, 0, n);
@@ -448,6 +448,10 @@ final class Downloader {
         } catch (IOException | UnsupportedOperationException e) {
             log.debug("could not sync folder {}", dir, e);
         }
+    }
+
+    private String limitName(long limit) {
+        return limit == maxDownloadBytes ? " (classifier.hub.max-download-size)" : " for this file";
     }
 
     private static String seconds(Duration d) {
