@@ -12,6 +12,7 @@ not part of the file: the script prints the settings to put in the service confi
 This script is a convenience for users; it needs network access (or a warm Hugging Face cache) and is not run in CI.
 """
 import argparse
+import hashlib
 import math
 import sys
 
@@ -63,6 +64,10 @@ def main() -> int:
     print("  models:")
     print(f"    - name: {name}")
     print(f"      source: {args.output}")
+    with open(args.output, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    print("      sha256:")
+    print(f"        weights: {digest}  # TorchScript is code: the service loads it only pinned")
     print(f"      num-classes: {num_classes}")
     label_names = (getattr(model, "pretrained_cfg", None) or {}).get("label_names")
     if label_names:

@@ -18,6 +18,7 @@ import jakarta.validation.constraints.Positive;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -25,7 +26,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param models the models to serve; the first one is the default for requests that name none
  * @param fallbackToRandom when a model cannot be fetched (no network, empty cache), serve seeded random weights
- *     with a loud warning instead of failing the start; the container image and the Helm chart turn this off
+ *     with a loud warning instead of failing the start; off by default (a missing model fails the start), on in the
+ *     {@code dev} profile that {@code ./mvnw spring-boot:run} activates
  * @param offline use only the model cache, never the network
  * @param modelCache folder for downloaded weights and labels (default: ~/.cache/inception-classifier)
  * @param hub Hugging Face hub settings
@@ -39,7 +41,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties(prefix = "classifier", ignoreUnknownFields = false)
 public record ClassifierProperties(
         @NotEmpty @Valid List<ModelProperties> models,
-        @DefaultValue("true") boolean fallbackToRandom,
+        @DefaultValue("false") boolean fallbackToRandom,
         @DefaultValue("false") boolean offline,
         Path modelCache,
         @Valid @NotNull @DefaultValue Hub hub,
@@ -90,13 +92,26 @@ public record ClassifierProperties(
             @DefaultValue("42") long seed,
             @Min(1) @Max(100_000) Integer numClasses,
             @Valid @NotNull @DefaultValue Preprocess preprocess,
-            @DefaultValue("true") boolean foldBatchNorm) {
+            @DefaultValue("true") boolean foldBatchNorm,
+            @Valid @NotNull @DefaultValue Sha256 sha256,
+            @DefaultValue("false") boolean allowUnpinnedTorchscript) {
 
         @AssertTrue(message = "architecture must be inception_v4 or inception_resnet_v2")
         boolean isArchitectureKnown() {
             return architecture == null || architecture.equals("inception_v4")
                     || architecture.equals("inception_resnet_v2");
         }
+    }
+
+    /**
+     * Pinned sha256 digests (64 hex digits, as {@code sha256sum} prints them) of a model's files.
+     *
+     * @param weights the weights file: {@code model.safetensors} of a timm checkpoint, or the TorchScript file
+     * @param config {@code config.json} of a timm checkpoint (it sets the architecture and the preprocessing)
+     */
+    public record Sha256(
+            @Pattern(regexp = "[0-9a-fA-F]{64}", message = "must be 64 hex digits") String weights,
+            @Pattern(regexp = "[0-9a-fA-F]{64}", message = "must be 64 hex digits") String config) {
     }
 
     /**
@@ -124,12 +139,19 @@ public record ClassifierProperties(
      * @param token bearer token for private repositories; default from {@code HF_TOKEN}; never logged
      * @param connectTimeout connect timeout of downloads
      * @param readTimeout read timeout of downloads
+     * @param maxDownloadSize largest file any model download may be (hub or https); a larger one is refused
      */
     public record Hub(
             @NotBlank @DefaultValue("https://huggingface.co") String endpoint,
             String token,
             @NotNull @DefaultValue("10s") Duration connectTimeout,
-            @NotNull @DefaultValue("60s") Duration readTimeout) {
+            @NotNull @DefaultValue("60s") Duration readTimeout,
+            @NotNull @DefaultValue("1GB") DataSize maxDownloadSize) {
+
+        @AssertTrue(message = "max-download-size must be positive")
+        boolean isMaxDownloadSizePositive() {
+            return maxDownloadSize == null || maxDownloadSize.toBytes() > 0;
+        }
 
         @Override
         public String toString() {

@@ -20,6 +20,7 @@ import dev.inceptionclassifier.model.checkpoint.TorchScriptLoader;
 import dev.inceptionclassifier.model.source.LabelsResolver;
 import dev.inceptionclassifier.model.source.ModelSourceResolver;
 import dev.inceptionclassifier.model.source.ModelUnavailableException;
+import dev.inceptionclassifier.model.source.Pins;
 import dev.inceptionclassifier.model.source.ResolvedSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +67,8 @@ public final class ModelLoader {
 
     private ResolvedSource resolve(ModelProperties props, Architecture arch) {
         try {
-            return sources.resolve(props.source(), arch, props.seed());
+            return sources.resolve(props.source(), arch, props.seed(), new Pins(props.sha256().weights(),
+                    props.sha256().config(), props.allowUnpinnedTorchscript()));
         } catch (ModelUnavailableException e) {
             if (!fallbackToRandom || arch == null) {
                 throw e;
@@ -76,8 +78,8 @@ public final class ModelLoader {
                     ************************************************************************************
                     * Model '{}' could not be fetched: {}
                     * Serving SEEDED RANDOM WEIGHTS (seed {}) instead: predictions are meaningless.
-                    * Every response and GET /models says so. Set classifier.fallback-to-random=false
-                    * to fail the start instead (the container image and the Helm chart do).
+                    * Every response and GET /models says so. This happens only because
+                    * classifier.fallback-to-random=true (the dev profile of ./mvnw spring-boot:run).
                     ************************************************************************************""",
                     props.name(), e.getMessage(), props.seed());
             return new ResolvedSource.RandomWeights(props.seed());

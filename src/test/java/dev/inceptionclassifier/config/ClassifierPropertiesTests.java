@@ -6,10 +6,12 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
 
 /** Binding and validation of the {@code classifier.*} tree, without loading any model. */
 class ClassifierPropertiesTests {
@@ -28,7 +30,10 @@ class ClassifierPropertiesTests {
     void defaultsAreDocumentedValues() {
         runner.run(ctx -> {
             ClassifierProperties p = ctx.getBean(ClassifierProperties.class);
-            assertThat(p.fallbackToRandom()).isTrue();
+            assertThat(p.fallbackToRandom()).as("production fails closed").isFalse();
+            assertThat(p.hub().maxDownloadSize()).isEqualTo(DataSize.ofGigabytes(1));
+            assertThat(p.models().get(0).sha256().weights()).isNull();
+            assertThat(p.models().get(0).allowUnpinnedTorchscript()).isFalse();
             assertThat(p.inference().maxBatchSize()).isEqualTo(8);
             assertThat(p.inference().maxBatchDelay()).isEqualTo(Duration.ofMillis(5));
             assertThat(p.inference().requestTimeout()).isEqualTo(Duration.ofSeconds(10));
@@ -53,6 +58,33 @@ class ClassifierPropertiesTests {
                     assertThat(p.security().apiKeys()).containsExactly("a", "b");
                     assertThat(p.security().toString()).doesNotContain("a,").contains("2 configured");
                 });
+    }
+
+    @Test
+    void theDevProfileOfTheQuickStartTurnsTheRandomFallbackOn() {
+        ApplicationContextRunner withConfigFiles = runner
+                .withInitializer(new ConfigDataApplicationContextInitializer());
+        withConfigFiles.run(ctx -> assertThat(ctx.getBean(ClassifierProperties.class).fallbackToRandom()).isFalse());
+        withConfigFiles.withPropertyValues("spring.profiles.active=dev")
+                .run(ctx -> assertThat(ctx.getBean(ClassifierProperties.class).fallbackToRandom()).isTrue());
+    }
+
+    @Test
+    void pinsAndTheDownloadLimitBind() {
+        String sha = "0123456789abcdef".repeat(4);
+        runner.withPropertyValues("classifier.models[0].sha256.weights=" + sha.toUpperCase(),
+                "classifier.models[0].sha256.config=" + sha, "classifier.models[0].allow-unpinned-torchscript=true",
+                "classifier.hub.max-download-size=300MB").run(ctx -> {
+                    ClassifierProperties p = ctx.getBean(ClassifierProperties.class);
+                    assertThat(p.models().get(0).sha256().weights()).isEqualTo(sha.toUpperCase());
+                    assertThat(p.models().get(0).sha256().config()).isEqualTo(sha);
+                    assertThat(p.models().get(0).allowUnpinnedTorchscript()).isTrue();
+                    assertThat(p.hub().maxDownloadSize()).isEqualTo(DataSize.ofMegabytes(300));
+                });
+        runner.withPropertyValues("classifier.models[0].sha256.weights=abc").run(ctx -> assertThat(ctx).hasFailed()
+                .getFailure().hasStackTraceContaining("must be 64 hex digits"));
+        runner.withPropertyValues("classifier.hub.max-download-size=0").run(ctx -> assertThat(ctx).hasFailed()
+                .getFailure().hasStackTraceContaining("max-download-size must be positive"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.inceptionclassifier.model.source;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +16,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -25,24 +27,29 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.inceptionclassifier.config.ClassifierProperties;
+import dev.inceptionclassifier.model.source.Pins.Pin;
 
 /**
- * Downloads one URL into a cache file: to a temporary file in the target's folder, verified (size, and sha256 where
- * the hub announces one), forced to disk, then atomically renamed. A failed or partial download never becomes the
- * cached copy. Redirects are followed here rather than by the client, so that the hub token only ever goes to the
- * hub's own origin (the hub redirects LFS files to a CDN on another host).
+ * Downloads one URL into a cache file: to a temporary {@code .part} file in the target's folder, verified (size, at
+ * most {@code classifier.hub.max-download-size}, the sha256 the hub announces, and the file's pin), forced to disk,
+ * recorded ({@link Sha256Files}), then atomically renamed. A failed, partial, oversized or mismatching download never
+ * becomes the cached copy, and {@code .part} files that a killed process left behind are removed. Redirects are
+ * followed here rather than by the client, so that the hub token only ever goes to the hub's own origin (the hub
+ * redirects LFS files to a CDN on another host).
  */
 final class Downloader {
+
+    static final String PART_SUFFIX = ".part";
 
     private static final Logger log = LoggerFactory.getLogger(Downloader.class);
     private static final int MAX_REDIRECTS = 10;
@@ -53,12 +60,17 @@ final class Downloader {
     private final String token;
     private final String hubOrigin;
     private final Duration readTimeout;
+    private final long maxDownloadBytes;
+    /** A live download writes at least every read timeout (else it fails and deletes its file): older is a leftover. */
+    private final Duration staleAfter;
 
     Downloader(HttpClient client, ClassifierProperties.Hub hub) {
         this.client = client;
         this.token = hub.token() == null || hub.token().isBlank() ? null : hub.token().trim();
         this.hubOrigin = hubOrigin(hub.endpoint());
         this.readTimeout = hub.readTimeout();
+        this.maxDownloadBytes = hub.maxDownloadSize().toBytes();
+        this.staleAfter = hub.readTimeout().multipliedBy(2).plusMinutes(1);
     }
 
     /** The resolvers' client: HTTP/1.1 (the JDK's HTTP/2 windows slow large downloads), no automatic redirects. */
@@ -83,21 +95,38 @@ final class Downloader {
         return token != null;
     }
 
-    /** Returns {@code target}, fetched from {@code uri} unless it is there already. */
-    Path cached(URI uri, Path target, long maxBytes, boolean offline, String what) {
-        if (Files.isRegularFile(target)) {
+    /**
+     * Returns {@code target} from the cache once it verified against its record and {@code pin}, else fetched from
+     * {@code uri}.
+     */
+    Path cached(URI uri, Path target, long maxBytes, Pin pin, boolean offline, String what) {
+        removeStaleParts(target.getParent());
+        Sha256Files.Check check = Sha256Files.checkCached(target, pin, what);
+        if (check.state() == Sha256Files.State.VERIFIED) {
             return target;
         }
         if (offline) {
-            throw new ModelUnavailableException(what + ": " + target.getFileName() + " is not in the cache folder "
-                    + target.getParent() + " and classifier.offline=true");
+            if (check.state() == Sha256Files.State.PIN_MISMATCH) {
+                throw new IntegrityException(check.pinMessage());
+            }
+            throw new ModelUnavailableException(what + ": " + target.getFileName() + " is "
+                    + check.state().description + " in the cache folder " + target.getParent()
+                    + ", and classifier.offline=true");
         }
-        download(uri, target, maxBytes);
+        download(uri, target, maxBytes, pin);
         return target;
     }
 
-    /** Downloads {@code uri} (which passed {@link Urls#fetchProblem}) to {@code target}, replacing it atomically. */
-    void download(URI uri, Path target, long maxBytes) {
+    /**
+     * Downloads {@code uri} (which passed {@link Urls#fetchProblem}) to {@code target}, replacing it atomically, and
+     * records its sha256.
+     *
+     * @param maxBytes the caller's own limit; {@code classifier.hub.max-download-size} applies too
+     * @param pin what the file must hash to, or null
+     * @throws IntegrityException when the file is not the pinned one (then nothing is stored)
+     */
+    void download(URI uri, Path target, long maxBytes, Pin pin) {
+        long limit = Math.min(maxBytes, maxDownloadBytes);
         URI current = uri;
         Expected expected = new Expected();
         for (int hop = 0; ; hop++) {
@@ -106,11 +135,11 @@ final class Downloader {
                 // only a redirect can get here: configured URLs were checked before
                 throw new ModelUnavailableException("redirect from " + Urls.redact(uri) + " refused: " + problem);
             }
-            HttpResponse<InputStream> response = send(current);
+            HttpResponse<InputStream> response = send(current, "GET", HttpResponse.BodyHandlers.ofInputStream());
             expected.collect(response.headers(), hubOrigin != null && hubOrigin.equals(Urls.origin(current)));
             int status = response.statusCode();
             if (status == 200) {
-                stream(uri, current, response, expected, target, maxBytes);
+                stream(uri, current, response, expected, target, limit, pin);
                 return;
             }
             closeQuietly(response.body());
@@ -146,30 +175,113 @@ final class Downloader {
         return "HTTP " + status + " from " + where + hint;
     }
 
-    private HttpResponse<InputStream> send(URI uri) {
+    /**
+     * The commit a hub revision points to, as {@code huggingface_hub} resolves it: a {@code HEAD} of one of its files
+     * ({@code <endpoint>/<repo>/resolve/<revision>/<file>}), whose response names the commit in
+     * {@code X-Repo-Commit}. Redirects are followed on the hub's origin only (a renamed repository); the hub's
+     * redirect of an LFS file to its CDN already carries the header.
+     *
+     * @throws UnreachableException when the hub cannot be reached or answers 5xx/429 (a cached ref may then serve)
+     */
+    String repoCommit(URI uri) {
+        URI current = uri;
+        for (int hop = 0; ; hop++) {
+            String problem = Urls.fetchProblem(current);
+            if (problem != null) {
+                throw new ModelUnavailableException("redirect from " + Urls.redact(uri) + " refused: " + problem);
+            }
+            HttpResponse<Void> response = send(current, "HEAD", HttpResponse.BodyHandlers.discarding());
+            Optional<String> commit = response.headers().firstValue("X-Repo-Commit");
+            int status = response.statusCode();
+            if (commit.isPresent() && status < 400) {
+                String c = commit.get().trim().toLowerCase(Locale.ROOT);
+                if (!HubCache.COMMIT.matcher(c).matches()) {
+                    throw new ModelUnavailableException(Urls.redact(current) + " sent an X-Repo-Commit that is not a "
+                            + "40-hex commit id");
+                }
+                return c;
+            }
+            Optional<String> location = response.headers().firstValue("Location");
+            if (isRedirect(status) && location.isPresent()) {
+                if (hop >= MAX_REDIRECTS) {
+                    throw new ModelUnavailableException("too many redirects resolving " + Urls.redact(uri));
+                }
+                URI next;
+                try {
+                    next = current.resolve(location.get().trim());
+                } catch (IllegalArgumentException e) {
+                    throw new ModelUnavailableException("invalid redirect location from " + Urls.redact(current));
+                }
+                if (!Urls.origin(next).equals(Urls.origin(current))) {
+                    throw new ModelUnavailableException(Urls.redact(current) + " redirected to another host without "
+                            + "naming the commit of the revision (no X-Repo-Commit header)");
+                }
+                current = next;
+                continue;
+            }
+            if (status >= 200 && status < 400) {
+                throw new ModelUnavailableException(Urls.redact(current) + " answered " + status + " without naming "
+                        + "the commit of the revision (no X-Repo-Commit header), so it does not behave like a Hugging "
+                        + "Face hub; pin a full commit (hf-hub:<repo>@<40-hex commit>) to fetch without resolving one");
+            }
+            String message = statusMessage(status, current, uri);
+            throw status >= 500 || status == 429 ? new UnreachableException(message, null)
+                    : new ModelUnavailableException(message);
+        }
+    }
+
+    private <T> HttpResponse<T> send(URI uri, String method, HttpResponse.BodyHandler<T> body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(readTimeout)
                 .header("User-Agent", "inception-classifier")
-                .GET();
+                // sizes and digests are those of the plain bytes
+                .header("Accept-Encoding", "identity")
+                .method(method, HttpRequest.BodyPublishers.noBody());
         // bound to the hub's origin: never sent to a CDN or any other host a redirect points to
         if (token != null && Urls.origin(uri).equals(hubOrigin)) {
             request.header("Authorization", "Bearer " + token);
         }
         try {
-            return client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            return client.send(request.build(), body);
         } catch (HttpConnectTimeoutException e) {
-            throw new ModelUnavailableException("connect to " + Urls.redact(uri) + " timed out", e);
+            throw new UnreachableException("connect to " + Urls.redact(uri) + " timed out", e);
         } catch (HttpTimeoutException e) {
-            throw new ModelUnavailableException(
+            throw new UnreachableException(
                     "no response from " + Urls.redact(uri) + " within " + seconds(readTimeout), e);
         } catch (ConnectException e) {
-            throw new ModelUnavailableException(
+            throw new UnreachableException(
                     "cannot connect to " + Urls.redact(uri) + ": " + connectFailure(e, uri), e);
         } catch (IOException e) {
-            throw new ModelUnavailableException("request to " + Urls.redact(uri) + " failed: " + describe(e), e);
+            throw new UnreachableException("request to " + Urls.redact(uri) + " failed: " + describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ModelUnavailableException("interrupted while fetching " + Urls.redact(uri), e);
+        }
+    }
+
+    /**
+     * Deletes the {@code .part} files below {@code dir} (a few levels deep) that no live download is writing: those a
+     * killed process left behind. A live download touches its file at least every read timeout.
+     */
+    void removeStaleParts(Path dir) {
+        if (dir == null || !Files.isDirectory(dir)) {
+            return;
+        }
+        long cutoff = System.currentTimeMillis() - staleAfter.toMillis();
+        try (Stream<Path> files = Files.walk(dir, 4)) {
+            files.filter(p -> p.getFileName().toString().endsWith(PART_SUFFIX)).forEach(p -> {
+                try {
+                    if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                            && Files.getLastModifiedTime(p).toMillis() < cutoff) {
+                        Files.delete(p);
+                        log.info("Removed {}, left by an interrupted download", p);
+                    }
+                } catch (IOException e) {
+                    log.debug("could not remove {}", p, e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            log.debug("could not list {}", dir, e);
         }
     }
 
@@ -195,7 +307,7 @@ final class Downloader {
     }
 
     private void stream(URI original, URI current, HttpResponse<InputStream> response, Expected expected, Path target,
-            long maxBytes) {
+            long maxBytes, Pin pin) {
         String where = Urls.redact(current);
         String encoding = response.headers().firstValue("Content-Encoding").orElse("identity");
         long contentLength = response.headers().firstValueAsLong("Content-Length").orElse(-1);
@@ -210,21 +322,21 @@ final class Downloader {
             long size = expected.size >= 0 ? expected.size : contentLength;
             if (size > maxBytes) {
                 throw new ModelUnavailableException(where + " is " + size + " bytes, more than the " + maxBytes
-                        + " accepted here");
+                        + " accepted" + limitName(maxBytes));
             }
-            writeVerified(in, where, size, expected.sha256, target, maxBytes);
+            writeVerified(in, where, size, expected.sha256, target, maxBytes, pin);
         } catch (IOException e) {
             // only close() gets here; the body was fully handled
             log.debug("closing the response of {} failed", where, e);
         }
         log.info("Downloaded {} to {}{}", Urls.redact(original), target,
-                expected.sha256 != null ? " (sha256 verified)" : "");
+                pin != null ? " (sha256 pin verified)" : expected.sha256 != null ? " (sha256 verified)" : "");
     }
 
-    private void writeVerified(InputStream in, String where, long size, String sha256, Path target, long maxBytes) {
+    private void writeVerified(InputStream in, String where, long size, String sha256, Path target, long maxBytes,
+            Pin pin) {
         Path dir = target.toAbsolutePath().getParent();
-        String random = Long.toHexString(ThreadLocalRandom.current().nextLong());
-        Path tmp = dir.resolve("." + target.getFileName() + "." + random + ".part");
+        Path tmp = Sha256Files.partFile(target.toAbsolutePath());
         boolean moved = false;
         AtomicBoolean stalled = new AtomicBoolean();
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -255,7 +367,8 @@ final class Downloader {
                     count += n;
                     if (count > maxBytes || (size >= 0 && count > size)) {
                         throw new ModelUnavailableException("download of " + where + " is larger than "
-                                + (count > maxBytes ? "the " + maxBytes + " bytes accepted here" : size + " bytes"));
+                                + (count > maxBytes ? "the " + maxBytes + " bytes accepted" + limitName(maxBytes)
+                                        : size + " bytes"));
                     }
                     digest.update(buffer, 0, n);
                     ByteBuffer bb = ByteBuffer.wrap(buffer, 0, n);
@@ -275,14 +388,18 @@ final class Downloader {
                     throw new ModelUnavailableException("download of " + where + " was truncated: received " + count
                             + " of " + size + " bytes");
                 }
-                if (sha256 != null) {
-                    String actual = HexFormat.of().formatHex(digest.digest());
-                    if (!actual.equals(sha256)) {
-                        throw new ModelUnavailableException("sha256 mismatch for " + where + ": expected " + sha256
-                                + ", got " + actual);
-                    }
+                String actual = HexFormat.of().formatHex(digest.digest());
+                if (sha256 != null && !actual.equals(sha256)) {
+                    throw new ModelUnavailableException("sha256 mismatch for " + where + ": the hub announced "
+                            + sha256 + ", the download hashes to " + actual);
+                }
+                if (pin != null && !actual.equals(pin.sha256())) {
+                    throw new IntegrityException(Sha256Files.pinMismatch(target.getFileName().toString(), where, pin,
+                            actual) + " The download was not stored.");
                 }
                 out.force(true);
+                // the record first: a file in the cache without one is never used unverified
+                Sha256Files.record(target, actual);
             }
             move(tmp, target);
             moved = true;
@@ -331,6 +448,10 @@ final class Downloader {
         } catch (IOException | UnsupportedOperationException e) {
             log.debug("could not sync folder {}", dir, e);
         }
+    }
+
+    private String limitName(long limit) {
+        return limit == maxDownloadBytes ? " (classifier.hub.max-download-size)" : " for this file";
     }
 
     private static String seconds(Duration d) {

@@ -167,7 +167,7 @@ public final class LabelsResolver {
 
     private Path fetch(URI uri) {
         Path file = cache.resolve("url").resolve(Urls.sha256Hex(uri.toString())).resolve(Urls.fileName(uri));
-        return downloader.cached(uri, file, MAX_LABEL_BYTES, offline, "labels " + Urls.redact(uri));
+        return downloader.cached(uri, file, MAX_LABEL_BYTES, null, offline, "labels " + Urls.redact(uri));
     }
 
     private static String read(Path file, String what) {

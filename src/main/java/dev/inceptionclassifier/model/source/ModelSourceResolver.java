@@ -1,5 +1,6 @@
 package dev.inceptionclassifier.model.source;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -8,32 +9,46 @@ import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.inceptionclassifier.config.ClassifierProperties;
 import dev.inceptionclassifier.model.Architecture;
+import dev.inceptionclassifier.model.source.Pins.Pin;
 
 /**
- * Turns a configured model source into local files. Forms:
+ * Turns a configured model source into local, verified files. Forms:
  * <ul>
- * <li>{@code hf-hub:<repo>[@revision]} (revision {@code main} by default): {@code config.json} and
- * {@code model.safetensors} from {@code <hub endpoint>/<repo>/resolve/<revision>/}, cached in
- * {@code <cache>/hub/<repo>/<revision>/};</li>
+ * <li>{@code hf-hub:<repo>[@revision]} (revision {@code main} by default): the revision is resolved to a commit
+ * (the hub's {@code X-Repo-Commit}), then {@code config.json} and {@code model.safetensors} of that one commit are
+ * fetched from {@code <hub endpoint>/<repo>/resolve/<commit>/} into {@code <cache>/hub/models--<owner>--<name>/
+ * snapshots/<commit>/}, and {@code refs/<revision>} records the commit (see {@link HubCache});</li>
  * <li>a folder path or {@code file:} URL holding {@code config.json} and {@code model.safetensors}, used in place;</li>
  * <li>an {@code https://} folder URL with the same two files, cached in {@code <cache>/url/<sha256 of the URL>/};</li>
- * <li>a path or URL ending in {@code .pt}: a TorchScript file (cached like the above when remote);</li>
+ * <li>a path or URL ending in {@code .pt}: a TorchScript file (cached like the above when remote); it is code, so it
+ * needs a {@code sha256.weights} pin unless {@link Pins#allowUnpinnedTorchScript()};</li>
  * <li>{@code random}: seeded random weights.</li>
  * </ul>
- * A file in the cache is trusted and reused without any network request, also for a branch revision such as
- * {@code main}: pin a revision (a tag or commit) to pick up a newer upload, or empty the cache folder. Plain
- * {@code http://} is refused except for loopback hosts.
+ * Every cached file is hashed on every load and used only if it matches the sha256 recorded at download and its pin
+ * ({@link Sha256Files}); files used in place are checked against their pins. A branch or tag costs one {@code HEAD}
+ * request per start, and is served from the commit it last resolved to when the hub is unreachable or
+ * {@code classifier.offline=true}; a full 40-hex commit needs no network once cached. Plain {@code http://} is
+ * refused except for loopback hosts.
  *
- * <p>Fetch failures (network, HTTP status, failed verification, offline with files missing from the cache) throw
- * {@link ModelUnavailableException}; a malformed or refused source throws {@link IllegalArgumentException}, since
- * falling back to random weights would hide a configuration mistake. Thread-safe; downloads of the same file from
- * several threads or processes each write their own temporary file, and the last verified rename wins.
+ * <p>Fetch failures (network, HTTP status, a corrupt download, offline with files missing from the cache) throw
+ * {@link ModelUnavailableException}; a file that is not the pinned one throws {@link IntegrityException}; a malformed
+ * or refused source throws {@link IllegalArgumentException}, since falling back to random weights would hide either.
+ * Thread-safe; downloads of the same file from several threads or processes each write their own temporary file,
+ * and the last verified rename wins.
  */
 public final class ModelSourceResolver {
 
@@ -43,7 +58,7 @@ public final class ModelSourceResolver {
     /** The seed {@code classifier.models[i].seed} defaults to. */
     static final long DEFAULT_SEED = 42;
 
-    private static final List<String> CHECKPOINT_FILES = List.of(CONFIG, WEIGHTS);
+    private static final Logger log = LoggerFactory.getLogger(ModelSourceResolver.class);
     private static final Pattern REPO = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?");
     private static final Pattern REVISION = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._/-]*");
     private static final Pattern URL_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://.*");
@@ -64,9 +79,9 @@ public final class ModelSourceResolver {
         this.downloader = new Downloader(client, props.hub());
     }
 
-    /** As {@link #resolve(String, Architecture, long)} with the default seed for {@code random}. */
+    /** As {@link #resolve(String, Architecture, long, Pins)} with the default seed and no pins. */
     public ResolvedSource resolve(String source, Architecture architecture) {
-        return resolve(source, architecture, DEFAULT_SEED);
+        return resolve(source, architecture, DEFAULT_SEED, Pins.NONE);
     }
 
     /**
@@ -75,30 +90,35 @@ public final class ModelSourceResolver {
      * @param source the configured source; null or blank means {@code hf-hub:timm/<architecture>.tf_in1k}
      * @param architecture the configured architecture, needed only when {@code source} is null
      * @param seed the seed of {@code random} weights
+     * @param pins the sha256 the files must have
      * @throws ModelUnavailableException when the files cannot be had (network, HTTP status, verification, offline)
+     * @throws IntegrityException when a file is not the pinned one
      * @throws IllegalArgumentException when the source is malformed or refused
      */
-    public ResolvedSource resolve(String source, Architecture architecture, long seed) {
+    public ResolvedSource resolve(String source, Architecture architecture, long seed, Pins pins) {
         if (source == null || source.isBlank()) {
             if (architecture == null) {
                 throw new IllegalArgumentException("a model needs a source or an architecture");
             }
-            return resolveHub(defaultHubRepo(architecture));
+            return resolveHub(defaultHubRepo(architecture), pins);
         }
         String s = source.trim();
         if (s.equalsIgnoreCase("random")) {
+            if (pins.weights() != null || pins.config() != null) {
+                throw new IllegalArgumentException("sha256 pins do not apply to random weights");
+            }
             return new ResolvedSource.RandomWeights(seed);
         }
         if (s.startsWith(HUB_PREFIX)) {
-            return resolveHub(s.substring(HUB_PREFIX.length()));
+            return resolveHub(s.substring(HUB_PREFIX.length()), pins);
         }
         if (s.regionMatches(true, 0, "file:", 0, 5)) {
-            return resolveLocal(fileUrlPath(s));
+            return resolveLocal(fileUrlPath(s), pins);
         }
         if (URL_SCHEME.matcher(s).matches()) {
-            return resolveUrl(Urls.parseFetchable(s));
+            return resolveUrl(Urls.parseFetchable(s), pins);
         }
-        return resolveLocal(localPath(s));
+        return resolveLocal(localPath(s), pins);
     }
 
     /** timm's repository of the default ({@code tf_in1k}) weights of {@code architecture}. */
@@ -106,7 +126,7 @@ public final class ModelSourceResolver {
         return "timm/" + architecture.timmName() + ".tf_in1k";
     }
 
-    private ResolvedSource resolveHub(String spec) {
+    private ResolvedSource resolveHub(String spec, Pins pins) {
         int at = spec.indexOf('@');
         String repo = at < 0 ? spec : spec.substring(0, at);
         String revision = at < 0 ? "main" : spec.substring(at + 1);
@@ -114,69 +134,169 @@ public final class ModelSourceResolver {
             throw new IllegalArgumentException("invalid hub repository '" + repo + "' in " + HUB_PREFIX + spec
                     + " (expected owner/name)");
         }
-        if (!REVISION.matcher(revision).matches() || revision.contains("..") || revision.endsWith("/")) {
+        if (!REVISION.matcher(revision).matches() || revision.contains("..") || revision.endsWith("/")
+                || revision.contains("//") || revision.contains("/./")) {
             throw new IllegalArgumentException("invalid hub revision '" + revision + "' in " + HUB_PREFIX + spec);
         }
-        String description = HUB_PREFIX + repo + "@" + revision;
-        // a branch such as refs/pr/1 becomes one URL segment and one folder name
-        String encodedRevision = URLEncoder.encode(revision, StandardCharsets.UTF_8);
-        Path dir = cache.resolve("hub");
-        for (String part : repo.split("/")) {
-            dir = dir.resolve(part);
+        String requested = HUB_PREFIX + repo + "@" + revision;
+        HubCache hub = new HubCache(cache, repo);
+        downloader.removeStaleParts(hub.repoDir());
+        String resolveBase = hubEndpoint.trim().replaceAll("/+$", "") + "/" + repo + "/resolve/";
+        Commit resolved = commit(hub, resolveBase, revision, requested);
+        String commit = resolved.id();
+        if (!commit.equals(revision)) {
+            log.info("Model source {} is commit {}", requested, commit);
         }
-        dir = dir.resolve(encodedRevision);
-        String base = hubEndpoint.trim().replaceAll("/+$", "") + "/" + repo + "/resolve/" + encodedRevision + "/";
-        return fetchCheckpoint(base, dir, description);
+        Path dir = hub.snapshot(commit);
+        Map<String, Pin> files = new LinkedHashMap<>();
+        files.put(CONFIG, pins.configPin());
+        files.put(WEIGHTS, pins.weightsPin());
+        ensureCached(files, dir, file -> Urls.parseFetchable(resolveBase + commit + "/" + file), resolved.cannotFetch(),
+                HUB_PREFIX + repo + "@" + commit, true);
+        // recorded once the snapshot is complete, so an offline start never gets a ref without its files
+        if (resolved.cannotFetch() == null && !commit.equals(revision) && !commit.equals(hub.ref(revision))) {
+            try {
+                hub.writeRef(revision, commit);
+            } catch (IOException e) {
+                log.warn("could not record that {} is commit {} in {}: {}", requested, commit, hub.repoDir(),
+                        e.getMessage());
+            }
+        }
+        return new ResolvedSource.TimmCheckpoint(dir.resolve(CONFIG), dir.resolve(WEIGHTS),
+                HUB_PREFIX + repo + "@" + commit);
     }
 
-    private ResolvedSource resolveUrl(URI uri) {
+    /** A revision resolved to a commit, and why its files cannot be fetched now (null when they can). */
+    private record Commit(String id, String cannotFetch) {
+    }
+
+    private Commit commit(HubCache hub, String resolveBase, String revision, String requested) {
+        if (HubCache.COMMIT.matcher(revision).matches()) {
+            return new Commit(revision, offline ? "classifier.offline=true" : null);
+        }
+        if (offline) {
+            String commit = hub.ref(revision);
+            if (commit == null) {
+                throw new ModelUnavailableException("model " + requested + ": revision '" + revision + "' was never "
+                        + "resolved into the cache folder " + hub.repoDir() + " and classifier.offline=true (start "
+                        + "once with offline=false, or pin a full commit: @<40-hex commit>)");
+            }
+            return new Commit(commit, "classifier.offline=true");
+        }
+        // one commit for both files: a branch that moves between two downloads cannot mix them
+        String encoded = URLEncoder.encode(revision, StandardCharsets.UTF_8);
+        try {
+            return new Commit(downloader.repoCommit(Urls.parseFetchable(resolveBase + encoded + "/" + CONFIG)), null);
+        } catch (UnreachableException e) {
+            String commit = hub.ref(revision);
+            if (commit == null) {
+                throw e;
+            }
+            log.warn("The hub could not resolve {} ({}); using commit {}, which it last resolved to", requested,
+                    e.getMessage(), commit);
+            return new Commit(commit, "the hub could not be reached (" + e.getMessage() + ")");
+        }
+    }
+
+    private ResolvedSource resolveUrl(URI uri, Pins pins) {
         String description = Urls.redact(uri);
         if (uri.getPath() != null && uri.getPath().toLowerCase(Locale.ROOT).endsWith(".pt")) {
-            Path file = cache.resolve("url").resolve(Urls.sha256Hex(uri.toString())).resolve(Urls.fileName(uri));
-            downloader.cached(uri, file, Long.MAX_VALUE, offline, "TorchScript model " + description);
-            return new ResolvedSource.TorchScript(file, description);
+            requirePinnedTorchScript(pins, description);
+            Path dir = cache.resolve("url").resolve(Urls.sha256Hex(uri.toString()));
+            String name = Urls.fileName(uri);
+            downloader.removeStaleParts(dir);
+            Map<String, Pin> files = new LinkedHashMap<>();
+            files.put(name, pins.weightsPin());
+            ensureCached(files, dir, file -> uri, offline ? "classifier.offline=true" : null,
+                    "TorchScript model " + description, false);
+            return new ResolvedSource.TorchScript(dir.resolve(name), description);
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new IllegalArgumentException("a model folder URL cannot have a query or fragment: " + description);
         }
         String base = uri.toString().endsWith("/") ? uri.toString() : uri + "/";
         Path dir = cache.resolve("url").resolve(Urls.sha256Hex(base));
-        return fetchCheckpoint(base, dir, Urls.redact(URI.create(base)));
+        downloader.removeStaleParts(dir);
+        URI baseUri = Urls.parseFetchable(base);
+        Map<String, Pin> files = new LinkedHashMap<>();
+        files.put(CONFIG, pins.configPin());
+        files.put(WEIGHTS, pins.weightsPin());
+        String folderDescription = Urls.redact(baseUri);
+        ensureCached(files, dir, baseUri::resolve, offline ? "classifier.offline=true" : null, folderDescription,
+                false);
+        return new ResolvedSource.TimmCheckpoint(dir.resolve(CONFIG), dir.resolve(WEIGHTS), folderDescription);
     }
 
-    /** Fetches config.json and model.safetensors below {@code base} into {@code dir}, unless both are cached. */
-    private ResolvedSource fetchCheckpoint(String base, Path dir, String description) {
-        List<String> missing = CHECKPOINT_FILES.stream().filter(f -> !Files.isRegularFile(dir.resolve(f))).toList();
-        if (!missing.isEmpty()) {
-            if (offline) {
-                throw new ModelUnavailableException("model " + description + ": " + String.join(", ", missing)
-                        + (missing.size() == 1 ? " is" : " are") + " not in the cache folder " + dir
-                        + " and classifier.offline=true (fetch them once with offline=false, or copy them there)");
+    /**
+     * Makes every file of {@code files} (name to pin) a verified file of {@code dir}: what the cache holds is checked;
+     * what is missing or failed is fetched from {@code source}, unless {@code cannotFetch} says why it cannot be.
+     * {@code immutable}: the source is a commit, so an intact file that is not the pinned one fails without a refetch.
+     */
+    private void ensureCached(Map<String, Pin> files, Path dir, Function<String, URI> source, String cannotFetch,
+            String description, boolean immutable) {
+        Map<String, Sha256Files.Check> unusable = new LinkedHashMap<>();
+        files.forEach((file, pin) -> {
+            Sha256Files.Check check = Sha256Files.checkCached(dir.resolve(file), pin, description);
+            if (check.state() != Sha256Files.State.VERIFIED) {
+                unusable.put(file, check);
             }
-            URI baseUri = Urls.parseFetchable(base);
-            for (String file : missing) {
-                downloader.download(baseUri.resolve(file), dir.resolve(file), Long.MAX_VALUE);
+        });
+        if (unusable.isEmpty()) {
+            return;
+        }
+        for (Sha256Files.Check check : unusable.values()) {
+            // a commit's file is what it is: fetching it again would give the same bytes
+            if (check.state() == Sha256Files.State.PIN_MISMATCH && (cannotFetch != null || immutable
+                    && check.asDownloaded())) {
+                throw new IntegrityException(check.pinMessage());
             }
         }
-        return new ResolvedSource.TimmCheckpoint(dir.resolve(CONFIG), dir.resolve(WEIGHTS), description);
+        if (cannotFetch != null) {
+            List<String> why = new ArrayList<>();
+            unusable.forEach((file, check) -> why.add(file + " is " + check.state().description));
+            throw new ModelUnavailableException("model " + description + ": " + String.join(", ", why)
+                    + " in the cache folder " + dir + ", and " + cannotFetch + " (start once with network and "
+                    + "classifier.offline=false to fetch " + (unusable.size() == 1 ? "it" : "them") + ")");
+        }
+        for (String file : unusable.keySet()) {
+            downloader.download(source.apply(file), dir.resolve(file), Long.MAX_VALUE, files.get(file));
+        }
     }
 
-    private static ResolvedSource resolveLocal(Path path) {
+    /** TorchScript is code that runs inside the service: it loads only when pinned, or when explicitly allowed. */
+    private static void requirePinnedTorchScript(Pins pins, String description) {
+        if (pins.config() != null) {
+            throw new IllegalArgumentException("classifier.models[].sha256.config applies to timm checkpoints (a "
+                    + "folder or hub repository with config.json), not to the TorchScript file " + description);
+        }
+        if (pins.weights() == null && !pins.allowUnpinnedTorchScript()) {
+            throw new IllegalArgumentException("the TorchScript file " + description + " is code that would run "
+                    + "inside the service, and it is not pinned: set classifier.models[].sha256.weights to its sha256 "
+                    + "(sha256sum prints it), or classifier.models[].allow-unpinned-torchscript=true to load it "
+                    + "unverified");
+        }
+    }
+
+    private static ResolvedSource resolveLocal(Path path, Pins pins) {
         Path p = path.toAbsolutePath().normalize();
         if (p.getFileName() != null && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pt")) {
+            requirePinnedTorchScript(pins, p.toString());
             if (!Files.isRegularFile(p)) {
                 throw new ModelUnavailableException("TorchScript file " + p + " does not exist");
             }
+            Sha256Files.checkInPlace(p, pins.weightsPin(), "TorchScript model " + p);
             return new ResolvedSource.TorchScript(p, p.toString());
         }
         if (!Files.isDirectory(p)) {
             throw new ModelUnavailableException("model folder " + p + " does not exist (expected a folder with "
                     + CONFIG + " and " + WEIGHTS + ", or a .pt file)");
         }
-        List<String> missing = CHECKPOINT_FILES.stream().filter(f -> !Files.isRegularFile(p.resolve(f))).toList();
+        List<String> missing = Stream.of(CONFIG, WEIGHTS).filter(f -> !Files.isRegularFile(p.resolve(f))).toList();
         if (!missing.isEmpty()) {
             throw new ModelUnavailableException("model folder " + p + " lacks " + String.join(" and ", missing));
         }
+        Sha256Files.checkInPlace(p.resolve(CONFIG), pins.configPin(), "model folder " + p);
+        Sha256Files.checkInPlace(p.resolve(WEIGHTS), pins.weightsPin(), "model folder " + p);
         return new ResolvedSource.TimmCheckpoint(p.resolve(CONFIG), p.resolve(WEIGHTS), p.toString());
     }
 

@@ -13,6 +13,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.stream.IntStream;
 
 import javax.imageio.ImageIO;
@@ -88,6 +90,9 @@ class TorchScriptServiceIntegrationTests {
         try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(ClassifierApplication.class).run(
                 "--server.port=0", "--classifier.fallback-to-random=false", "--classifier.models[0].name=small",
                 "--classifier.models[0].source=" + dir.resolve("small.pt"), "--classifier.models[0].num-classes=7",
+                // TorchScript is code: it loads only pinned
+                "--classifier.models[0].sha256.weights=" + HexFormat.of().formatHex(
+                        MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(dir.resolve("small.pt")))),
                 "--classifier.models[0].labels=" + labels, "--classifier.inference.max-batch-size=2")) {
             int port = ((WebServerApplicationContext) ctx).getWebServer().getPort();
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest

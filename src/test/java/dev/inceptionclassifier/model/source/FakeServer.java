@@ -16,15 +16,21 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A loopback HTTP server for the source tests: serves fixed bodies with chosen headers, redirects, error statuses,
- * truncated and stalled bodies, and records every request (path and Authorization header). Unknown paths get 404.
+ * truncated, stalled and chunked bodies, answers HEAD with the headers alone, and records every request (method,
+ * path and Authorization header). Unknown paths get 404.
  */
 final class FakeServer implements AutoCloseable {
 
     /** One recorded request. */
-    record Request(String path, String authorization) {
+    record Request(String path, String authorization, String method) {
     }
 
-    private record Route(int status, byte[] body, Map<String, String> headers, int sendBytes, long stallMillis) {
+    private record Route(int status, byte[] body, Map<String, String> headers, int sendBytes, long stallMillis,
+            boolean chunked) {
+
+        Route(int status, byte[] body, Map<String, String> headers, int sendBytes, long stallMillis) {
+            this(status, body, headers, sendBytes, stallMillis, false);
+        }
     }
 
     private final HttpServer server;
@@ -90,6 +96,12 @@ final class FakeServer implements AutoCloseable {
         return this;
     }
 
+    /** Sends the body chunked: no Content-Length announces its size. */
+    FakeServer chunked(String path, byte[] body) {
+        routes.put(path, new Route(200, body, Map.of(), body.length, 0, true));
+        return this;
+    }
+
     /** Announces the full length but sends only {@code sendBytes}, then closes the connection. */
     FakeServer truncated(String path, byte[] body, int sendBytes) {
         routes.put(path, new Route(200, body, Map.of(), sendBytes, 0));
@@ -106,13 +118,24 @@ final class FakeServer implements AutoCloseable {
         return List.copyOf(requests);
     }
 
+    /** The recorded requests as "METHOD path". */
+    List<String> log() {
+        return requests.stream().map(r -> r.method() + " " + r.path()).toList();
+    }
+
+    /** GET requests only: the bodies that were downloaded. */
+    List<String> gets() {
+        return requests.stream().filter(r -> r.method().equals("GET")).map(Request::path).toList();
+    }
+
     int requestCount() {
         return requests.size();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
-        requests.add(new Request(path, exchange.getRequestHeaders().getFirst("Authorization")));
+        requests.add(new Request(path, exchange.getRequestHeaders().getFirst("Authorization"),
+                exchange.getRequestMethod()));
         Route route = routes.get(path);
         try {
             if (route == null) {
@@ -120,11 +143,11 @@ final class FakeServer implements AutoCloseable {
                 return;
             }
             route.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-            if (route.status() != 200) {
+            if (route.status() != 200 || exchange.getRequestMethod().equals("HEAD")) {
                 exchange.sendResponseHeaders(route.status(), -1);
                 return;
             }
-            exchange.sendResponseHeaders(200, route.body().length);
+            exchange.sendResponseHeaders(200, route.chunked() ? 0 : route.body().length);
             OutputStream out = exchange.getResponseBody();
             out.write(route.body(), 0, route.sendBytes());
             out.flush();

@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -163,6 +166,24 @@ class LabelsResolverTests {
         assertThat(resolver(true).resolve(url, 3)).containsExactly("a", "b", "c");
         assertThat(server.requestCount()).isEqualTo(1);
         assertThat(cache.resolve("url").resolve(Urls.sha256Hex(url)).resolve("classes.txt")).isRegularFile();
+    }
+
+    @Test
+    void cachedLabelsAreVerifiedOnEveryLoadAndLeftoversAreRemoved() throws IOException {
+        server.file("/labels/classes.txt", "a\nb\nc\n".getBytes(StandardCharsets.UTF_8));
+        String url = server.url("/labels/classes.txt");
+        resolver(false).resolve(url, 3);
+        Path dir = cache.resolve("url").resolve(Urls.sha256Hex(url));
+        Files.writeString(dir.resolve("classes.txt"), "x\ny\nz\n");
+        Path stale = Files.write(dir.resolve(".classes.txt.5e5e.part"), new byte[3]);
+        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofDays(1))));
+
+        assertThatThrownBy(() -> resolver(true).resolve(url, 3))
+                .isInstanceOf(ModelUnavailableException.class)
+                .hasMessageContaining("corrupt");
+        assertThat(stale).doesNotExist();
+        assertThat(resolver(false).resolve(url, 3)).containsExactly("a", "b", "c");
+        assertThat(server.requestCount()).isEqualTo(2);
     }
 
     @Test

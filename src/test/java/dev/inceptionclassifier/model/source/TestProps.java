@@ -12,6 +12,8 @@ import dev.inceptionclassifier.config.ClassifierProperties.Inference;
 import dev.inceptionclassifier.config.ClassifierProperties.ModelProperties;
 import dev.inceptionclassifier.config.ClassifierProperties.Preprocess;
 import dev.inceptionclassifier.config.ClassifierProperties.Security;
+import dev.inceptionclassifier.config.ClassifierProperties.Sha256;
+import org.springframework.util.unit.DataSize;
 
 /** {@link ClassifierProperties} for the source tests, built with the canonical constructors. */
 final class TestProps {
@@ -22,6 +24,7 @@ final class TestProps {
     private String token;
     private Duration readTimeout = Duration.ofSeconds(10);
     private String labelsBaseUrl = "https://example.invalid/labels/";
+    private DataSize maxDownloadSize = DataSize.ofGigabytes(1);
 
     static TestProps cache(Path cache) {
         TestProps p = new TestProps();
@@ -49,6 +52,11 @@ final class TestProps {
         return this;
     }
 
+    TestProps maxDownloadSize(DataSize maxDownloadSize) {
+        this.maxDownloadSize = maxDownloadSize;
+        return this;
+    }
+
     TestProps labelsBaseUrl(String labelsBaseUrl) {
         this.labelsBaseUrl = labelsBaseUrl;
         return this;
@@ -56,9 +64,9 @@ final class TestProps {
 
     ClassifierProperties build() {
         ModelProperties model = new ModelProperties("m", "inception_v4", null, null, 42, null,
-                new Preprocess(null, null, null, null, null), true);
-        return new ClassifierProperties(List.of(model), true, offline, cache,
-                new Hub(endpoint, token, Duration.ofSeconds(2), readTimeout), labelsBaseUrl,
+                new Preprocess(null, null, null, null, null), true, new Sha256(null, null), false);
+        return new ClassifierProperties(List.of(model), false, offline, cache,
+                new Hub(endpoint, token, Duration.ofSeconds(2), readTimeout, maxDownloadSize), labelsBaseUrl,
                 new Engine(null, null, true, true, null),
                 new Image(20_971_520, 40_000_000, 20_000, 4_194_304, 100, Duration.ofSeconds(10)),
                 new Inference("cpu", 1, 8, Duration.ofMillis(5), 64, Duration.ofSeconds(10), 503, Duration.ofSeconds(1),
