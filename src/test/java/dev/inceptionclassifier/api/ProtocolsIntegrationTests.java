@@ -434,8 +434,10 @@ class ProtocolsIntegrationTests {
 
     // ----------------------------------------------------------------------------------------------- helpers
 
+    /** Our API's handlers; the container's error page ({@link ErrorPageController}) is not an API endpoint. */
     private static boolean isOurs(HandlerMethod method) {
-        return method.getBeanType().getName().startsWith("dev.inceptionclassifier.");
+        return method.getBeanType().getName().startsWith("dev.inceptionclassifier.")
+                && method.getBeanType() != ErrorPageController.class;
     }
 
     private HttpTestClient.Response infer(String json) {
