@@ -13,7 +13,8 @@ import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Optional {@code X-API-Key} check for {@code /classify} ({@code classifier.security.api-keys}). Keys are compared
+ * Optional {@code X-API-Key} check for {@code /classify} and the v2 inference endpoint
+ * ({@code POST /v2/models/{name}[/versions/{v}]/infer}) ({@code classifier.security.api-keys}). Keys are compared
  * in constant time (digests of equal length) so response timing does not leak a key's prefix. Health, metrics and
  * {@code GET /models} stay open.
  */
@@ -33,7 +34,15 @@ final class ApiKeyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !enabled() || !request.getRequestURI().startsWith("/classify");
+        // Also the decoded, normalised path (no ";params", no "%xx") that the dispatcher matches: the raw URI alone
+        // would let "/%63lassify" or ".../infer;x" through.
+        String path = request.getServletPath() + (request.getPathInfo() != null ? request.getPathInfo() : "");
+        return !enabled() || !(isProtected(request.getRequestURI()) || isProtected(path));
+    }
+
+    /** The paths that run inference; v2 metadata and health stay open like {@code GET /models}. */
+    static boolean isProtected(String uri) {
+        return uri.startsWith("/classify") || uri.startsWith("/v2/models/") && uri.endsWith("/infer");
     }
 
     @Override

@@ -70,11 +70,30 @@ class ClassificationFlow {
     }
 
     CompletableFuture<ClassifyResponse> classify(LoadedModel model, byte[] bytes, int topK, Duration timeout) {
-        long start = System.nanoTime();
+        checkTopK(model, topK);
+        admit(model);
+        return classify(model, prepare(model, bytes), topK, timeout);
+    }
+
+    /** Queues an image that {@link #prepare} already turned into model input; top-k of the result. */
+    CompletableFuture<ClassifyResponse> classify(LoadedModel model, Prepared image, int topK, Duration timeout) {
+        return submit(model, image.input(), timeout).thenApply(r -> response(model, r, topK, image.startNanos(),
+                image.decodedNanos(), image.preprocessedNanos()));
+    }
+
+    /** A 400 problem (counted) unless {@code 1 <= topK <= classes}. */
+    void checkTopK(LoadedModel model, int topK) {
         if (topK < 1 || topK > model.info().numClasses()) {
             badInput(model);
             throw BadRequestException.invalid("topK must be between 1 and " + model.info().numClasses() + ".");
         }
+    }
+
+    /**
+     * Refuses work (counted, {@link RejectedException}) when the service is shutting down or the model's queue is
+     * full right now, so that no CPU is spent decoding an image that would be refused anyway.
+     */
+    void admit(LoadedModel model) {
         if (!inference.accepting()) {
             requests(model.name(), "rejected").increment();
             throw new RejectedException("the service is shutting down", true);
@@ -84,6 +103,14 @@ class ClassificationFlow {
             requests(model.name(), "rejected").increment();
             throw new RejectedException("queue full for model " + model.name(), false);
         }
+    }
+
+    /**
+     * An upload decoded and preprocessed for {@code model} on the calling thread, timed in {@code classifier.decode}
+     * and {@code classifier.preprocess}. A rejected image is counted as {@code bad_input} and rethrown.
+     */
+    Prepared prepare(LoadedModel model, byte[] bytes) {
+        long start = System.nanoTime();
         DecodedImage image;
         float[] input;
         long decoded;
@@ -98,8 +125,27 @@ class ClassificationFlow {
         }
         long preprocessed = System.nanoTime();
         preprocessTimer(model.name()).record(preprocessed - decoded, TimeUnit.NANOSECONDS);
+        return new Prepared(input, start, decoded, preprocessed);
+    }
+
+    /**
+     * Queues one model input (from {@link #prepare}, or a tensor a client preprocessed itself) for a batch and counts
+     * its outcome in {@code classifier.requests}. The future fails as {@link InferenceService#submit} says.
+     */
+    CompletableFuture<InferenceResult<float[]>> submit(LoadedModel model, float[] input, Duration timeout) {
         return inference.submit(model.name(), input, timeout).whenComplete((r, e) -> requests(model.name(),
-                outcome(e)).increment()).thenApply(r -> response(model, r, topK, start, decoded, preprocessed));
+                outcome(e)).increment());
+    }
+
+    /**
+     * One image ready for the model.
+     *
+     * @param input CHW float32 model input
+     * @param startNanos when decoding began
+     * @param decodedNanos when decoding ended
+     * @param preprocessedNanos when preprocessing ended
+     */
+    record Prepared(float[] input, long startNanos, long decodedNanos, long preprocessedNanos) {
     }
 
     private ClassifyResponse response(LoadedModel model, InferenceResult<float[]> r, int topK, long start,

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
@@ -18,7 +19,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
 /**
- * {@code POST /classify}: a multipart part {@code image}, or the raw image bytes as the body. The content type the
+ * {@code POST /classify}: a multipart part {@code image} (repeated for several images, see
+ * {@link BatchClassification}), or the raw image bytes as the body. The content type the
  * client declares for raw bytes is not trusted: the bytes are sniffed. Answers asynchronously (servlet async), so no
  * request thread waits for inference.
  */
@@ -26,23 +28,30 @@ import org.springframework.web.multipart.MultipartFile;
 class ClassifyController {
 
     private final ClassificationFlow flow;
+    private final BatchClassification batch;
     private final long maxBytes;
 
-    ClassifyController(ClassificationFlow flow, ClassifierProperties props) {
+    ClassifyController(ClassificationFlow flow, BatchClassification batch, ClassifierProperties props) {
         this.flow = flow;
+        this.batch = batch;
         this.maxBytes = props.image().maxBytes();
     }
 
     @PostMapping(path = "/classify", consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    CompletableFuture<ClassifyResponse> classifyMultipart(
-            @RequestParam(name = "image", required = false) MultipartFile image,
+    CompletableFuture<?> classifyMultipart(
+            @RequestParam(name = "image", required = false) List<MultipartFile> images,
             @RequestParam(name = "topK", required = false) String topK,
             @RequestParam(name = "model", required = false) String model,
             @RequestParam(name = "timeout", required = false) String timeout,
             @RequestHeader(name = "Request-Timeout", required = false) String timeoutHeader) throws IOException {
         LoadedModel m = flow.model(model);
         Params p = params(m, topK, timeout, timeoutHeader);
+        if (images != null && images.size() > 1) {
+            // Several image parts: a list in request order (BatchClassifyResponse); one part keeps today's answer.
+            return batch.classify(m, images, p.topK, p.timeout);
+        }
+        MultipartFile image = images == null || images.isEmpty() ? null : images.get(0);
         if (image == null || image.isEmpty()) {
             throw counted(m, BadRequestException.missingImage());
         }

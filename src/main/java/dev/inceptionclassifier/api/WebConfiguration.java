@@ -10,18 +10,29 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
 
-    /** Multipart limits follow {@code classifier.image.max-bytes} (plus room for the part headers). */
     @Bean
-    MultipartConfigElement multipartConfigElement(ClassifierProperties props) {
-        long max = props.image().maxBytes();
-        return new MultipartConfigElement(null, max, max + 64 * 1024, (int) Math.min(max, 1 << 20));
+    UploadLimits uploadLimits(ClassifierProperties props) {
+        ClassifierProperties.Image i = props.image();
+        return new UploadLimits(i.maxBytes(), i.maxImagesPerRequest(), i.maxRequestBytes());
+    }
+
+    /**
+     * The whole multipart body follows {@code classifier.image.max-request-bytes} (plus room for the part headers);
+     * parts are not limited here, so that one oversized image among several gets its own 413 (the controller holds
+     * each to {@code max-bytes}). Parts over 1 MiB are spooled to disk, not held in memory.
+     */
+    @Bean
+    MultipartConfigElement multipartConfigElement(UploadLimits limits) {
+        long max = limits.maxImageBytes();
+        return new MultipartConfigElement(null, -1, limits.maxRequestBytes() + 64 * 1024,
+                (int) Math.min(max, 1 << 20));
     }
 
     @Bean
     FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(ClassifierProperties props) {
         FilterRegistrationBean<ApiKeyFilter> reg = new FilterRegistrationBean<>(
                 new ApiKeyFilter(props.security().apiKeys()));
-        reg.addUrlPatterns("/classify", "/classify/*");
+        reg.addUrlPatterns("/classify", "/classify/*", "/v2/models/*");
         reg.setOrder(0);
         return reg;
     }

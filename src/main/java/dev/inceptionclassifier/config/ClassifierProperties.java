@@ -185,6 +185,10 @@ public record ClassifierProperties(
      * @param maxMetadataBytes largest metadata (EXIF, ICC, text chunks) a decoder may read
      * @param maxProgressiveScans most JPEG scans accepted (progressive JPEG CPU bomb guard)
      * @param decodeTimeout longest a single decode may take
+     * @param maxImagesPerRequest most images in one request: repeated {@code image} parts of {@code POST /classify},
+     *     elements of a v2 inference input ({@code server.tomcat.max-part-count} must leave room for them)
+     * @param maxRequestBytes largest request body carrying several images (multipart {@code /classify}, v2 infer);
+     *     each image is still held to {@code max-bytes}
      */
     public record Image(
             @Positive @DefaultValue("20971520") long maxBytes,
@@ -192,7 +196,14 @@ public record ClassifierProperties(
             @Positive @DefaultValue("20000") int maxSide,
             @Positive @DefaultValue("4194304") int maxMetadataBytes,
             @Positive @DefaultValue("100") int maxProgressiveScans,
-            @NotNull @DefaultValue("10s") Duration decodeTimeout) {
+            @NotNull @DefaultValue("10s") Duration decodeTimeout,
+            @Min(1) @Max(256) @DefaultValue("16") int maxImagesPerRequest,
+            @Positive @Max(Integer.MAX_VALUE - 8) @DefaultValue("67108864") long maxRequestBytes) {
+
+        @AssertTrue(message = "max-request-bytes must be at least max-bytes")
+        boolean isRequestLimitAtLeastImageLimit() {
+            return maxRequestBytes >= maxBytes;
+        }
     }
 
     /**
