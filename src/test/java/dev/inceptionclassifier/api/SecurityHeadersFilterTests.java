@@ -3,6 +3,7 @@ package dev.inceptionclassifier.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.RequestDispatcher;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -51,6 +52,7 @@ class SecurityHeadersFilterTests {
     void errorDispatchesGetTheHeadersToo() throws Exception {
         MockHttpServletRequest req = request("/error");
         req.setDispatcherType(DispatcherType.ERROR);
+        req.setAttribute(RequestDispatcher.ERROR_REQUEST_URI, "/classify");
         assertCommonHeaders(run(req));
     }
 

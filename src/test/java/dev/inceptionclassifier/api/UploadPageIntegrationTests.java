@@ -26,6 +26,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Request;
+import com.microsoft.playwright.Route;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.inceptionclassifier.inference.InferenceFaultHook;
 import org.junit.jupiter.api.AfterAll;
@@ -41,6 +42,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The upload page at {@code /} in a real headless Chromium (Debian's {@code /usr/bin/chromium}, driven by Playwright),
@@ -114,6 +116,8 @@ class UploadPageIntegrationTests {
         if (!Files.isExecutable(CHROMIUM)) {
             return;
         }
+        // Inference on a busy CI machine can take seconds; these waits bound a hang, they measure nothing.
+        PlaywrightAssertions.setDefaultAssertionTimeout(90_000);
         // The driver comes from the jar; the browser is Debian's, so nothing is downloaded.
         playwright = Playwright.create(new Playwright.CreateOptions()
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
@@ -231,6 +235,7 @@ class UploadPageIntegrationTests {
         assertThat(page.locator("#preview-img").evaluate("img => img.naturalWidth")).isEqualTo(640);
         PlaywrightAssertions.assertThat(page.locator("#error")).isHidden();
 
+        assertTextContrast();
         screenshot("upload-page.png");
         assertSameOriginAndNoCspViolation();
     }
@@ -266,6 +271,70 @@ class UploadPageIntegrationTests {
         assertSameOriginAndNoCspViolation();
     }
 
+    /**
+     * {@code precision} and {@code execution} are shown when an answer carries them (a string or an object) and
+     * left out when it does not. Each answer is the server's own for the same image and query (Chromium does not
+     * hand an intercepted multipart body with a file back to the test, so the test asks the server itself), with the
+     * two fields added where the server does not send them yet, then removed.
+     */
+    @Test
+    void showsPrecisionAndExecutionWhenTheAnswerCarriesThem() throws IOException {
+        assumeBrowser();
+        byte[] jpeg = TestImages.jpeg(256, 256, 4);
+        List<JsonNode> answers = new CopyOnWriteArrayList<>();
+        page.route("**/classify**", route -> {
+            ObjectNode json = serverAnswer(route, jpeg);
+            if (!json.has("precision")) {
+                json.put("precision", "fp16");
+            }
+            if (!json.has("execution")) {
+                json.putObject("execution").put("backend", "torchscript").put("device", "cpu");
+            }
+            answers.add(json);
+            route.fulfill(new Route.FulfillOptions().setStatus(200).setContentType("application/json")
+                    .setBody(json.toString()));
+        });
+        page.navigate(base + "/");
+        page.fill("#apikey", KEY);
+        page.waitForFileChooser(() -> page.click("#pick")).setFiles(write("fields.jpg", jpeg));
+        PlaywrightAssertions.assertThat(page.locator("#predictions li")).hasCount(5);
+        JsonNode answer = answers.get(0);
+        List<String> details = page.locator("#details > *").allTextContents();
+        assertThat(details).containsSubsequence("Precision", describe(answer.get("precision")));
+        assertThat(details).containsSubsequence("Execution", describe(answer.get("execution")));
+
+        page.unrouteAll();
+        page.route("**/classify**", route -> {
+            ObjectNode json = serverAnswer(route, jpeg);
+            json.remove(List.of("precision", "execution"));
+            route.fulfill(new Route.FulfillOptions().setStatus(200).setContentType("application/json")
+                    .setBody(json.toString()));
+        });
+        page.fill("#topk", "4");
+        page.click("#classify");
+        PlaywrightAssertions.assertThat(page.locator("#predictions li")).hasCount(4);
+        assertThat(page.locator("#details").innerText()).doesNotContain("Precision", "Execution").contains("Total");
+    }
+
+    /** The server's answer for these image bytes, with the query and key the page sent. */
+    private ObjectNode serverAnswer(Route route, byte[] image) {
+        String url = route.request().url();
+        var r = http.postRaw(url.substring(base.length()), "image/jpeg", image, ApiKeyFilter.HEADER,
+                route.request().headers().get("x-api-key"));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return (ObjectNode) r.json();
+    }
+
+    /** What the page shows for a value: text as is, an object as "key: value" pairs. */
+    private static String describe(JsonNode v) {
+        if (v.isObject()) {
+            List<String> parts = new ArrayList<>();
+            v.properties().forEach(e -> parts.add(e.getKey() + ": " + describe(e.getValue())));
+            return String.join(", ", parts);
+        }
+        return v.asString();
+    }
+
     @Test
     void aNonImageShowsTheProblemTitleAndDetail() throws IOException {
         assumeBrowser();
@@ -284,6 +353,7 @@ class UploadPageIntegrationTests {
         PlaywrightAssertions.assertThat(error).containsText(problem.get("detail").asString());
         PlaywrightAssertions.assertThat(page.locator("#result")).isHidden();
         PlaywrightAssertions.assertThat(page.locator("#preview-caption")).containsText("cannot show it as an image");
+        assertTextContrast();
         screenshot("upload-page-error.png");
         assertSameOriginAndNoCspViolation();
     }
@@ -325,6 +395,7 @@ class UploadPageIntegrationTests {
         PlaywrightAssertions.assertThat(page.locator("#apikey")).isFocused();
         PlaywrightAssertions.assertThat(page.locator("#apikey")).hasAttribute("aria-invalid", "true");
         PlaywrightAssertions.assertThat(page.locator("#result")).isHidden();
+        assertTextContrast();
 
         page.keyboard().type("wrong-key");
         var refused = page.waitForResponse(r -> r.url().contains("/classify") || r.url().contains("/models"),
@@ -352,6 +423,9 @@ class UploadPageIntegrationTests {
     void everythingWorksFromTheKeyboard() throws IOException {
         assumeBrowser();
         Path photo = write("keyboard.jpg", TestImages.jpeg(400, 300, 8));
+        // Listening from the start keeps file-chooser interception on before any key is pressed.
+        List<FileChooser> choosers = new CopyOnWriteArrayList<>();
+        page.onFileChooser(choosers::add);
         page.navigate(base + "/");
         PlaywrightAssertions.assertThat(page.locator("#model option").first()).not().hasText("Loading models…");
         boolean modelsOpen = page.locator("#model").isEnabled();
@@ -376,14 +450,17 @@ class UploadPageIntegrationTests {
         PlaywrightAssertions.assertThat(page.locator("#pick")).isFocused();
         assertThat(page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")).isEqualTo("solid");
         assertThat(page.evaluate("() => getComputedStyle(document.activeElement).outlineWidth")).isEqualTo("3px");
-        page.waitForFileChooser(() -> page.keyboard().press("Enter")).setFiles(photo);
+        page.keyboard().press("Enter");
+        page.waitForCondition(() -> choosers.size() == 1);
+        choosers.get(0).setFiles(photo);
         PlaywrightAssertions.assertThat(page.locator("#predictions li")).hasCount(5);
         PlaywrightAssertions.assertThat(page.locator("#status")).containsText("top class");
 
         // Space activates the picker too.
         PlaywrightAssertions.assertThat(page.locator("#pick")).isFocused();
-        page.waitForFileChooser(() -> page.keyboard().press("Space")).setFiles(write("again.jpg",
-                TestImages.jpeg(200, 300, 9)));
+        page.keyboard().press("Space");
+        page.waitForCondition(() -> choosers.size() == 2);
+        choosers.get(1).setFiles(write("again.jpg", TestImages.jpeg(200, 300, 9)));
         PlaywrightAssertions.assertThat(page.locator("#filename")).containsText("again.jpg");
         PlaywrightAssertions.assertThat(page.locator("#status")).containsText("top class");
         assertSameOriginAndNoCspViolation();
@@ -411,6 +488,29 @@ class UploadPageIntegrationTests {
         assertThat(requests).isNotEmpty().allMatch(u -> u.startsWith(base + "/") || u.startsWith("blob:" + base + "/"),
                 "same origin as " + base);
         assertThat(page.evaluate("() => window.__csp")).asList().isEmpty();
+    }
+
+    /** WCAG AA: every visible text has at least 4.5:1 contrast with the background it is drawn on. */
+    private void assertTextContrast() {
+        @SuppressWarnings("unchecked")
+        List<String> low = (List<String>) page.evaluate("() => {"
+                + " const rgb = c => { const p = c.match(/[\\d.]+/g).map(Number); return {v: p.slice(0, 3),"
+                + "   a: p.length > 3 ? p[3] : 1}; };"
+                + " const lum = c => c.v.map(x => { x /= 255; return x <= 0.03928 ? x / 12.92"
+                + "   : ((x + 0.055) / 1.055) ** 2.4; }).reduce((s, x, i) => s + x * [0.2126, 0.7152, 0.0722][i], 0);"
+                + " const back = e => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e)"
+                + "   .backgroundColor); if (c.a > 0) return c; } return rgb('rgb(255, 255, 255)'); };"
+                + " const low = [];"
+                + " for (const e of document.querySelectorAll('body *')) {"
+                + "   if (!e.getClientRects().length) continue;"
+                + "   if (![...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;"
+                + "   const a = lum(rgb(getComputedStyle(e).color)), b = lum(back(e));"
+                + "   const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);"
+                + "   if (ratio < 4.5) low.push(e.tagName + '#' + e.id + '.' + e.className + ' ' + ratio.toFixed(2));"
+                + " }"
+                + " return low; }");
+        assertThat(low).isEmpty();
+        assertThat(page.locator("body *").count()).isGreaterThan(20);
     }
 
     private void screenshot(String name) throws IOException {
