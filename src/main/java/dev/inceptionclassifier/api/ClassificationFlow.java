@@ -8,9 +8,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import dev.inceptionclassifier.image.DecodedImage;
+import dev.inceptionclassifier.image.DecodeBusyException;
 import dev.inceptionclassifier.image.ImagePipeline;
 import dev.inceptionclassifier.image.ImageRejectedException;
+import dev.inceptionclassifier.image.PreparedImage;
 import dev.inceptionclassifier.inference.DeadlineExceededException;
 import dev.inceptionclassifier.inference.InferenceResult;
 import dev.inceptionclassifier.inference.InferenceService;
@@ -24,8 +25,8 @@ import io.micrometer.core.instrument.Timer;
 import org.springframework.stereotype.Component;
 
 /**
- * One classification: decode and preprocess on the request thread (so a slow upload never holds a worker), then
- * queue for a batch, then top-k. Counts every outcome in {@code classifier.requests}.
+ * One classification: decode and preprocess on the request thread (so a slow upload never holds a worker), within
+ * the decode memory budget, then queue for a batch, then top-k. Counts every outcome in {@code classifier.requests}.
  */
 @Component
 class ClassificationFlow {
@@ -84,20 +85,21 @@ class ClassificationFlow {
             requests(model.name(), "rejected").increment();
             throw new RejectedException("queue full for model " + model.name(), false);
         }
-        DecodedImage image;
-        float[] input;
-        long decoded;
+        PreparedImage image;
         try {
-            image = images.decode(bytes);
-            decoded = System.nanoTime();
-            decodeTimer.record(decoded - start, TimeUnit.NANOSECONDS);
-            input = images.preprocess(image, model.info().preprocess());
+            image = images.prepare(bytes, model.info().preprocess());
         } catch (ImageRejectedException e) {
             badInput(model);
             throw e;
+        } catch (DecodeBusyException e) {
+            requests(model.name(), "rejected").increment();
+            throw e;
         }
-        long preprocessed = System.nanoTime();
-        preprocessTimer(model.name()).record(preprocessed - decoded, TimeUnit.NANOSECONDS);
+        long decoded = start + image.decodeNanos();
+        long preprocessed = decoded + image.preprocessNanos();
+        decodeTimer.record(image.decodeNanos(), TimeUnit.NANOSECONDS);
+        preprocessTimer(model.name()).record(image.preprocessNanos(), TimeUnit.NANOSECONDS);
+        float[] input = image.input();
         return inference.submit(model.name(), input, timeout).whenComplete((r, e) -> requests(model.name(),
                 outcome(e)).increment()).thenApply(r -> response(model, r, topK, start, decoded, preprocessed));
     }

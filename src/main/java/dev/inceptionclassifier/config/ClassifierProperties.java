@@ -163,6 +163,15 @@ public record ClassifierProperties(
      * @param maxMetadataBytes largest metadata (EXIF, ICC, text chunks) a decoder may read
      * @param maxProgressiveScans most JPEG scans accepted (progressive JPEG CPU bomb guard)
      * @param decodeTimeout longest a single decode may take
+     * @param jpegDecoder {@code auto} (libjpeg-turbo's TurboJPEG where its Java binding and library are installed,
+     *     else ImageIO), {@code turbojpeg} (the start fails without it) or {@code imageio}
+     * @param turbojpegJar TurboJPEG's Java binding (default: {@code /usr/share/java/turbojpeg.jar}, Debian's
+     *     {@code libturbojpeg-java})
+     * @param turbojpegLibrary TurboJPEG's native library (default: {@code libturbojpeg.so.0} in the usual library
+     *     folders, Debian's {@code libturbojpeg0})
+     * @param decodeMemoryBudget memory that decoding may hold at once, all requests together: a percentage of the
+     *     maximum heap ({@code 50%}) or a size ({@code 512MB}); each upload reserves its worst case from its header
+     * @param decodeMemoryWait longest an upload waits for decode memory before it is refused with 503
      */
     public record Image(
             @Positive @DefaultValue("20971520") long maxBytes,
@@ -170,7 +179,13 @@ public record ClassifierProperties(
             @Positive @DefaultValue("20000") int maxSide,
             @Positive @DefaultValue("4194304") int maxMetadataBytes,
             @Positive @DefaultValue("100") int maxProgressiveScans,
-            @NotNull @DefaultValue("10s") Duration decodeTimeout) {
+            @NotNull @DefaultValue("10s") Duration decodeTimeout,
+            @NotBlank @Pattern(regexp = "(?i)auto|turbojpeg|imageio") @DefaultValue("auto") String jpegDecoder,
+            Path turbojpegJar,
+            Path turbojpegLibrary,
+            @NotBlank @Pattern(regexp = "([1-9]\\d?|100)%|\\d+(B|KB|MB|GB|TB)") @DefaultValue("50%")
+            String decodeMemoryBudget,
+            @NotNull @DefaultValue("2s") Duration decodeMemoryWait) {
     }
 
     /**
