@@ -78,6 +78,13 @@ public final class ImageCorpus {
                 "Exif\0\0II*\0\u00ff\u00ff\u00ff\u007f".getBytes(StandardCharsets.ISO_8859_1)), "image/jpeg");
         ok(s, "jpeg-comment", TestImages.insertSegment(jpeg, 0xfe, "made by a test".getBytes(StandardCharsets.UTF_8)),
                 "image/jpeg");
+        byte[] segments = jpeg;
+        for (int i = 0; i < 40; i++) {
+            segments = TestImages.insertSegment(segments, i % 2 == 0 ? 0xfe : 0xe3 + i % 10,
+                    ("segment " + i).getBytes(StandardCharsets.US_ASCII));
+        }
+        // issue 10: legal fill bytes before the markers plus dozens of COM and APPn segments were refused
+        ok(s, "jpeg-fill-bytes-many-segments", TestImages.withFillBytes(segments, 3), "image/jpeg");
         ok(s, "jpeg-1x1", TestImages.jpeg(TestImages.pattern(1, 1)), "image/jpeg");
         ok(s, "jpeg-declared-as-png", jpeg, "image/png");
         ok(s, "jpeg-declared-octet-stream", jpeg, "application/octet-stream");
