@@ -51,8 +51,8 @@ class ClassifierConfiguration {
                 : DataSize.parse(setting).toBytes();
         DecodeMemoryBudget budget = new DecodeMemoryBudget(bytes, i.decodeMemoryWait());
         log.info("Decode memory budget: {} MiB (classifier.image.decode-memory-budget={}, max heap {} MiB); an upload"
-                + " waits at most {} for room", budget.capacityBytes() >> 20, setting,
-                Runtime.getRuntime().maxMemory() >> 20, i.decodeMemoryWait());
+                + " waits at most {} ms for room", budget.capacityBytes() >> 20, setting,
+                Runtime.getRuntime().maxMemory() >> 20, i.decodeMemoryWait().toMillis());
         Gauge.builder("classifier.decode.memory.reserved", budget, DecodeMemoryBudget::reservedBytes)
                 .description("Bytes reserved by decodes in progress").baseUnit("bytes").register(meters);
         Gauge.builder("classifier.decode.memory.budget", budget, DecodeMemoryBudget::capacityBytes)
