@@ -174,6 +174,9 @@ def variants():
     v["no-eoi-32x32"] = ("the EOI marker missing (32x32, quality 95)", pillow_jpeg(picture(32, 32), quality=95)[:-2])
     v["trailing-garbage"] = ("bytes after EOI", base + b"trailing bytes after the image")
     v["padding-before-eoi"] = ("zero bytes between the last scan and EOI", base[:-2] + b"\x00" * 3 + base[-2:])
+    dqt = base.index(b"\xff\xdb")
+    v["stray-bytes-between-segments"] = ("stray bytes (not 0xFF) between two header segments",
+                                         base[:dqt] + b"\x00\x17junk" + base[dqt:])
 
     # damaged
     v["truncated"] = ("entropy-coded data cut short", base[:len(base) * 2 // 3])

@@ -10,9 +10,9 @@ import dev.inceptionclassifier.image.ImageRejectedException.Reason;
  *
  * <p>The decoder gets a normalised stream: APP1-APP13, APP15 and COM segments are removed (APP0/JFIF and
  * APP14/Adobe stay because they decide the colour space), fill bytes (any number of 0xFF before a marker, legal
- * everywhere) are dropped, anything after EOI is cut, and the missing EOI of a single-scan JPEG is added. The JDK's
- * JPEG reader reports fill bytes as "extraneous bytes" and libjpeg reports a missing EOI as a premature end, where
- * Pillow decodes both.
+ * everywhere) and stray bytes between segments are dropped, anything after EOI is cut, and the missing EOI of a
+ * single-scan JPEG is added. The JDK's JPEG reader reports fill bytes as "extraneous bytes" and libjpeg reports a
+ * missing EOI as a premature end, where Pillow decodes both.
  */
 final class JpegHeaderScanner {
 
@@ -36,10 +36,10 @@ final class JpegHeaderScanner {
         boolean ended = false;
         Splice out = new Splice(b);
         while (pos < b.length) {
-            if ((b[pos] & 0xff) != 0xff) {
-                throw HeaderScanner.corrupt();
-            }
             int fill = pos;
+            while (pos < b.length && (b[pos] & 0xff) != 0xff) {
+                pos++; // stray bytes where a marker belongs: libjpeg and Pillow skip them with a warning
+            }
             while (pos < b.length && (b[pos] & 0xff) == 0xff) {
                 pos++;
             }
@@ -51,6 +51,10 @@ final class JpegHeaderScanner {
             out.drop(fill, segStart); // fill bytes before the marker
             int marker = b[pos] & 0xff;
             pos++;
+            if (marker == 0) {
+                out.drop(fill, pos); // FF 00 is no marker: stray bytes too
+                continue;
+            }
             if (marker == EOI) {
                 ended = true;
                 out.drop(pos, b.length); // trailing data after EOI is never decoded
