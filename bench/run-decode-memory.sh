@@ -18,7 +18,8 @@ JAR=""
 LABEL=""
 JPEG=1
 # a free port of our own: another service answering on a fixed port would make the figures someone else's
-PORT="${PORT:-$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
+free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+PORT="${PORT:-$(free_port)}"
 HEAP_OPTS="${HEAP_OPTS:--Xmx1g -XX:+ExitOnOutOfMemoryError}"
 EXTRA=()
 while [ $# -gt 0 ]; do

@@ -39,7 +39,8 @@ javac -d target/decode-bench -cp "$cp" bench/decode/DecodeBenchmark.java
 {
   echo "command: bench/run-decode.sh --image $IMAGE --rounds $ROUNDS --iterations $ITERATIONS"
   echo "image: $IMAGE $(stat -c %s "$IMAGE") bytes sha256 $(sha256sum "$IMAGE" | cut -d' ' -f1)"
-  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+  echo "machine: $(nproc) cores, $cpu, load $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "java: $(java -version 2>&1 | head -1)"
   echo "libturbojpeg: $(dpkg-query -W -f='${Version}' libturbojpeg0 2>/dev/null || echo absent)," \
     "turbojpeg.jar: $(ls /usr/share/java/turbojpeg.jar 2>/dev/null || echo absent)"

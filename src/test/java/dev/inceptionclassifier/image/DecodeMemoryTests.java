@@ -68,7 +68,8 @@ class DecodeMemoryTests {
                 default -> 4;
             };
             a.add(Arguments.of("png-type" + p[0] + "-" + p[1] + "bit",
-                    new TestImages.Png(W, H, p[0], p[1]).samples(TestImages.rgbSamples(photo, channels, p[1])).build()));
+                    new TestImages.Png(W, H, p[0], p[1]).samples(TestImages.rgbSamples(photo, channels, p[1]))
+                            .build()));
         }
         a.add(Arguments.of("png-rgba16-interlaced", new TestImages.Png(W, H, 6, 16)
                 .samples(TestImages.rgbSamples(photo, 4, 16)).interlaced().build()));
