@@ -2,9 +2,25 @@
 #   docker build -t inception-classifier:0.1.0 .
 #   docker build --build-arg PREBUILT_JAR=true -t inception-classifier:0.1.0 .   (after ./mvnw package: uses target/*.jar)
 # Base images are build arguments: BUILD_IMAGE needs a JDK 17+ (or a JRE whose runtime image keeps jdk.compiler,
-# as Debian's does) and, without PREBUILT_JAR, network access to Maven Central; RUNTIME_IMAGE needs a JRE 17+ and bash.
+# as Debian's does) and, without PREBUILT_JAR, network access to Maven Central; RUNTIME_IMAGE needs a JRE 17+, glibc
+# and bash; TURBOJPEG_IMAGE is a Debian image with apt access (it provides libjpeg-turbo's TurboJPEG, see below).
 ARG BUILD_IMAGE=eclipse-temurin:17-jdk-jammy
 ARG RUNTIME_IMAGE=eclipse-temurin:17-jre-jammy
+ARG TURBOJPEG_IMAGE=debian:bookworm-slim
+
+# libjpeg-turbo's TurboJPEG Java binding and native library, from Debian's libturbojpeg-java and libturbojpeg0: the
+# library Pillow decodes with, so JPEGs decode to Pillow's exact bytes at Pillow's speed (docs/image-decoding.md).
+# A stage of its own because Ubuntu, the default runtime base, does not package the Java binding; the library needs
+# nothing but libc, so any glibc runtime image can take the two files.
+FROM ${TURBOJPEG_IMAGE} AS turbojpeg
+RUN set -e; \
+    apt-get update -q; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends libturbojpeg-java; \
+    mkdir -p /opt/turbojpeg; \
+    cp /usr/share/java/turbojpeg.jar /opt/turbojpeg/turbojpeg.jar; \
+    cp -L "$(dpkg -L libturbojpeg0 | grep '/libturbojpeg\.so\.0$')" /opt/turbojpeg/libturbojpeg.so.0; \
+    cp /usr/share/doc/libturbojpeg0/copyright /opt/turbojpeg/copyright; \
+    chmod -R a+rX /opt/turbojpeg
 
 FROM ${BUILD_IMAGE} AS build
 WORKDIR /workspace
@@ -47,6 +63,7 @@ RUN if command -v useradd >/dev/null 2>&1; then \
     mkdir -p /app /var/cache/inception-classifier && chown 10001:10001 /var/cache/inception-classifier
 WORKDIR /app
 COPY --from=build /opt/djl/ /opt/djl/
+COPY --from=turbojpeg /opt/turbojpeg/ /opt/turbojpeg/
 # Spring Boot layers, least to most often changed.
 COPY --from=build /workspace/extracted/dependencies/ ./
 COPY --from=build /workspace/extracted/spring-boot-loader/ ./
@@ -54,9 +71,16 @@ COPY --from=build /workspace/extracted/snapshot-dependencies/ ./
 COPY --from=build /workspace/extracted/application/ ./
 
 # Heap is a minority of the memory: weights, libtorch and activations live outside it (see docs/deployment/sizing.md).
+# ExitOnOutOfMemoryError stays: uploads cannot exhaust the heap, because every decode first reserves its worst case
+# from classifier.image.decode-memory-budget (50% of the heap); an OutOfMemoryError despite that is a bug or a
+# misconfiguration, after which the JVM's state is unknown, so the process exits and is restarted (docs/image-decoding.md).
 # MALLOC_ARENA_MAX=2: glibc's per-thread arenas grew the RSS by ~600 MB under concurrent requests (measured).
-# Production fails closed: no random weights when a model cannot be fetched.
+# Production fails closed: no random weights when a model cannot be fetched, and JPEGs are decoded by TurboJPEG
+# (jpeg-decoder=turbojpeg: the start fails if it is missing, instead of falling back to ImageIO).
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=25 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp" \
+    CLASSIFIER_IMAGE_JPEGDECODER=turbojpeg \
+    CLASSIFIER_IMAGE_TURBOJPEGJAR=/opt/turbojpeg/turbojpeg.jar \
+    CLASSIFIER_IMAGE_TURBOJPEGLIBRARY=/opt/turbojpeg/libturbojpeg.so.0 \
     MALLOC_ARENA_MAX=2 \
     ENGINE_CACHE_DIR=/opt/djl \
     DJL_CACHE_DIR=/var/cache/inception-classifier/djl \

@@ -8,9 +8,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import dev.inceptionclassifier.image.DecodedImage;
+import dev.inceptionclassifier.image.DecodeBusyException;
 import dev.inceptionclassifier.image.ImagePipeline;
 import dev.inceptionclassifier.image.ImageRejectedException;
+import dev.inceptionclassifier.image.PreparedImage;
 import dev.inceptionclassifier.inference.DeadlineExceededException;
 import dev.inceptionclassifier.inference.InferenceResult;
 import dev.inceptionclassifier.inference.InferenceService;
@@ -24,8 +25,8 @@ import io.micrometer.core.instrument.Timer;
 import org.springframework.stereotype.Component;
 
 /**
- * One classification: decode and preprocess on the request thread (so a slow upload never holds a worker), then
- * queue for a batch, then top-k. Counts every outcome in {@code classifier.requests}.
+ * One classification: decode and preprocess on the request thread (so a slow upload never holds a worker), within
+ * the decode memory budget, then queue for a batch, then top-k. Counts every outcome in {@code classifier.requests}.
  */
 @Component
 class ClassificationFlow {
@@ -106,26 +107,27 @@ class ClassificationFlow {
     }
 
     /**
-     * An upload decoded and preprocessed for {@code model} on the calling thread, timed in {@code classifier.decode}
-     * and {@code classifier.preprocess}. A rejected image is counted as {@code bad_input} and rethrown.
+     * An upload decoded and preprocessed for {@code model} on the calling thread, under the decode-memory budget,
+     * timed in {@code classifier.decode} and {@code classifier.preprocess}. A rejected image is counted as
+     * {@code bad_input}, a refusal for lack of decode memory as {@code rejected}, and both are rethrown.
      */
     Prepared prepare(LoadedModel model, byte[] bytes) {
         long start = System.nanoTime();
-        DecodedImage image;
-        float[] input;
-        long decoded;
+        PreparedImage image;
         try {
-            image = images.decode(bytes);
-            decoded = System.nanoTime();
-            decodeTimer.record(decoded - start, TimeUnit.NANOSECONDS);
-            input = images.preprocess(image, model.info().preprocess());
+            image = images.prepare(bytes, model.info().preprocess());
         } catch (ImageRejectedException e) {
             badInput(model);
             throw e;
+        } catch (DecodeBusyException e) {
+            requests(model.name(), "rejected").increment();
+            throw e;
         }
-        long preprocessed = System.nanoTime();
-        preprocessTimer(model.name()).record(preprocessed - decoded, TimeUnit.NANOSECONDS);
-        return new Prepared(input, start, decoded, preprocessed);
+        long decoded = start + image.decodeNanos();
+        long preprocessed = decoded + image.preprocessNanos();
+        decodeTimer.record(image.decodeNanos(), TimeUnit.NANOSECONDS);
+        preprocessTimer(model.name()).record(image.preprocessNanos(), TimeUnit.NANOSECONDS);
+        return new Prepared(image.input(), start, decoded, preprocessed);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.inceptionclassifier.api;
 import java.net.URI;
 
 import dev.inceptionclassifier.config.ClassifierProperties;
+import dev.inceptionclassifier.image.DecodeBusyException;
 import dev.inceptionclassifier.image.ImageRejectedException;
 import dev.inceptionclassifier.inference.DeadlineExceededException;
 import dev.inceptionclassifier.inference.InferenceFailedException;
@@ -63,6 +64,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 ? problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemTypes.SHUTTING_DOWN,
                         "The service is shutting down; retry on another instance.")
                 : problem(rejectStatus, ProblemTypes.OVERLOADED, "The queue for this model is full; retry later.");
+        return ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds).body(r.getBody());
+    }
+
+    @ExceptionHandler(DecodeBusyException.class)
+    ResponseEntity<ProblemDetail> decodeBusy(DecodeBusyException e) {
+        ResponseEntity<ProblemDetail> r = problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemTypes.OVERLOADED,
+                "The server is decoding other large images and has no memory free for this one; retry later.");
         return ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders())
                 .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds).body(r.getBody());
     }

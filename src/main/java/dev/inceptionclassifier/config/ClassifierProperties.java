@@ -189,6 +189,15 @@ public record ClassifierProperties(
      *     elements of a v2 inference input ({@code server.tomcat.max-part-count} must leave room for them)
      * @param maxRequestBytes largest request body carrying several images (multipart {@code /classify}, v2 infer);
      *     each image is still held to {@code max-bytes}
+     * @param jpegDecoder {@code auto} (libjpeg-turbo's TurboJPEG where its Java binding and library are installed,
+     *     else ImageIO), {@code turbojpeg} (the start fails without it) or {@code imageio}
+     * @param turbojpegJar TurboJPEG's Java binding (default: {@code /usr/share/java/turbojpeg.jar}, Debian's
+     *     {@code libturbojpeg-java})
+     * @param turbojpegLibrary TurboJPEG's native library (default: {@code libturbojpeg.so.0} in the usual library
+     *     folders, Debian's {@code libturbojpeg0})
+     * @param decodeMemoryBudget memory that decoding may hold at once, all requests together: a percentage of the
+     *     maximum heap ({@code 50%}) or a size ({@code 512MB}); each upload reserves its worst case from its header
+     * @param decodeMemoryWait longest an upload waits for decode memory before it is refused with 503
      */
     public record Image(
             @Positive @DefaultValue("20971520") long maxBytes,
@@ -198,7 +207,13 @@ public record ClassifierProperties(
             @Positive @DefaultValue("100") int maxProgressiveScans,
             @NotNull @DefaultValue("10s") Duration decodeTimeout,
             @Min(1) @Max(256) @DefaultValue("16") int maxImagesPerRequest,
-            @Positive @Max(Integer.MAX_VALUE - 8) @DefaultValue("67108864") long maxRequestBytes) {
+            @Positive @Max(Integer.MAX_VALUE - 8) @DefaultValue("67108864") long maxRequestBytes,
+            @NotBlank @Pattern(regexp = "(?i)auto|turbojpeg|imageio") @DefaultValue("auto") String jpegDecoder,
+            Path turbojpegJar,
+            Path turbojpegLibrary,
+            @NotBlank @Pattern(regexp = "([1-9]\\d?|100)%|\\d+(B|KB|MB|GB|TB)") @DefaultValue("50%")
+            String decodeMemoryBudget,
+            @NotNull @DefaultValue("2s") Duration decodeMemoryWait) {
 
         @AssertTrue(message = "max-request-bytes must be at least max-bytes")
         boolean isRequestLimitAtLeastImageLimit() {

@@ -30,7 +30,7 @@ final class GifHeaderScanner {
                 int width = Bytes.le16(b, pos + 5);
                 int height = Bytes.le16(b, pos + 7);
                 HeaderScanner.checkSize(width, height, limits);
-                return new ImageHeader(ImageFormat.GIF, width, height, 1, b, 0, -1);
+                return ImageHeader.of(ImageFormat.GIF, width, height, 1, b, 8, true);
             } else {
                 // the trailer (0x3b) before any image, or garbage
                 throw HeaderScanner.corrupt();

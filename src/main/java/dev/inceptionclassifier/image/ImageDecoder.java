@@ -19,8 +19,10 @@ import dev.inceptionclassifier.image.ImageRejectedException.Reason;
 
 /**
  * Decodes the first image of a scanned upload with ImageIO (the JDK's PNG, GIF and BMP readers; TwelveMonkeys' JPEG
- * and WebP readers), within the limits: the reader's own idea of the size is checked before {@code read}, any
- * decoder warning ("premature end of data", "corrupt data") fails the decode instead of yielding a grey picture,
+ * and WebP readers), within the limits: the reader's own idea of the size is checked before {@code read} (against the
+ * limits and against the header the memory reservation was made from), any decoder warning ("premature end of
+ * data", "corrupt data"; not the {@link DecoderWarnings#isBenign benign} ones) fails the decode instead of yielding a
+ * grey picture,
  * and a decode past its deadline is aborted from the reader's progress callbacks (the JDK JPEG reader refuses
  * calls from other threads, so no watchdog thread can abort it).
  */
@@ -62,7 +64,13 @@ final class ImageDecoder {
             reader.setInput(in, true, true);
             reader.addIIOReadWarningListener(guard);
             reader.addIIOReadProgressListener(guard);
-            HeaderScanner.checkSize(reader.getWidth(0), reader.getHeight(0), limits);
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            HeaderScanner.checkSize(width, height, limits);
+            if (width != header.width() || height != header.height()) {
+                // the memory reserved for this decode and the resize plan were computed from the header's size
+                throw new ImageRejectedException(Reason.UNDECODABLE, "the image header is inconsistent");
+            }
             guard.checkDeadline();
             T result = action.read(reader, reader.getDefaultReadParam());
             guard.check();
@@ -107,8 +115,10 @@ final class ImageDecoder {
 
         @Override
         public void warningOccurred(ImageReader source, String warning) {
-            warned = true;
-            reader.abort();
+            if (!DecoderWarnings.isBenign(warning)) {
+                warned = true;
+                reader.abort();
+            }
         }
 
         @Override

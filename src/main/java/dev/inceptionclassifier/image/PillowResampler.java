@@ -109,9 +109,20 @@ final class PillowResampler {
      */
     static byte[] resize(Interpolation filter, byte[] src, int inW, int inH, int outW, int outH, int x0, int y0,
             int w, int h) {
+        return resize(filter, PixelView.rgb(src, inW, inH), outW, outH, x0, y0, w, h);
+    }
+
+    /**
+     * Resizes the upright image {@code src} to {@code outW x outH} with {@code filter} and returns the window
+     * {@code [x0, x0 + w) x [y0, y0 + h)} of the result as interleaved RGB. Reading through the view gives the same
+     * bytes as resizing {@code src.toRgb()}: only the addressing of the source differs.
+     */
+    static byte[] resize(Interpolation filter, PixelView src, int outW, int outH, int x0, int y0, int w, int h) {
         if (x0 < 0 || y0 < 0 || w < 1 || h < 1 || x0 + w > outW || y0 + h > outH) {
             throw new IllegalArgumentException("window outside the resized image");
         }
+        int inW = src.width();
+        int inH = src.height();
         boolean horizontal = outW != inW;
         boolean vertical = outH != inH;
         Coefficients vert = vertical ? coefficients(filter, inH, outH, y0, h) : null;
@@ -119,37 +130,78 @@ final class PillowResampler {
         int rowFirst = vertical ? vert.xmin()[0] : y0;
         int rowEnd = vertical ? vert.xmin()[h - 1] + vert.xcount()[h - 1] : y0 + h;
         int rows = rowEnd - rowFirst;
-        byte[] tmp;
-        if (horizontal) {
-            tmp = horizontalPass(src, inW, coefficients(filter, inW, outW, x0, w), rowFirst, rows, w);
-        } else {
-            tmp = new byte[rows * w * 3];
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(src, ((rowFirst + r) * inW + x0) * 3, tmp, r * w * 3, w * 3);
-            }
-        }
+        byte[] tmp = horizontal ? horizontalPass(src, coefficients(filter, inW, outW, x0, w), rowFirst, rows, w)
+                : copyRows(src, x0, rowFirst, rows, w);
         return vertical ? verticalPass(tmp, w, vert, rowFirst, h) : tmp;
     }
 
-    private static byte[] horizontalPass(byte[] src, int inW, Coefficients c, int rowFirst, int rows, int w) {
+    /**
+     * An upper bound of the bytes {@link #resize} allocates for a window {@code w x h} of an {@code inW x inH} to
+     * {@code outW x outH} resize: the horizontal pass's rows, the coefficients, the vertical pass's output.
+     */
+    static long workingBytes(int inW, int inH, int outW, int outH, int w, int h) {
+        long rows = inH; // the rows the window needs are at most all of them
+        long tmp = rows * w * 3;
+        long horizontalCoefficients = (long) w * (kernelSize(inW, outW) + 2) * Integer.BYTES
+                + (long) kernelSize(inW, outW) * Double.BYTES;
+        long verticalCoefficients = (long) h * (kernelSize(inH, outH) + 2) * Integer.BYTES
+                + (long) kernelSize(inH, outH) * Double.BYTES;
+        long out = (long) w * h * 3 + (long) w * 3 * Integer.BYTES;
+        return tmp + horizontalCoefficients + verticalCoefficients + out;
+    }
+
+    private static int kernelSize(int inSize, int outSize) {
+        double filterscale = Math.max((double) inSize / outSize, 1.0);
+        // bicubic's support, the widest filter's, so the bound holds for every filter
+        return (int) Math.ceil(support(Interpolation.BICUBIC) * filterscale) * 2 + 1;
+    }
+
+    private static byte[] copyRows(PixelView src, int x0, int rowFirst, int rows, int w) {
+        byte[] data = src.data();
+        int xs = src.xStride();
+        int r = src.red();
+        int g = src.green();
+        int b = src.blue();
+        byte[] out = new byte[rows * w * 3];
+        int o = 0;
+        for (int yy = 0; yy < rows; yy++) {
+            int p = src.base() + (rowFirst + yy) * src.yStride() + x0 * xs;
+            for (int xx = 0; xx < w; xx++, p += xs) {
+                out[o++] = data[p + r];
+                out[o++] = data[p + g];
+                out[o++] = data[p + b];
+            }
+        }
+        return out;
+    }
+
+    private static byte[] horizontalPass(PixelView src, Coefficients c, int rowFirst, int rows, int w) {
+        byte[] data = src.data();
+        int xs = src.xStride();
+        int ys = src.yStride();
+        int r = src.red();
+        int g = src.green();
+        int b = src.blue();
         byte[] out = new byte[rows * w * 3];
         int ksize = c.ksize();
         int[] weights = c.weights();
+        int[] xmins = c.xmin();
+        int[] xcounts = c.xcount();
         int o = 0;
         for (int yy = 0; yy < rows; yy++) {
-            int rowStart = (rowFirst + yy) * inW * 3;
+            int rowStart = src.base() + (rowFirst + yy) * ys;
             for (int xx = 0; xx < w; xx++) {
-                int n = c.xcount()[xx];
+                int n = xcounts[xx];
                 int kk = xx * ksize;
-                int p = rowStart + c.xmin()[xx] * 3;
+                int p = rowStart + xmins[xx] * xs;
                 int s0 = 1 << (PRECISION_BITS - 1);
                 int s1 = s0;
                 int s2 = s0;
-                for (int x = 0; x < n; x++, p += 3) {
+                for (int x = 0; x < n; x++, p += xs) {
                     int k = weights[kk + x];
-                    s0 += (src[p] & 0xff) * k;
-                    s1 += (src[p + 1] & 0xff) * k;
-                    s2 += (src[p + 2] & 0xff) * k;
+                    s0 += (data[p + r] & 0xff) * k;
+                    s1 += (data[p + g] & 0xff) * k;
+                    s2 += (data[p + b] & 0xff) * k;
                 }
                 out[o++] = clip8(s0);
                 out[o++] = clip8(s1);

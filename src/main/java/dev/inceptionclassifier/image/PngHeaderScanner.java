@@ -23,6 +23,8 @@ final class PngHeaderScanner {
         int pos = 8;
         long width = -1;
         long height = -1;
+        int bitDepth = 0;
+        int colourType = 0;
         int orientation = 1;
         long metadata = 0;
         ByteArrayOutputStream kept = null;
@@ -42,6 +44,8 @@ final class PngHeaderScanner {
                 width = Bytes.be32(b, pos + 8);
                 height = Bytes.be32(b, pos + 12);
                 HeaderScanner.checkSize(width, height, limits);
+                bitDepth = Bytes.u8(b, pos + 16);
+                colourType = Bytes.u8(b, pos + 17);
             }
             crc.reset();
             crc.update(b, pos + 4, len + 4);
@@ -75,7 +79,18 @@ final class PngHeaderScanner {
             kept.write(b, copiedUpTo, pos - copiedUpTo);
             decodeBytes = kept.toByteArray();
         }
-        return new ImageHeader(ImageFormat.PNG, (int) width, (int) height, orientation, decodeBytes, 0, -1);
+        return new ImageHeader(ImageFormat.PNG, (int) width, (int) height, orientation, decodeBytes,
+                samplesPerPixel(colourType), -1, bitDepth, colourType == 3, 0, false);
+    }
+
+    /** Gray, -, RGB, palette, gray+alpha, -, RGBA; an invalid type counts as the widest (the decoder refuses it). */
+    private static int samplesPerPixel(int colourType) {
+        return switch (colourType) {
+            case 0, 3 -> 1;
+            case 4 -> 2;
+            case 2 -> 3;
+            default -> 4;
+        };
     }
 
     private static int type(String name) {

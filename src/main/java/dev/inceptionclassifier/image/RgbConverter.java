@@ -24,6 +24,34 @@ final class RgbConverter {
     private RgbConverter() {
     }
 
+    /**
+     * The image as upright-ready RGB pixels: read in place for 8-bit interleaved gray, gray+alpha, RGB, BGR, RGBA and
+     * ABGR rasters (nearly every JPEG, PNG and 24-bit BMP), else converted into a new RGB buffer.
+     */
+    static PixelView view(BufferedImage image) {
+        PixelView direct = directView(image);
+        return direct != null ? direct : PixelView.rgb(toRgb(image), image.getWidth(), image.getHeight());
+    }
+
+    private static PixelView directView(BufferedImage image) {
+        Raster raster = image.getRaster();
+        ColorModel cm = image.getColorModel();
+        boolean gray = cm.getNumColorComponents() == 1;
+        if (!(cm instanceof ComponentColorModel) || cm.getComponentSize(0) != 8
+                || !(gray || cm.getNumColorComponents() == 3 && cm.getColorSpace().getType() == ColorSpace.TYPE_RGB)
+                || !(raster.getDataBuffer() instanceof DataBufferByte db) || db.getNumBanks() != 1
+                || !(raster.getSampleModel() instanceof ComponentSampleModel sm)
+                || raster.getSampleModelTranslateX() != 0 || raster.getSampleModelTranslateY() != 0) {
+            return null;
+        }
+        int[] bands = sm.getBandOffsets();
+        int r = bands[0];
+        int g = gray ? r : bands[1];
+        int b = gray ? r : bands[2];
+        return new PixelView(db.getData(), image.getWidth(), image.getHeight(), db.getOffset(), sm.getPixelStride(),
+                sm.getScanlineStride(), r, g, b);
+    }
+
     static byte[] toRgb(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
@@ -144,7 +172,7 @@ final class RgbConverter {
         int o = 0;
         for (int y = 0; y < h; y++) {
             raster.getPixels(raster.getMinX(), raster.getMinY() + y, w, 1, row);
-            for (int p = 0; p < row.length; p += 4) {
+            for (int p = 0; p < row.length; p += 4, o += 3) {
                 int c0 = row[p];
                 int c1 = row[p + 1];
                 int c2 = row[p + 2];
@@ -157,17 +185,33 @@ final class RgbConverter {
                     c1 = 255 - clamp(luma + ((CB_G * cb + HALF + CR_G * cr) >> SCALE));
                     c2 = 255 - clamp(luma + ((CB_B * cb + HALF) >> SCALE));
                 }
-                // Pillow: CMYK;I inverts the raw values, then cmyk2rgb
-                int c = 255 - c0;
-                int m = 255 - c1;
-                int yel = 255 - c2;
-                int nk = row[p + 3]; // 255 - (255 - raw K)
-                out[o++] = (byte) clamp(nk - mulDiv255(c, nk));
-                out[o++] = (byte) clamp(nk - mulDiv255(m, nk));
-                out[o++] = (byte) clamp(nk - mulDiv255(yel, nk));
+                invertedCmykToRgb(c0, c1, c2, row[p + 3], out, o);
             }
         }
         return out;
+    }
+
+    /**
+     * libjpeg's CMYK output (TurboJPEG's {@code PF_CMYK}: YCCK already converted by libjpeg, exactly as Pillow's
+     * decoder receives it) to RGB as Pillow does.
+     */
+    static byte[] cmykToRgb(byte[] cmyk, int w, int h) {
+        byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
+        for (int p = 0, o = 0; o < out.length; p += 4, o += 3) {
+            invertedCmykToRgb(cmyk[p] & 0xff, cmyk[p + 1] & 0xff, cmyk[p + 2] & 0xff, cmyk[p + 3] & 0xff, out, o);
+        }
+        return out;
+    }
+
+    /** Pillow: {@code CMYK;I} inverts the raw values, then {@code cmyk2rgb}. */
+    private static void invertedCmykToRgb(int c0, int c1, int c2, int k, byte[] out, int o) {
+        int c = 255 - c0;
+        int m = 255 - c1;
+        int yel = 255 - c2;
+        int nk = k; // 255 - (255 - raw K)
+        out[o] = (byte) clamp(nk - mulDiv255(c, nk));
+        out[o + 1] = (byte) clamp(nk - mulDiv255(m, nk));
+        out[o + 2] = (byte) clamp(nk - mulDiv255(yel, nk));
     }
 
     private static final int SCALE = 16;

@@ -74,6 +74,6 @@ final class WebpHeaderScanner {
         if (!frame) {
             throw HeaderScanner.corrupt();
         }
-        return new ImageHeader(ImageFormat.WEBP, (int) width, (int) height, orientation, b, 0, -1);
+        return ImageHeader.of(ImageFormat.WEBP, (int) width, (int) height, orientation, b, 0, false);
     }
 }

@@ -64,6 +64,8 @@ class ContainerImageIT {
                 .withDockerfile(DeployFiles.ROOT.resolve("Dockerfile"))
                 .withBuildArg("BUILD_IMAGE", BASE_IMAGE)
                 .withBuildArg("RUNTIME_IMAGE", BASE_IMAGE)
+                // the local base is Debian: it provides libjpeg-turbo's TurboJPEG packages too
+                .withBuildArg("TURBOJPEG_IMAGE", BASE_IMAGE)
                 // Maven cannot reach its repository from inside a build here: use the jar built outside
                 .withBuildArg("PREBUILT_JAR", "true")
                 .withBuildImageCmdModifier(cmd -> cmd.withNetworkMode("host"));
@@ -102,6 +104,8 @@ class ContainerImageIT {
             assertThat(app.execInContainer("id", "-u").getStdout().strip()).isEqualTo("10001");
             // the natives were extracted at build time: nothing was written (the root filesystem is read-only)
             assertThat(logs.toUtf8String()).doesNotContain("Extracting").doesNotContain("Downloading");
+            // production decodes JPEGs with libjpeg-turbo (Pillow's decoder), not ImageIO
+            assertThat(logs.toUtf8String()).contains("JPEG decoder: turbojpeg");
             assertThat(app.execInContainer("bash", "-c", "touch /opt/djl/x").getExitCode()).isNotZero();
         }
     }

@@ -78,6 +78,13 @@ public final class ImageCorpus {
                 "Exif\0\0II*\0\u00ff\u00ff\u00ff\u007f".getBytes(StandardCharsets.ISO_8859_1)), "image/jpeg");
         ok(s, "jpeg-comment", TestImages.insertSegment(jpeg, 0xfe, "made by a test".getBytes(StandardCharsets.UTF_8)),
                 "image/jpeg");
+        byte[] segments = jpeg;
+        for (int i = 0; i < 40; i++) {
+            segments = TestImages.insertSegment(segments, i % 2 == 0 ? 0xfe : 0xe3 + i % 10,
+                    ("segment " + i).getBytes(StandardCharsets.US_ASCII));
+        }
+        // issue 10: legal fill bytes before the markers plus dozens of COM and APPn segments were refused
+        ok(s, "jpeg-fill-bytes-many-segments", TestImages.withFillBytes(segments, 3), "image/jpeg");
         ok(s, "jpeg-1x1", TestImages.jpeg(TestImages.pattern(1, 1)), "image/jpeg");
         ok(s, "jpeg-declared-as-png", jpeg, "image/png");
         ok(s, "jpeg-declared-octet-stream", jpeg, "application/octet-stream");
@@ -271,6 +278,40 @@ public final class ImageCorpus {
         int bits = 16383 | 16383 << 14;
         TestImages.le32(webpBomb, 21, bits | (webpBomb[24] & 0xf0) << 24);
         bad(s, "webp-bomb-16384x16384", webpBomb, "image/webp", Reason.TOO_LARGE);
+    }
+
+    /**
+     * A flat 8-bit RGBA PNG of one colour (0xRRGGBB, opaque): a few hundred KB on the wire however large, and
+     * {@code 4 * width * height} bytes as a raster. Written row by row, so even 40 megapixels cost little to make.
+     */
+    public static byte[] flatRgbaPng(int width, int height, int rgb) {
+        java.io.ByteArrayOutputStream idat = new java.io.ByteArrayOutputStream();
+        byte[] row = new byte[1 + 4 * width]; // filter type 0, then RGBA
+        for (int x = 0; x < width; x++) {
+            row[1 + 4 * x] = (byte) (rgb >> 16);
+            row[2 + 4 * x] = (byte) (rgb >> 8);
+            row[3 + 4 * x] = (byte) rgb;
+            row[4 + 4 * x] = (byte) 255;
+        }
+        try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(idat,
+                new java.util.zip.Deflater(9), 1 << 16)) {
+            for (int y = 0; y < height; y++) {
+                z.write(row);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        byte[] ihdr = new byte[13];
+        TestImages.be32(ihdr, 0, width);
+        TestImages.be32(ihdr, 4, height);
+        ihdr[8] = 8;
+        ihdr[9] = 6;
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        png.writeBytes(TestImages.chunk("IHDR", ihdr));
+        png.writeBytes(TestImages.chunk("IDAT", idat.toByteArray()));
+        png.writeBytes(TestImages.chunk("IEND", new byte[0]));
+        return png.toByteArray();
     }
 
     /** The JPEG with its SOF0 height and width replaced. */

@@ -116,6 +116,33 @@ final class TestImages {
         }
     }
 
+    /**
+     * The JPEG with {@code n} fill bytes (0xFF, legal before any marker) before every marker segment up to the first
+     * SOS and before EOI.
+     */
+    static byte[] withFillBytes(byte[] jpeg, int n) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(jpeg.length + 64 * n);
+        out.write(jpeg, 0, 2);
+        int pos = 2;
+        while (true) {
+            int marker = jpeg[pos + 1] & 0xff;
+            int len = (jpeg[pos + 2] & 0xff) << 8 | jpeg[pos + 3] & 0xff;
+            for (int i = 0; i < n; i++) {
+                out.write(0xff);
+            }
+            if (marker == 0xda) {
+                out.write(jpeg, pos, jpeg.length - 2 - pos);
+                for (int i = 0; i < n; i++) {
+                    out.write(0xff);
+                }
+                out.write(jpeg, jpeg.length - 2, 2);
+                return out.toByteArray();
+            }
+            out.write(jpeg, pos, 2 + len);
+            pos += 2 + len;
+        }
+    }
+
     /** Inserts a marker segment right after SOI. */
     static byte[] insertSegment(byte[] jpeg, int marker, byte[] payload) {
         if (payload.length > 65533) {
