@@ -163,6 +163,9 @@ public record ClassifierProperties(
      * @param maxMetadataBytes largest metadata (EXIF, ICC, text chunks) a decoder may read
      * @param maxProgressiveScans most JPEG scans accepted (progressive JPEG CPU bomb guard)
      * @param decodeTimeout longest a single decode may take
+     * @param uploadTimeout longest the whole request body may take to arrive, counted from the end of its headers
+     *     (raw body, multipart or form); a body still arriving then is answered 408. A read blocked at that moment
+     *     can last one {@code server.tomcat.connection-timeout} more
      */
     public record Image(
             @Positive @DefaultValue("20971520") long maxBytes,
@@ -170,7 +173,8 @@ public record ClassifierProperties(
             @Positive @DefaultValue("20000") int maxSide,
             @Positive @DefaultValue("4194304") int maxMetadataBytes,
             @Positive @DefaultValue("100") int maxProgressiveScans,
-            @NotNull @DefaultValue("10s") Duration decodeTimeout) {
+            @NotNull @DefaultValue("10s") Duration decodeTimeout,
+            @NotNull @DefaultValue("60s") Duration uploadTimeout) {
     }
 
     /**
@@ -187,6 +191,10 @@ public record ClassifierProperties(
      * @param retryAfter value of the Retry-After header on rejections
      * @param precision {@code fp32}, or {@code fp16} on GPUs; {@code bf16} is refused
      * @param drainTimeout how long a graceful shutdown waits for accepted requests to complete
+     * @param workerStopTimeout how long a shutdown then waits for each model's workers to finish their batch; a
+     *     model whose worker does not stop is not freed (its native memory is left to the exiting process)
+     * @param stuckBatchMultiple a batch running longer than this many request timeouts counts as stuck: readiness
+     *     goes DOWN, and liveness too when every worker of the model is stuck or dead
      */
     public record Inference(
             @NotBlank @DefaultValue("auto") String device,
@@ -198,7 +206,9 @@ public record ClassifierProperties(
             @DefaultValue("503") int rejectStatus,
             @NotNull @DefaultValue("1s") Duration retryAfter,
             @NotBlank @DefaultValue("fp32") String precision,
-            @NotNull @DefaultValue("30s") Duration drainTimeout) {
+            @NotNull @DefaultValue("30s") Duration drainTimeout,
+            @NotNull @DefaultValue("10s") Duration workerStopTimeout,
+            @Min(1) @Max(1000) @DefaultValue("3") int stuckBatchMultiple) {
 
         @AssertTrue(message = "reject-status must be 503 or 429")
         boolean isRejectStatusValid() {
@@ -209,13 +219,17 @@ public record ClassifierProperties(
     /**
      * Optional API-key protection.
      *
-     * @param apiKeys accepted values of the {@code X-API-Key} header; empty (the default) turns the check off
+     * @param apiKeys accepted values of the {@code X-API-Key} header; empty (the default) turns the check off. When
+     *     set, every endpoint needs a key except the health probes ({@code GET /actuator/health}, its
+     *     {@code liveness} and {@code readiness} groups)
+     * @param openMetrics also leave {@code GET /actuator/prometheus} open, for scrapers that cannot send a key
      */
-    public record Security(@DefaultValue List<String> apiKeys) {
+    public record Security(@DefaultValue List<String> apiKeys, @DefaultValue("false") boolean openMetrics) {
 
         @Override
         public String toString() {
-            return "Security[apiKeys=" + (apiKeys == null ? 0 : apiKeys.size()) + " configured]";
+            return "Security[apiKeys=" + (apiKeys == null ? 0 : apiKeys.size()) + " configured, openMetrics="
+                    + openMetrics + "]";
         }
     }
 }
