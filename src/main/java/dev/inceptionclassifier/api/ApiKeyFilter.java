@@ -3,6 +3,7 @@ package dev.inceptionclassifier.api;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.servlet.FilterChain;
@@ -10,21 +11,43 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.PathContainer;
+import org.springframework.http.server.RequestPath;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
- * Optional {@code X-API-Key} check for {@code /classify} ({@code classifier.security.api-keys}). Keys are compared
- * in constant time (digests of equal length) so response timing does not leak a key's prefix. Health, metrics and
- * {@code GET /models} stay open.
+ * Optional {@code X-API-Key} check ({@code classifier.security.api-keys}). Everything needs a key except an explicit
+ * allow-list: {@code GET}/{@code HEAD} of the health probes, and of {@code /actuator/prometheus} when
+ * {@code classifier.security.open-metrics} is set. An endpoint added later is therefore protected by default.
+ *
+ * <p>The allow-list is matched on the path Spring MVC routes on, with Spring's own tools: the request URI parsed as a
+ * {@link RequestPath} (context path removed), matched by {@link PathPattern}s from the default parser, which decode
+ * each segment and ignore {@code ;params} exactly as the handler mappings do. So no encoding, parameter, slash or
+ * case trick makes a protected endpoint look open; at worst an odd spelling of a probe path needs a key.
+ *
+ * <p>Keys are compared in constant time (digests of equal length) so response timing does not leak a key's prefix.
  */
 final class ApiKeyFilter extends OncePerRequestFilter {
 
     static final String HEADER = "X-API-Key";
+    /** Open without a key: the health endpoint and its probe groups. */
+    static final List<String> OPEN_PATHS = List.of("/actuator/health", "/actuator/health/liveness",
+            "/actuator/health/readiness");
+    static final String METRICS_PATH = "/actuator/prometheus";
 
     private final List<byte[]> keyDigests;
+    private final List<PathPattern> open;
 
-    ApiKeyFilter(List<String> keys) {
+    ApiKeyFilter(List<String> keys, boolean openMetrics) {
         this.keyDigests = keys.stream().filter(k -> k != null && !k.isEmpty()).map(ApiKeyFilter::digest).toList();
+        List<PathPattern> patterns = new ArrayList<>();
+        OPEN_PATHS.forEach(p -> patterns.add(PathPatternParser.defaultInstance.parse(p)));
+        if (openMetrics) {
+            patterns.add(PathPatternParser.defaultInstance.parse(METRICS_PATH));
+        }
+        this.open = List.copyOf(patterns);
     }
 
     boolean enabled() {
@@ -33,14 +56,14 @@ final class ApiKeyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !enabled() || !request.getRequestURI().startsWith("/classify");
+        return !enabled();
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String key = request.getHeader(HEADER);
-        if (key != null && matches(key)) {
+        if (isOpen(request) || key != null && matches(key)) {
             chain.doFilter(request, response);
             return;
         }
@@ -48,7 +71,27 @@ final class ApiKeyFilter extends OncePerRequestFilter {
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setHeader("WWW-Authenticate", "ApiKey header=\"" + HEADER + "\"");
         response.getWriter().write("{\"type\":\"" + ProblemTypes.UNAUTHORIZED + "\",\"title\":\"Unauthorized\","
-                + "\"status\":401,\"detail\":\"A valid X-API-Key header is required.\",\"instance\":\"/classify\"}");
+                + "\"status\":401,\"detail\":\"A valid X-API-Key header is required.\"}");
+    }
+
+    /** Read-only requests for an allow-listed path, as routed; anything unparseable is not open. */
+    boolean isOpen(HttpServletRequest request) {
+        String method = request.getMethod();
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            return false;
+        }
+        try {
+            PathContainer path = RequestPath.parse(request.getRequestURI(), request.getContextPath())
+                    .pathWithinApplication();
+            for (PathPattern p : open) {
+                if (p.matches(path)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private boolean matches(String key) {
