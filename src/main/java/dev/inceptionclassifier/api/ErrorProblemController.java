@@ -23,8 +23,9 @@ class ErrorProblemController implements ErrorController {
     @RequestMapping("${server.error.path:/error}")
     ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        // Without an error to report, this is a client asking for the error page itself: there is no such page.
         HttpStatus status = code instanceof Integer i && HttpStatus.resolve(i) != null ? HttpStatus.valueOf(i)
-                : HttpStatus.INTERNAL_SERVER_ERROR;
+                : code == null ? HttpStatus.NOT_FOUND : HttpStatus.INTERNAL_SERVER_ERROR;
         URI type = switch (status) {
             case REQUEST_TIMEOUT -> ProblemTypes.UPLOAD_TIMEOUT;
             case CONTENT_TOO_LARGE -> ProblemTypes.IMAGE_TOO_LARGE;

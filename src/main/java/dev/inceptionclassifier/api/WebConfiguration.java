@@ -28,6 +28,14 @@ class WebConfiguration {
         return factory -> factory.addEngineValves(new UploadDeadlineValve(props.image().uploadTimeout()));
     }
 
+    @Bean
+    FilterRegistrationBean<DotSegmentFilter> dotSegmentFilter() {
+        FilterRegistrationBean<DotSegmentFilter> reg = new FilterRegistrationBean<>(new DotSegmentFilter());
+        reg.addUrlPatterns("/*");
+        reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
+        return reg;
+    }
+
     /**
      * On every path: the filter itself decides what is open (an allow-list), so an endpoint added later is protected.
      * It runs before anything that could read the body, just after the HTTP metrics filter (so 401s are counted).

@@ -147,6 +147,13 @@ class InputIntegrationTests {
         cases.put("DELETE /models", () -> raw.send("DELETE", "/models", null));
         cases.put("OPTIONS /classify", () -> raw.send("OPTIONS", "/classify", null));
         cases.put("unknown path", () -> raw.send("POST", "/classify/extra", jpeg, "Content-Type: image/jpeg"));
+        cases.put("dot segments under the health endpoint", () -> raw.send("GET", "/actuator/health/../../models",
+                null));
+        cases.put("encoded dot segments under the health endpoint", () -> raw.send("GET",
+                "/actuator/health/%2e%2e/x", null));
+        cases.put("unknown health component", () -> raw.send("GET", "/actuator/health/nosuch", null));
+        cases.put("the error page itself", () -> raw.send("GET", "/error", null));
+        cases.put("the error page, POST", () -> raw.send("POST", "/error", jpeg, "Content-Type: image/jpeg"));
         List<String> failures = new ArrayList<>();
         cases.forEach((name, request) -> {
             RawHttp.Answer a = request.get();
