@@ -5,6 +5,8 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
@@ -25,6 +27,8 @@ import org.apache.tomcat.util.net.ApplicationBufferHandler;
  */
 final class UploadDeadlineValve extends ValveBase {
 
+    private static final String SEEN = UploadDeadlineValve.class.getName();
+
     private final Duration timeout;
 
     UploadDeadlineValve(Duration timeout) {
@@ -34,31 +38,68 @@ final class UploadDeadlineValve extends ValveBase {
 
     @Override
     public void invoke(Request request, Response response) throws IOException, ServletException {
-        org.apache.coyote.Request coyote = request.getCoyoteRequest();
-        InputBuffer original = coyote.getInputBuffer();
-        if (original instanceof DeadlineInputBuffer) {
-            // An async dispatch of a request whose body was already bounded.
+        if (request.getAttribute(SEEN) != null) {
+            // An async dispatch: the body was read (and bounded) by the first pass.
             getNext().invoke(request, response);
             return;
         }
+        request.setAttribute(SEEN, Boolean.TRUE);
+        org.apache.coyote.Request coyote = request.getCoyoteRequest();
+        InputBuffer original = coyote.getInputBuffer();
         DeadlineInputBuffer bounded = new DeadlineInputBuffer(original, System.nanoTime() + timeout.toNanos(),
                 timeout);
         coyote.setInputBuffer(bounded);
+        response.setResponse(new CloseOnEarlyError(response.getResponse(), coyote));
         try {
             getNext().invoke(request, response);
         } finally {
             // The connection's processor reuses its input buffer for the next request on the connection.
             coyote.setInputBuffer(original);
-            if (bounded.timedOut || response.getStatus() >= 400 && hasBody(request)) {
-                // Close the connection after the answer rather than read (swallow) the rest of a body nobody
-                // wants: Tomcat would do that on this thread, bounded only per read, for a client that trickles.
+            if (bounded.timedOut || !request.isAsyncStarted() && response.getStatus() >= 400 && !coyote.isFinished()) {
+                // An error answer before the body was read: close the connection after it rather than read (swallow)
+                // the rest of a body nobody wants. Tomcat would do that on this thread, bounded only per read, for a
+                // client that trickles.
                 coyote.action(ActionCode.DISABLE_SWALLOW_INPUT, null);
             }
         }
     }
 
-    private static boolean hasBody(Request request) {
-        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+    /**
+     * Tells the client, with the error status, that the connection will close when the body has not been read: set
+     * then, before the answer is committed, so that a client that already sent its whole body does not reuse it.
+     */
+    private static final class CloseOnEarlyError extends HttpServletResponseWrapper {
+
+        private final org.apache.coyote.Request coyote;
+
+        CloseOnEarlyError(HttpServletResponse response, org.apache.coyote.Request coyote) {
+            super(response);
+            this.coyote = coyote;
+        }
+
+        @Override
+        public void setStatus(int sc) {
+            closeIfEarlyError(sc);
+            super.setStatus(sc);
+        }
+
+        @Override
+        public void sendError(int sc) throws IOException {
+            closeIfEarlyError(sc);
+            super.sendError(sc);
+        }
+
+        @Override
+        public void sendError(int sc, String msg) throws IOException {
+            closeIfEarlyError(sc);
+            super.sendError(sc, msg);
+        }
+
+        private void closeIfEarlyError(int sc) {
+            if (sc >= 400 && !isCommitted() && !coyote.isFinished()) {
+                setHeader("Connection", "close");
+            }
+        }
     }
 
     /** The connection's input buffer, refusing to read past the deadline. */

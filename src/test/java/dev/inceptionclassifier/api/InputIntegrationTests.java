@@ -240,6 +240,56 @@ class InputIntegrationTests {
         assertThat(raw.send("POST", "/classify", jpeg, "Content-Type: image/jpeg").status()).isEqualTo(200);
     }
 
+    /**
+     * An error answered before the body is read (here an unknown model) closes the connection at once, saying so,
+     * instead of draining the rest of the body on the request thread while the client trickles it.
+     */
+    @Test
+    void anErrorBeforeTheBodyIsReadClosesTheConnectionInsteadOfDrainingIt() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(15_000);
+            var out = socket.getOutputStream();
+            out.write(("POST /classify?model=nope HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/jpeg\r\n"
+                    + "Content-Length: 1000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[] {(byte) 0xFF, (byte) 0xD8});
+            out.flush();
+            long t0 = System.nanoTime();
+            Thread trickler = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 50; i++) {
+                        Thread.sleep(300);
+                        out.write(0x42);
+                        out.flush();
+                    }
+                } catch (Exception stop) {
+                    // closed
+                }
+            });
+            trickler.setDaemon(true);
+            trickler.start();
+            RawHttp.Answer a = RawHttp.read(socket.getInputStream());
+            long ms = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            trickler.interrupt();
+            assertThat(a.status()).isEqualTo(404);
+            assertThat(a.header("Connection")).isEqualToIgnoringCase("close");
+            assertThat(ms).as("ms until the answer and the close").isLessThan(1500);
+        }
+        // A whole body read before the error keeps the connection for the next request.
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(15_000);
+            byte[] notAnImage = "just text".getBytes(StandardCharsets.US_ASCII);
+            socket.getOutputStream().write(("POST /classify HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/jpeg"
+                    + "\r\nContent-Length: " + notAnImage.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(notAnImage);
+            socket.getOutputStream().flush();
+            byte[] head = new byte[12];
+            assertThat(socket.getInputStream().readNBytes(head, 0, 12)).isEqualTo(12);
+            assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 415");
+            String rest = new String(socket.getInputStream().readNBytes(200), StandardCharsets.US_ASCII);
+            assertThat(rest.toLowerCase(java.util.Locale.ROOT)).doesNotContain("connection: close");
+        }
+    }
+
     private static byte[] frame(byte[] data) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
