@@ -61,6 +61,7 @@ final class BatchScheduler<I, O> implements AutoCloseable {
     /** Write-locked for a state change; read-locked by a submission from its state check until its offer. */
     private final ReentrantReadWriteLock stateLock = new ReentrantReadWriteLock();
     private volatile State state = State.RUNNING;
+    private final Runnable beforeOffer;
 
     /**
      * Creates the workers: one per factory, each calling its factory once (and again if the worker dies).
@@ -68,6 +69,13 @@ final class BatchScheduler<I, O> implements AutoCloseable {
      */
     BatchScheduler(String name, SchedulerSettings settings, List<Supplier<BatchProcessor<I, O>>> processorFactories,
             Supplier<I> warmupInput, SchedulerMetrics metrics) {
+        this(name, settings, processorFactories, warmupInput, metrics, () -> { });
+    }
+
+    /** As above, with {@code beforeOffer} run between a submission's state check and its offer: tests widen that gap. */
+    BatchScheduler(String name, SchedulerSettings settings, List<Supplier<BatchProcessor<I, O>>> processorFactories,
+            Supplier<I> warmupInput, SchedulerMetrics metrics, Runnable beforeOffer) {
+        this.beforeOffer = beforeOffer;
         this.name = name;
         this.settings = settings;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
@@ -129,6 +137,7 @@ final class BatchScheduler<I, O> implements AutoCloseable {
             if (state != State.RUNNING) {
                 return CompletableFuture.failedFuture(new RejectedException("the service is shutting down", true));
             }
+            beforeOffer.run();
             if (!queue.offer(job)) {
                 return CompletableFuture.failedFuture(new RejectedException("queue full for model " + name, false));
             }

@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -349,7 +350,11 @@ class BatchSchedulerTests {
                 }
                 return square(in);
             });
-            var s = scheduler(settings(4, 1, 64, 30_000), model);
+            // A pause between the state check and the offer widens the window in which close() could sweep.
+            List<Supplier<BatchProcessor<Integer, Integer>>> factory = List.of(() -> model);
+            var s = new BatchScheduler<>("fake", settings(4, 1, 64, 30_000), factory, null,
+                    new SchedulerMetrics(registry, "fake", 4), () -> LockSupport.parkNanos(20_000));
+            schedulers.add(s);
             List<CompletableFuture<InferenceResult<Integer>>> futures = new CopyOnWriteArrayList<>();
             AtomicInteger callbacks = new AtomicInteger();
             AtomicInteger thrown = new AtomicInteger();
