@@ -11,7 +11,7 @@ import org.springframework.core.Ordered;
 
 /**
  * HTTP plumbing that follows {@code classifier.*}: multipart limits aligned with the image limit, the upload deadline,
- * the API-key filter.
+ * the refusal of dot segments, the API-key filter.
  */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {

@@ -53,15 +53,15 @@ final class BatchScheduler<I, O> implements AutoCloseable {
     private final BlockingQueue<Job<I, O>> queue;
     private final SchedulerMetrics metrics;
     private final List<Supplier<BatchProcessor<I, O>>> processorFactories;
-    /** The current worker of each slot; null while a dead one is being replaced. */
+    /** The current worker of each slot; a dead one stays (marked dead) until its replacement starts. */
     private final AtomicReferenceArray<Worker> slots;
     private final AtomicInteger inflight = new AtomicInteger();
     private final AtomicInteger busy = new AtomicInteger();
     private final Outcomes outcomes = new Outcomes();
     /** Write-locked for a state change; read-locked by a submission from its state check until its offer. */
     private final ReentrantReadWriteLock stateLock = new ReentrantReadWriteLock();
-    private volatile State state = State.RUNNING;
     private final Runnable beforeOffer;
+    private volatile State state = State.RUNNING;
 
     /**
      * Creates the workers: one per factory, each calling its factory once (and again if the worker dies).
@@ -72,7 +72,7 @@ final class BatchScheduler<I, O> implements AutoCloseable {
         this(name, settings, processorFactories, warmupInput, metrics, () -> { });
     }
 
-    /** As above, with {@code beforeOffer} run between a submission's state check and its offer: tests widen that gap. */
+    /** As above, with {@code beforeOffer} run between a submission's state check and its offer (tests widen it). */
     BatchScheduler(String name, SchedulerSettings settings, List<Supplier<BatchProcessor<I, O>>> processorFactories,
             Supplier<I> warmupInput, SchedulerMetrics metrics, Runnable beforeOffer) {
         this.beforeOffer = beforeOffer;
@@ -82,7 +82,8 @@ final class BatchScheduler<I, O> implements AutoCloseable {
         this.metrics = metrics;
         this.processorFactories = List.copyOf(processorFactories);
         this.slots = new AtomicReferenceArray<>(this.processorFactories.size());
-        metrics.gauges(queue::size, inflight::get, () -> health(System.nanoTime()).liveWorkers() - busy.get(), busy::get);
+        metrics.gauges(queue::size, inflight::get, () -> health(System.nanoTime()).liveWorkers() - busy.get(),
+                busy::get);
         try {
             for (int i = 0; i < this.processorFactories.size(); i++) {
                 BatchProcessor<I, O> processor = this.processorFactories.get(i).get();

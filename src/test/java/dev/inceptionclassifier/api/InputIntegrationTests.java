@@ -49,7 +49,7 @@ class InputIntegrationTests {
         raw = new RawHttp(port);
     }
 
-    /** A real JPEG that carries {@link #BODY_MARKER} in a comment segment, and '%' and '&' bytes a form parser hates. */
+    /** A real JPEG with {@link #BODY_MARKER} in a comment segment, and '%' and '&' bytes that a form parser hates. */
     static byte[] markedJpeg() {
         byte[] jpeg = TestImages.jpeg(120, 90, 3);
         byte[] text = (BODY_MARKER + " %zz&=%%").getBytes(StandardCharsets.US_ASCII);
@@ -196,7 +196,8 @@ class InputIntegrationTests {
         heads.put("raw", "Content-Type: image/jpeg\r\nContent-Length: 100000");
         heads.put("form-typed", "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000");
         heads.put("chunked", "Content-Type: image/jpeg\r\nTransfer-Encoding: chunked");
-        heads.put("multipart", "Content-Type: multipart/form-data; boundary=" + boundary + "\r\nContent-Length: 100000");
+        heads.put("multipart", "Content-Type: multipart/form-data; boundary=" + boundary
+                + "\r\nContent-Length: 100000");
         for (var e : heads.entrySet()) {
             boolean chunked = e.getKey().equals("chunked");
             byte[] start = e.getKey().equals("multipart") ? java.util.Arrays.copyOf(RawHttp.multipart(boundary,
