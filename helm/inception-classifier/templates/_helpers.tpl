@@ -50,11 +50,25 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- printf "%s:%s" .Values.image.repository $tag }}
 {{- end }}
 
-{{/* The classifier.* tree the service runs with; fallback-to-random is always off (fail closed). */}}
+{{/* The pod's grace period: every step of the shutdown (values.shutdown), one after the other. */}}
+{{- define "inception-classifier.terminationGracePeriodSeconds" -}}
+{{- $s := .Values.shutdown }}
+{{- add $s.preStopSleepSeconds $s.gracefulSeconds $s.drainSeconds $s.workerStopSeconds $s.marginSeconds }}
+{{- end }}
+
+{{/* The classifier.* tree the service runs with; fallback-to-random is always off (fail closed). The shutdown
+timeouts come from values.shutdown, the same figures the grace period adds up. */}}
 {{- define "inception-classifier.applicationYaml" -}}
 {{- $classifier := deepCopy .Values.classifier }}
 {{- $_ := set $classifier "fallbackToRandom" false }}
 {{- $_ := set $classifier "modelCache" (printf "%s/models" .Values.cache.mountPath) }}
+{{- $inference := default (dict) $classifier.inference }}
+{{- $_ := set $inference "drainTimeout" (printf "%ds" (int .Values.shutdown.drainSeconds)) }}
+{{- $_ := set $inference "workerStopTimeout" (printf "%ds" (int .Values.shutdown.workerStopSeconds)) }}
+{{- $_ := set $classifier "inference" $inference }}
+spring:
+  lifecycle:
+    timeout-per-shutdown-phase: {{ printf "%ds" (int .Values.shutdown.gracefulSeconds) }}
 classifier:
 {{ toYaml $classifier | indent 2 }}
 {{- end }}

@@ -14,12 +14,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.imageio.ImageIO;
 
+import ai.djl.ndarray.NDManager;
 import dev.inceptionclassifier.inference.InferenceFaultHook;
+import dev.inceptionclassifier.model.LoadedModel;
 import dev.inceptionclassifier.model.ModelLoadException;
+import dev.inceptionclassifier.model.ModelRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -36,6 +41,10 @@ class LifecycleIntegrationTests {
         List<String> all = new ArrayList<>(List.of("--server.port=0", "--classifier.fallback-to-random=false",
                 "--classifier.models[0].name=v4", "--classifier.models[0].architecture=inception_v4",
                 "--classifier.inference.max-batch-size=1", "--classifier.inference.request-timeout=60s"));
+        // A property given again replaces the default above (repeated arguments would be joined into a list).
+        for (String p : props) {
+            all.removeIf(d -> d.substring(0, d.indexOf('=') + 1).equals(p.substring(0, p.indexOf('=') + 1)));
+        }
         all.addAll(List.of(props));
         SpringApplicationBuilder b = new SpringApplicationBuilder(ClassifierApplication.class);
         if (hook != null) {
@@ -90,6 +99,7 @@ class LifecycleIntegrationTests {
         ConfigurableApplicationContext ctx = start((model, inputs) -> Thread.sleep(1500),
                 "--classifier.models[0].source=random", "--classifier.inference.drain-timeout=30s");
         int port = ((WebServerApplicationContext) ctx).getWebServer().getPort();
+        NDManager manager = nativeMemoryOf(ctx);
         HttpClient client = HttpClient.newHttpClient();
         byte[] png = png();
         List<CompletableFuture<HttpResponse<String>>> accepted = new ArrayList<>();
@@ -107,6 +117,50 @@ class LifecycleIntegrationTests {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         }
         assertThat(closeMs).isGreaterThan(1000);
+        assertThat(manager.isOpen()).as("the model is freed once its workers stopped").isFalse();
+    }
+
+    /**
+     * A batch that never ends (a native call cannot be interrupted): shutdown still ends, after the drain and the
+     * worker-stop timeouts, the client gets its deadline's answer, and the model under the running batch is NOT
+     * freed (that could crash the JVM); it is left to the exiting process.
+     */
+    @Test
+    void aWorkerStuckAtShutdownLeavesItsModelAllocatedAndTheShutdownEnds() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean hang = new AtomicBoolean();
+        ConfigurableApplicationContext ctx = start((model, inputs) -> {
+            if (hang.get()) {
+                entered.countDown();
+                release.await();
+            }
+        }, "--classifier.models[0].source=random", "--classifier.models[0].preprocess.input-size=75",
+                "--classifier.inference.request-timeout=1s", "--classifier.inference.drain-timeout=500ms",
+                "--classifier.inference.worker-stop-timeout=500ms", "--spring.lifecycle.timeout-per-shutdown-phase=5s");
+        try {
+            int port = ((WebServerApplicationContext) ctx).getWebServer().getPort();
+            NDManager manager = nativeMemoryOf(ctx);
+            hang.set(true);
+            var stuck = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + port + "/classify")).header("Content-Type", "image/png").timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(png())).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            long t0 = System.nanoTime();
+            ctx.close();
+            long closeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertThat(stuck.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(504);
+            assertThat(closeMs).isLessThan(15_000);
+            assertThat(manager.isOpen()).as("native memory under a running batch").isTrue();
+        } finally {
+            release.countDown();
+            ctx.close();
+        }
+    }
+
+    private static NDManager nativeMemoryOf(ConfigurableApplicationContext ctx) {
+        LoadedModel model = ctx.getBean(ModelRegistry.class).find(null).orElseThrow();
+        return model.model(model.devices().iterator().next()).getNDManager();
     }
 
     private static byte[] png() throws IOException {

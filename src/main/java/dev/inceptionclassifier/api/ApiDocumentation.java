@@ -95,8 +95,8 @@ class ApiDocumentation {
             if (apiKeys) {
                 components.addSecuritySchemes(API_KEY, new SecurityScheme().type(SecurityScheme.Type.APIKEY)
                         .in(SecurityScheme.In.HEADER).name(ApiKeyFilter.HEADER).description("One of the keys in "
-                                + "classifier.security.api-keys. Required by POST /classify and the v2 infer "
-                                + "endpoints; everything else is open."));
+                                + "classifier.security.api-keys. Required by every endpoint except the health "
+                                + "probes, the upload page and this documentation."));
             }
             Paths paths = new Paths();
             paths.addPathItem("/classify", new PathItem().post(classify()));
@@ -204,19 +204,23 @@ class ApiDocumentation {
         }
 
         private Operation models() {
-            return new Operation().operationId("models").addTagsItem("models").summary("The served models")
+            Operation op = new Operation().operationId("models").addTagsItem("models").summary("The served models")
                     .description("Every model with its weights, classes, input size and preprocessing, and the "
                             + "batching settings. Never throttled.")
                     .responses(new ApiResponses().addApiResponse("200", new ApiResponse().description("What is "
                             + "served.").content(json(ref("ModelsResponse")))).addApiResponse("default",
                                     problemResponse("Any other HTTP error", List.of(ProblemTypes.HTTP), null,
                                             List.of("Method Not Allowed"))));
+            ApiResponses responses = op.getResponses();
+            unauthorized(responses);
+            return secured(op);
         }
 
         private Operation serverMetadata() {
-            return v2("v2ServerMetadata", "Server metadata", "The server's name, version and protocol extensions.")
+            Operation op = v2("v2ServerMetadata", "Server metadata", "The server's name, version and protocol extensions.")
                     .responses(new ApiResponses().addApiResponse("200", new ApiResponse().description("Server "
                             + "metadata.").content(json(ref("V2ServerMetadata")))));
+            return securedV2(op);
         }
 
         private Operation probe(String id, String summary, String description) {
@@ -228,21 +232,23 @@ class ApiDocumentation {
         }
 
         private Operation modelMetadata(boolean versioned) {
-            return v2("v2ModelMetadata" + (versioned ? "Version" : ""), "Model metadata", "The model's inputs and "
+            Operation op = v2("v2ModelMetadata" + (versioned ? "Version" : ""), "Model metadata", "The model's inputs and "
                     + "outputs. Send exactly one of the two inputs: `image` (encoded images) or `input` "
                     + "(preprocessed pixels, as GET /models describes the preprocessing).")
                     .parameters(modelPath(versioned)).responses(new ApiResponses()
                             .addApiResponse("200", new ApiResponse().description("Model metadata.")
                                     .content(json(ref("V2ModelMetadata"))))
                             .addApiResponse("404", v2Error("Unknown model or version.")));
+            return securedV2(op);
         }
 
         private Operation modelReady(boolean versioned) {
-            return v2("v2ModelReady" + (versioned ? "Version" : ""), "Model ready", "200 when the model is served "
+            Operation op = v2("v2ModelReady" + (versioned ? "Version" : ""), "Model ready", "200 when the model is served "
                     + "and the server is ready; the body is empty.").parameters(modelPath(versioned))
                     .responses(new ApiResponses().addApiResponse("200", new ApiResponse().description("Ready."))
                             .addApiResponse("400", new ApiResponse().description("Not ready."))
                             .addApiResponse("404", v2Error("Unknown model or version.")));
+            return securedV2(op);
         }
 
         private Operation infer(boolean versioned) {
@@ -328,6 +334,12 @@ class ApiDocumentation {
                                 + OpenInferenceController.VERSION + "."));
             }
             return p;
+        }
+
+        /** A v2 read endpoint: needs the key like everything else; the 401 is the filter's problem+json. */
+        private Operation securedV2(Operation op) {
+            unauthorized(op.getResponses());
+            return secured(op);
         }
 
         private Operation secured(Operation op) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,9 @@ import dev.inceptionclassifier.model.ModelRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,7 +33,9 @@ import org.springframework.stereotype.Component;
  * the decode memory budget, then queue for a batch, then top-k. Counts every outcome in {@code classifier.requests}.
  */
 @Component
-class ClassificationFlow {
+class ClassificationFlow implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(ClassificationFlow.class);
 
     static final String RANDOM_WEIGHTS_WARNING = "This model serves seeded random weights, not a trained checkpoint:"
             + " its predictions are meaningless.";
@@ -55,6 +61,18 @@ class ClassificationFlow {
                 requests(m.name(), outcome);
             }
         }
+    }
+
+    /**
+     * The final counts, logged once the web server and inference have stopped: the server's side of "every accepted
+     * request got an answer", to compare with what clients received.
+     */
+    @Override
+    public void destroy() {
+        Map<String, Long> counts = new TreeMap<>();
+        requestCounters.forEach((key, counter) -> counts.merge(key.substring(key.indexOf('\0') + 1),
+                (long) counter.count(), Long::sum));
+        log.info("classification requests by outcome since start: {}", counts);
     }
 
     /** The model for {@code name} (the default when null); a 404 problem when there is none. */

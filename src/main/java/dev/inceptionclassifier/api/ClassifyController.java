@@ -61,14 +61,21 @@ class ClassifyController {
         return flow.classify(m, image.getBytes(), p.topK, p.timeout);
     }
 
+    /**
+     * Any other body, whatever its declared type (form-encoded included): the bytes are sniffed. The parameters come
+     * from the query string only, so the body is never parsed as form parameters, nor logged as one.
+     */
     @PostMapping(path = "/classify", produces = MediaType.APPLICATION_JSON_VALUE)
     CompletableFuture<ClassifyResponse> classifyRaw(HttpServletRequest request,
-            @RequestParam(name = "topK", required = false) String topK,
-            @RequestParam(name = "model", required = false) String model,
-            @RequestParam(name = "timeout", required = false) String timeout,
             @RequestHeader(name = "Request-Timeout", required = false) String timeoutHeader) throws IOException {
-        LoadedModel m = flow.model(model);
-        Params p = params(m, topK, timeout, timeoutHeader);
+        QueryParameters query;
+        try {
+            query = QueryParameters.parse(request.getQueryString());
+        } catch (BadRequestException e) {
+            throw counted(flow.model(null), e);
+        }
+        LoadedModel m = flow.model(query.get("model"));
+        Params p = params(m, query.get("topK"), query.get("timeout"), timeoutHeader);
         if (request.getContentLengthLong() > maxBytes) {
             throw counted(m, BadRequestException.tooLarge(maxBytes));
         }
@@ -91,7 +98,8 @@ class ClassifyController {
         try {
             data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
         } catch (IOException e) {
-            // A body that stalls past server.tomcat.connection-timeout, or a client that went away mid-upload.
+            // A body past classifier.image.upload-timeout or stalled past server.tomcat.connection-timeout, or a
+            // client that went away mid-upload.
             throw counted(m, BadRequestException.incompleteUpload(isTimeout(e)));
         }
         if (data.length > maxBytes) {
@@ -100,7 +108,8 @@ class ClassifyController {
         return data;
     }
 
-    private static boolean isTimeout(Throwable e) {
+    /** Whether a read timed out: the upload deadline, or the container's read timeout. */
+    static boolean isTimeout(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.net.SocketTimeoutException) {
                 return true;

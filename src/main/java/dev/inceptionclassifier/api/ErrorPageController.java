@@ -19,7 +19,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
  * "path"}} JSON. Tomcat sends a request here itself when reading its body failed (a body that stalls past
  * {@code server.tomcat.connection-timeout}: 408; one that ends early: 400), replacing what the controller answered;
  * those answers keep their documented form: problem+json ({@code upload-timeout}, {@code incomplete-upload}), or the
- * v2 protocol's {@code {"error": "..."}} under {@code /v2}. No exception text is ever copied.
+ * v2 protocol's {@code {"error": "..."}} under {@code /v2}. No exception text is ever copied. Asked for directly,
+ * without an error to report, there is no such page: 404.
  */
 @Controller
 class ErrorPageController implements ErrorController {
@@ -28,7 +29,7 @@ class ErrorPageController implements ErrorController {
     ResponseEntity<Object> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         HttpStatus status = code instanceof Integer c && HttpStatus.resolve(c) != null ? HttpStatus.valueOf(c)
-                : HttpStatus.INTERNAL_SERVER_ERROR;
+                : code == null ? HttpStatus.NOT_FOUND : HttpStatus.INTERNAL_SERVER_ERROR;
         // Our own handlers never send an error page, so a 400 here with a request body is Tomcat failing to read it.
         boolean bodyFailed = causedByIo(request.getAttribute(RequestDispatcher.ERROR_EXCEPTION))
                 || request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
@@ -40,6 +41,15 @@ class ErrorPageController implements ErrorController {
         } else if (status == HttpStatus.BAD_REQUEST && bodyFailed) {
             type = ProblemTypes.INCOMPLETE_UPLOAD;
             detail = BadRequestException.incompleteUpload(false).getMessage();
+        } else if (status == HttpStatus.CONTENT_TOO_LARGE) {
+            type = ProblemTypes.IMAGE_TOO_LARGE;
+            detail = "The request body is too large.";
+        } else if (status == HttpStatus.UNAUTHORIZED) {
+            type = ProblemTypes.UNAUTHORIZED;
+            detail = "A valid X-API-Key header is required.";
+        } else if (status == HttpStatus.BAD_REQUEST) {
+            type = ProblemTypes.HTTP;
+            detail = "The request could not be read.";
         } else if (status.is5xxServerError()) {
             type = ProblemTypes.INTERNAL;
             detail = "An unexpected error occurred.";

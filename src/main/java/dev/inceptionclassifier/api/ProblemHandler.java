@@ -8,6 +8,7 @@ import dev.inceptionclassifier.image.ImageRejectedException;
 import dev.inceptionclassifier.inference.DeadlineExceededException;
 import dev.inceptionclassifier.inference.InferenceFailedException;
 import dev.inceptionclassifier.inference.RejectedException;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -94,18 +95,26 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 "Inference failed for the batch this request ran in.");
     }
 
-    /**
-     * A multipart body that cannot be parsed (malformed, or cut off): the client's error. The size limit,
-     * {@code MaxUploadSizeExceededException}, is a subclass with its own, more specific handler in the superclass.
-     */
+    /** A multipart body that cannot be parsed (no boundary, truncated), or that did not arrive in time. */
     @ExceptionHandler(MultipartException.class)
-    ResponseEntity<ProblemDetail> unreadableMultipart(MultipartException e) {
+    ResponseEntity<ProblemDetail> multipart(MultipartException e) {
+        if (ClassifyController.isTimeout(e)) {
+            return badRequest(BadRequestException.incompleteUpload(true));
+        }
         return problem(HttpStatus.BAD_REQUEST, ProblemTypes.MISSING_IMAGE, "The multipart request could not be read.");
+    }
+
+    /** Tomcat refuses a bad percent-encoding or charset in the parameters; its message quotes them, so drop it. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> invalidParameters(InvalidParameterException e) {
+        return problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_PARAMETER,
+                "The request's parameters could not be decoded.");
     }
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
-        log.error("unexpected error", e);
+        // Classes and stack frames only: a library's message may quote the request (parameters, body bytes).
+        log.error("unexpected error", MessageWithheld.of(e));
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, ProblemTypes.INTERNAL, "An unexpected error occurred.");
     }
 
@@ -137,6 +146,24 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         }
         h.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         return new ResponseEntity<>(pd, h, statusCode);
+    }
+
+    /** Stands in for an exception in the log: its class name and stack, its causes likewise, no message. */
+    static final class MessageWithheld extends RuntimeException {
+
+        private MessageWithheld(Throwable original, Throwable cause) {
+            super(original.getClass().getName() + " (message withheld)", cause, false, true);
+            setStackTrace(original.getStackTrace());
+        }
+
+        static MessageWithheld of(Throwable e) {
+            return of(e, 0);
+        }
+
+        private static MessageWithheld of(Throwable e, int depth) {
+            Throwable cause = e.getCause();
+            return new MessageWithheld(e, cause == null || cause == e || depth > 16 ? null : of(cause, depth + 1));
+        }
     }
 
     private static ResponseEntity<ProblemDetail> problem(HttpStatus status, URI type, String detail) {

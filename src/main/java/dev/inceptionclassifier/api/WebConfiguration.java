@@ -2,11 +2,17 @@ package dev.inceptionclassifier.api;
 
 import dev.inceptionclassifier.config.ClassifierProperties;
 import jakarta.servlet.MultipartConfigElement;
+import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 
-/** HTTP plumbing that follows {@code classifier.*}: multipart limits aligned with the image limit, the API-key filter. */
+/**
+ * HTTP plumbing that follows {@code classifier.*}: multipart limits aligned with the image limit, the upload deadline,
+ * the refusal of dot segments, the API-key filter.
+ */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
 
@@ -29,11 +35,33 @@ class WebConfiguration {
     }
 
     @Bean
+    WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> uploadDeadline(ClassifierProperties props) {
+        return factory -> {
+            factory.addEngineValves(new UploadDeadlineValve(props.image().uploadTimeout()));
+            // "100 Continue" only once the application reads the body: a request refused before that (a key
+            // missing, a size over the limit, a full queue) is answered before a client that waits for it uploads.
+            factory.addConnectorCustomizers(c -> c.setProperty("continueResponseTiming", "onRead"));
+        };
+    }
+
+    @Bean
+    FilterRegistrationBean<DotSegmentFilter> dotSegmentFilter() {
+        FilterRegistrationBean<DotSegmentFilter> reg = new FilterRegistrationBean<>(new DotSegmentFilter());
+        reg.addUrlPatterns("/*");
+        reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
+        return reg;
+    }
+
+    /**
+     * On every path: the filter itself decides what is open (an allow-list), so an endpoint added later is protected.
+     * It runs before anything that could read the body, just after the HTTP metrics filter (so 401s are counted).
+     */
+    @Bean
     FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(ClassifierProperties props) {
         FilterRegistrationBean<ApiKeyFilter> reg = new FilterRegistrationBean<>(
-                new ApiKeyFilter(props.security().apiKeys()));
-        reg.addUrlPatterns("/classify", "/classify/*", "/v2/models/*");
-        reg.setOrder(0);
+                new ApiKeyFilter(props.security().apiKeys(), props.security().openMetrics()));
+        reg.addUrlPatterns("/*");
+        reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return reg;
     }
 }

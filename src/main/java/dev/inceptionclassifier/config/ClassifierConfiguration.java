@@ -36,7 +36,8 @@ class ClassifierConfiguration {
                 djlEngine.getGpuCount());
     }
 
-    @Bean(destroyMethod = "close")
+    /** No destroy method: InferenceService closes each model once the workers that use it have stopped. */
+    @Bean(destroyMethod = "")
     ModelRegistry modelRegistry(ClassifierProperties props, ServingDevices devices) {
         return ModelRegistry.load(props, ModelLoader.create(props), devices.devices(), devices.dataType());
     }

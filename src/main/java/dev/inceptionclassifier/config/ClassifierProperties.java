@@ -198,6 +198,9 @@ public record ClassifierProperties(
      * @param decodeMemoryBudget memory that decoding may hold at once, all requests together: a percentage of the
      *     maximum heap ({@code 50%}) or a size ({@code 512MB}); each upload reserves its worst case from its header
      * @param decodeMemoryWait longest an upload waits for decode memory before it is refused with 503
+     * @param uploadTimeout longest the whole request body may take to arrive, counted from the end of its headers
+     *     (raw body, multipart or form); a body still arriving then is answered 408. A read blocked at that moment
+     *     can last one {@code server.tomcat.connection-timeout} more
      */
     public record Image(
             @Positive @DefaultValue("20971520") long maxBytes,
@@ -213,7 +216,8 @@ public record ClassifierProperties(
             Path turbojpegLibrary,
             @NotBlank @Pattern(regexp = "([1-9]\\d?|100)%|\\d+(B|KB|MB|GB|TB)") @DefaultValue("50%")
             String decodeMemoryBudget,
-            @NotNull @DefaultValue("2s") Duration decodeMemoryWait) {
+            @NotNull @DefaultValue("2s") Duration decodeMemoryWait,
+            @NotNull @DefaultValue("60s") Duration uploadTimeout) {
 
         @AssertTrue(message = "max-request-bytes must be at least max-bytes")
         boolean isRequestLimitAtLeastImageLimit() {
@@ -235,6 +239,10 @@ public record ClassifierProperties(
      * @param retryAfter value of the Retry-After header on rejections
      * @param precision {@code fp32}, or {@code fp16} on GPUs; {@code bf16} is refused
      * @param drainTimeout how long a graceful shutdown waits for accepted requests to complete
+     * @param workerStopTimeout how long a shutdown then waits for each model's workers to finish their batch; a
+     *     model whose worker does not stop is not freed (its native memory is left to the exiting process)
+     * @param stuckBatchMultiple a batch running longer than this many request timeouts counts as stuck: readiness
+     *     goes DOWN, and liveness too when every worker of the model is stuck or dead
      */
     public record Inference(
             @NotBlank @DefaultValue("auto") String device,
@@ -246,7 +254,9 @@ public record ClassifierProperties(
             @DefaultValue("503") int rejectStatus,
             @NotNull @DefaultValue("1s") Duration retryAfter,
             @NotBlank @DefaultValue("fp32") String precision,
-            @NotNull @DefaultValue("30s") Duration drainTimeout) {
+            @NotNull @DefaultValue("30s") Duration drainTimeout,
+            @NotNull @DefaultValue("10s") Duration workerStopTimeout,
+            @Min(1) @Max(1000) @DefaultValue("3") int stuckBatchMultiple) {
 
         @AssertTrue(message = "reject-status must be 503 or 429")
         boolean isRejectStatusValid() {
@@ -257,13 +267,17 @@ public record ClassifierProperties(
     /**
      * Optional API-key protection.
      *
-     * @param apiKeys accepted values of the {@code X-API-Key} header; empty (the default) turns the check off
+     * @param apiKeys accepted values of the {@code X-API-Key} header; empty (the default) turns the check off. When
+     *     set, every endpoint needs a key except the health probes ({@code GET /actuator/health}, its
+     *     {@code liveness} and {@code readiness} groups)
+     * @param openMetrics also leave {@code GET /actuator/prometheus} open, for scrapers that cannot send a key
      */
-    public record Security(@DefaultValue List<String> apiKeys) {
+    public record Security(@DefaultValue List<String> apiKeys, @DefaultValue("false") boolean openMetrics) {
 
         @Override
         public String toString() {
-            return "Security[apiKeys=" + (apiKeys == null ? 0 : apiKeys.size()) + " configured]";
+            return "Security[apiKeys=" + (apiKeys == null ? 0 : apiKeys.size()) + " configured, openMetrics="
+                    + openMetrics + "]";
         }
     }
 }

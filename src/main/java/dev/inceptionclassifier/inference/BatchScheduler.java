@@ -2,15 +2,16 @@ package dev.inceptionclassifier.inference;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -19,50 +20,82 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns concurrent submissions for one model into batches, after DJL Serving's {@code wlm} and Triton's dynamic
  * batcher: a bounded queue that rejects at once when full, workers that each own one {@link BatchProcessor}, a batch
- * that closes when it is full or when its oldest request has waited {@code maxBatchDelay}, deadlines that complete a
- * request with {@link DeadlineExceededException} (a request that expired in the queue is never computed), and a
- * drain on shutdown that answers everything accepted.
+ * that closes when it is full or when its oldest request has waited {@code maxBatchDelay}, and deadlines that
+ * complete a request with {@link DeadlineExceededException} (a request that expired in the queue is never computed).
+ *
+ * <p>Every accepted request gets exactly one answer: its result, its batch's failure, its deadline, or (when it is
+ * still queued once the workers have stopped) a shutting-down rejection. The {@link State} changes under a write lock
+ * while a submission checks the state and offers under the read lock, so no offer can slip in after the final sweep
+ * of the queue. Deadlines are {@link CompletableFuture#orTimeout}: the JDK's own timer, never shut down, cancelled by
+ * the completion itself, so there is no race between answering and cancelling.
  *
  * @param <I> one item's input
  * @param <O> one item's output
  */
 final class BatchScheduler<I, O> implements AutoCloseable {
 
+    /** The life of a scheduler; it only moves forward. */
+    enum State {
+        /** Accepting submissions. */
+        RUNNING,
+        /** Refusing new submissions; the workers still answer everything accepted. */
+        DRAINING,
+        /** Workers told to stop; what is left in the queue is answered with a shutting-down rejection. */
+        CLOSED
+    }
+
     private static final Logger log = LoggerFactory.getLogger(BatchScheduler.class);
+    private static final long NOT_BUSY = Long.MIN_VALUE;
+    private static final long MAX_REPLACE_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final String name;
     private final SchedulerSettings settings;
     private final BlockingQueue<Job<I, O>> queue;
-    private final ScheduledExecutorService timer;
     private final SchedulerMetrics metrics;
     private final List<Supplier<BatchProcessor<I, O>>> processorFactories;
-    private final List<Worker> workers = Collections.synchronizedList(new ArrayList<>());
+    /** The current worker of each slot; a dead one stays (marked dead) until its replacement starts. */
+    private final AtomicReferenceArray<Worker> slots;
     private final AtomicInteger inflight = new AtomicInteger();
     private final AtomicInteger busy = new AtomicInteger();
-    private volatile boolean accepting;
-    private volatile boolean running = true;
+    private final Outcomes outcomes = new Outcomes();
+    /** Write-locked for a state change; read-locked by a submission from its state check until its offer. */
+    private final ReentrantReadWriteLock stateLock = new ReentrantReadWriteLock();
+    private final Runnable beforeOffer;
+    private volatile State state = State.RUNNING;
 
     /**
      * Creates the workers: one per factory, each calling its factory once (and again if the worker dies).
      * Workers warm up (one batch of every size up to the maximum) before this constructor returns.
      */
     BatchScheduler(String name, SchedulerSettings settings, List<Supplier<BatchProcessor<I, O>>> processorFactories,
-            Supplier<I> warmupInput, ScheduledExecutorService timer, SchedulerMetrics metrics) {
+            Supplier<I> warmupInput, SchedulerMetrics metrics) {
+        this(name, settings, processorFactories, warmupInput, metrics, () -> { });
+    }
+
+    /** As above, with {@code beforeOffer} run between a submission's state check and its offer (tests widen it). */
+    BatchScheduler(String name, SchedulerSettings settings, List<Supplier<BatchProcessor<I, O>>> processorFactories,
+            Supplier<I> warmupInput, SchedulerMetrics metrics, Runnable beforeOffer) {
+        this.beforeOffer = beforeOffer;
         this.name = name;
         this.settings = settings;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
-        this.timer = timer;
         this.metrics = metrics;
         this.processorFactories = List.copyOf(processorFactories);
-        metrics.gauges(queue::size, inflight::get, () -> workers.size() - busy.get(), busy::get);
-        for (int i = 0; i < this.processorFactories.size(); i++) {
-            BatchProcessor<I, O> processor = this.processorFactories.get(i).get();
-            if (warmupInput != null) {
-                warmUp(processor, warmupInput);
+        this.slots = new AtomicReferenceArray<>(this.processorFactories.size());
+        metrics.gauges(queue::size, inflight::get, () -> health(System.nanoTime()).liveWorkers() - busy.get(),
+                busy::get);
+        try {
+            for (int i = 0; i < this.processorFactories.size(); i++) {
+                BatchProcessor<I, O> processor = this.processorFactories.get(i).get();
+                if (warmupInput != null) {
+                    warmUp(processor, warmupInput);
+                }
+                startWorker(i, processor);
             }
-            startWorker(i, processor);
+        } catch (RuntimeException e) {
+            shutdown();
+            throw e;
         }
-        accepting = true;
     }
 
     private void warmUp(BatchProcessor<I, O> processor, Supplier<I> input) {
@@ -85,46 +118,44 @@ final class BatchScheduler<I, O> implements AutoCloseable {
         Thread thread = new Thread(worker, "infer-" + name + "-" + slot);
         thread.setDaemon(true);
         worker.thread = thread;
-        workers.add(worker);
+        slots.set(slot, worker);
         thread.start();
     }
 
     /**
-     * Queues one input. Never blocks: a full queue or a stopped scheduler gives a future already failed with
-     * {@link RejectedException}.
+     * Queues one input. Never blocks: a full queue or a scheduler that is no longer running gives a future already
+     * failed with {@link RejectedException}.
      *
      * @param timeout the request's deadline, capped at the configured request timeout; null for the default
      */
     CompletableFuture<InferenceResult<O>> submit(I input, Duration timeout) {
-        if (!accepting) {
-            return CompletableFuture.failedFuture(new RejectedException("the service is shutting down", true));
-        }
-        long now = System.nanoTime();
-        long timeoutNanos = settings.requestTimeout().toNanos();
-        if (timeout != null && timeout.toNanos() < timeoutNanos) {
-            timeoutNanos = Math.max(0, timeout.toNanos());
-        }
-        Job<I, O> job = new Job<>(input, now, now + timeoutNanos);
-        inflight.incrementAndGet();
-        job.future.whenComplete((r, e) -> {
-            inflight.decrementAndGet();
-            ScheduledFuture<?> t = job.deadlineTask;
-            if (t != null) {
-                t.cancel(false);
+        Duration limit = settings.requestTimeout();
+        // Compare Durations, not nanos: a client's P200000D does not fit in a long of nanoseconds.
+        long timeoutNanos = (timeout == null || timeout.compareTo(limit) >= 0 ? limit : timeout).toNanos();
+        Job<I, O> job = new Job<>(input, System.nanoTime(), Math.max(0, timeoutNanos));
+        stateLock.readLock().lock();
+        try {
+            if (state != State.RUNNING) {
+                return CompletableFuture.failedFuture(new RejectedException("the service is shutting down", true));
             }
+            beforeOffer.run();
+            if (!queue.offer(job)) {
+                return CompletableFuture.failedFuture(new RejectedException("queue full for model " + name, false));
+            }
+            inflight.incrementAndGet();
+            outcomes.accepted.increment();
+        } finally {
+            stateLock.readLock().unlock();
+        }
+        job.future.whenComplete((r, e) -> {
+            outcomes.record(e);
+            inflight.decrementAndGet();
         });
-        if (!queue.offer(job)) {
-            job.future.completeExceptionally(new RejectedException("queue full for model " + name, false));
-            return job.future;
-        }
-        job.deadlineTask = timer.schedule(() -> job.future.completeExceptionally(new DeadlineExceededException(
-                "request deadline of " + Duration.ofNanos(job.deadline - job.enqueued).toMillis() + " ms passed")),
-                timeoutNanos, TimeUnit.NANOSECONDS);
-        if (job.future.isDone()) {
-            // A worker answered before the task existed: the completion hook saw no task to cancel.
-            job.deadlineTask.cancel(false);
-        }
-        return job.future;
+        job.future.orTimeout(job.timeoutNanos, TimeUnit.NANOSECONDS);
+        return job.future.exceptionallyCompose(e -> CompletableFuture.failedFuture(e instanceof TimeoutException
+                ? new DeadlineExceededException("request deadline of "
+                        + TimeUnit.NANOSECONDS.toMillis(job.timeoutNanos) + " ms passed")
+                : e));
     }
 
     int queueDepth() {
@@ -133,18 +164,54 @@ final class BatchScheduler<I, O> implements AutoCloseable {
 
     /** Whether a submission now would find room; a hint only, {@link #submit} decides. */
     boolean hasRoom() {
-        return accepting && queue.remainingCapacity() > 0;
+        return state == State.RUNNING && queue.remainingCapacity() > 0;
     }
 
     int inflight() {
         return inflight.get();
     }
 
-    /** Stops accepting, waits up to {@code drainTimeout} for accepted requests, then stops the workers. */
-    void drain(Duration drainTimeout) {
-        accepting = false;
+    State state() {
+        return state;
+    }
+
+    /** How many requests were accepted and how each was answered so far. */
+    Counts counts() {
+        return outcomes.snapshot();
+    }
+
+    /**
+     * Requests counted from the scheduler's side.
+     *
+     * @param accepted submissions that were queued
+     * @param ok answered with a result
+     * @param deadline answered by their deadline
+     * @param failed answered with their batch's failure
+     * @param shutDown still queued when the workers stopped, answered with a shutting-down rejection
+     */
+    record Counts(long accepted, long ok, long deadline, long failed, long shutDown) {
+
+        long answered() {
+            return ok + deadline + failed + shutDown;
+        }
+
+        @Override
+        public String toString() {
+            return "accepted " + accepted + ", answered " + answered() + " (ok " + ok + ", deadline " + deadline
+                    + ", failed " + failed + ", rejected at shutdown " + shutDown + ")";
+        }
+    }
+
+    /**
+     * Stops accepting, waits up to {@code drainTimeout} for accepted requests, then stops the workers
+     * ({@link #shutdown()}).
+     *
+     * @return whether every worker stopped
+     */
+    boolean drain(Duration drainTimeout) {
+        advance(State.DRAINING);
         long until = System.nanoTime() + drainTimeout.toNanos();
-        while (inflight.get() > 0 && System.nanoTime() < until) {
+        while (inflight.get() > 0 && System.nanoTime() - until < 0) {
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {
@@ -152,54 +219,128 @@ final class BatchScheduler<I, O> implements AutoCloseable {
                 break;
             }
         }
-        close();
+        return shutdown();
+    }
+
+    /**
+     * Stops the workers: each finishes the batch it runs and exits. Waits up to {@code workerStopTimeout} for them,
+     * then answers whatever is still queued with a shutting-down rejection. A request in a batch that does not end
+     * is answered by its deadline.
+     *
+     * @return whether every worker stopped; if not, its processor (and the model under it) is still in use
+     */
+    boolean shutdown() {
+        boolean first = advance(State.CLOSED);
+        long until = System.nanoTime() + settings.workerStopTimeout().toNanos();
+        boolean stopped = true;
+        for (int i = 0; i < slots.length(); i++) {
+            Worker w = slots.get(i);
+            if (w == null) {
+                continue;
+            }
+            try {
+                w.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stopped &= !w.thread.isAlive();
+        }
+        // No offer can happen any more (state is CLOSED): this sweep sees every job no worker took.
+        for (Job<I, O> job; (job = queue.poll()) != null;) {
+            job.future.completeExceptionally(new RejectedException("the service is shutting down", true));
+        }
+        if (first) {
+            int left = inflight.get();
+            log.info("model {}: scheduler stopped; {}; {} in a batch still running{}", name, counts(), left,
+                    left > 0 ? " (each is answered by its deadline)" : "");
+        }
+        return stopped;
     }
 
     @Override
     public void close() {
-        accepting = false;
-        running = false;
-        List<Worker> snapshot;
-        synchronized (workers) {
-            snapshot = List.copyOf(workers);
-        }
-        for (Worker w : snapshot) {
-            w.thread.interrupt();
-        }
-        for (Worker w : snapshot) {
-            try {
-                w.thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        shutdown();
+    }
+
+    /** Whether every worker thread has ended. */
+    boolean workersStopped() {
+        for (int i = 0; i < slots.length(); i++) {
+            Worker w = slots.get(i);
+            if (w != null && w.thread.isAlive()) {
+                return false;
             }
         }
-        // Whatever is still queued is answered, never dropped.
-        for (Job<I, O> job; (job = queue.poll()) != null;) {
-            job.future.completeExceptionally(new RejectedException("the service is shutting down", true));
+        return true;
+    }
+
+    /** The workers' state now: how many are alive, and how many run a batch longer than the stuck threshold. */
+    SchedulerHealth health(long nowNanos) {
+        int live = 0;
+        int stuck = 0;
+        long longest = 0;
+        for (int i = 0; i < slots.length(); i++) {
+            Worker w = slots.get(i);
+            if (w == null || w.dead || !w.thread.isAlive()) {
+                continue;
+            }
+            live++;
+            long since = w.busySince;
+            if (since != NOT_BUSY) {
+                long running = nowNanos - since;
+                longest = Math.max(longest, running);
+                if (running > settings.stuckBatchAfter().toNanos()) {
+                    stuck++;
+                }
+            }
+        }
+        return new SchedulerHealth(slots.length(), live, stuck, longest);
+    }
+
+    /** Moves the state forward to {@code to}; false if it was already there or beyond. */
+    private boolean advance(State to) {
+        stateLock.writeLock().lock();
+        try {
+            if (state.compareTo(to) >= 0) {
+                return false;
+            }
+            state = to;
+            return true;
+        } finally {
+            stateLock.writeLock().unlock();
         }
     }
 
-    /** Takes the oldest live request, then more while the batch has room and the oldest has waited less than the delay. */
-    private List<Job<I, O>> nextBatch() throws InterruptedException {
-        Job<I, O> first;
-        do {
-            first = queue.poll(100, TimeUnit.MILLISECONDS);
-            if (first == null && !running) {
-                return List.of();
-            }
-        } while (first == null || first.future.isDone());
+    /**
+     * Takes the oldest live request, then more while the batch has room and the oldest has waited less than the
+     * delay. Empty only once the scheduler is closed.
+     */
+    private List<Job<I, O>> nextBatch() {
         List<Job<I, O>> batch = new ArrayList<>(settings.maxBatchSize());
-        batch.add(first);
-        long flushAt = first.enqueued + settings.maxBatchDelay().toNanos();
-        while (batch.size() < settings.maxBatchSize()) {
-            long wait = flushAt - System.nanoTime();
-            Job<I, O> next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
-            if (next == null) {
-                break;
+        try {
+            while (batch.isEmpty()) {
+                Job<I, O> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null && state == State.CLOSED) {
+                    return batch;
+                }
+                if (first != null && !first.future.isDone()) {
+                    batch.add(first);
+                }
             }
-            if (!next.future.isDone()) {
-                batch.add(next);
+            long flushAt = batch.get(0).enqueued + settings.maxBatchDelay().toNanos();
+            while (batch.size() < settings.maxBatchSize()) {
+                long wait = flushAt - System.nanoTime();
+                Job<I, O> next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
+                if (next == null) {
+                    break;
+                }
+                if (!next.future.isDone()) {
+                    batch.add(next);
+                }
             }
+        } catch (InterruptedException e) {
+            // Nothing here interrupts a worker to stop it (it watches the state); the jobs it took are run, not lost.
+            log.warn("worker of model {} interrupted while collecting a batch; running the {} request(s) it took",
+                    name, batch.size());
         }
         return batch;
     }
@@ -248,14 +389,38 @@ final class BatchScheduler<I, O> implements AutoCloseable {
     private static final class Job<I, O> {
         final I input;
         final long enqueued;
-        final long deadline;
+        final long timeoutNanos;
         final CompletableFuture<InferenceResult<O>> future = new CompletableFuture<>();
-        volatile ScheduledFuture<?> deadlineTask;
 
-        Job(I input, long enqueued, long deadline) {
+        Job(I input, long enqueued, long timeoutNanos) {
             this.input = input;
             this.enqueued = enqueued;
-            this.deadline = deadline;
+            this.timeoutNanos = timeoutNanos;
+        }
+    }
+
+    /** How the accepted requests were answered, for the log line at shutdown (counted from the scheduler's side). */
+    private static final class Outcomes {
+        final LongAdder accepted = new LongAdder();
+        final LongAdder ok = new LongAdder();
+        final LongAdder deadline = new LongAdder();
+        final LongAdder failed = new LongAdder();
+        final LongAdder shutDown = new LongAdder();
+
+        void record(Throwable e) {
+            if (e == null) {
+                ok.increment();
+            } else if (e instanceof TimeoutException) {
+                deadline.increment();
+            } else if (e instanceof RejectedException) {
+                shutDown.increment();
+            } else {
+                failed.increment();
+            }
+        }
+
+        Counts snapshot() {
+            return new Counts(accepted.sum(), ok.sum(), deadline.sum(), failed.sum(), shutDown.sum());
         }
     }
 
@@ -263,6 +428,10 @@ final class BatchScheduler<I, O> implements AutoCloseable {
         private final int slot;
         private final BatchProcessor<I, O> processor;
         volatile Thread thread;
+        /** nanoTime when the running batch started, or {@link #NOT_BUSY}. */
+        volatile long busySince = NOT_BUSY;
+        /** Set when the worker died; its thread then only looks for a replacement. */
+        volatile boolean dead;
 
         Worker(int slot, BatchProcessor<I, O> processor) {
             this.slot = slot;
@@ -273,43 +442,69 @@ final class BatchScheduler<I, O> implements AutoCloseable {
         public void run() {
             List<Job<I, O>> batch = List.of();
             try {
-                while (running) {
+                while (state != State.CLOSED) {
                     batch = nextBatch();
                     if (batch.isEmpty()) {
                         continue;
                     }
                     busy.incrementAndGet();
+                    busySince = System.nanoTime();
                     try {
                         execute(batch, processor);
                     } finally {
+                        busySince = NOT_BUSY;
                         busy.decrementAndGet();
                     }
                     batch = List.of();
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             } catch (Throwable t) {
                 // An Error escaped a batch: this worker's processor may be unusable. Fail its batch, replace it.
+                dead = true;
                 log.error("worker {} of model {} died; replacing it", slot, name, t);
                 InferenceFailedException failure = new InferenceFailedException("inference failed", t,
                         isOutOfMemory(t));
                 batch.forEach(job -> job.future.completeExceptionally(failure));
-                replace();
             } finally {
+                // Closed by its own thread, after its last batch: never under a running batch.
                 processor.close();
+            }
+            if (dead) {
+                replace();
             }
         }
 
+        /**
+         * Starts a new worker in this slot, from this (dying) thread, which stays in the slot until then; retries
+         * with back-off while the factory fails, until the scheduler is closed.
+         */
         private void replace() {
-            workers.remove(this);
-            if (!running) {
-                return;
-            }
-            metrics.workerRestarted();
-            try {
-                startWorker(slot, processorFactories.get(slot).get());
-            } catch (RuntimeException e) {
-                log.error("could not replace worker {} of model {}", slot, name, e);
+            long backoff = TimeUnit.MILLISECONDS.toNanos(100);
+            while (state != State.CLOSED) {
+                try {
+                    BatchProcessor<I, O> fresh = processorFactories.get(slot).get();
+                    stateLock.readLock().lock();
+                    try {
+                        if (state == State.CLOSED) {
+                            fresh.close();
+                            return;
+                        }
+                        metrics.workerRestarted();
+                        startWorker(slot, fresh);
+                    } finally {
+                        stateLock.readLock().unlock();
+                    }
+                    return;
+                } catch (RuntimeException e) {
+                    log.error("could not replace worker {} of model {}; retrying in {} ms", slot, name,
+                            TimeUnit.NANOSECONDS.toMillis(backoff), e);
+                }
+                try {
+                    TimeUnit.NANOSECONDS.sleep(backoff);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoff = Math.min(2 * backoff, MAX_REPLACE_BACKOFF_NANOS);
             }
         }
     }

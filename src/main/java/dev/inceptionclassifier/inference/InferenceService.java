@@ -6,9 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Supplier;
 
 import ai.djl.Device;
@@ -19,6 +16,7 @@ import dev.inceptionclassifier.model.ServingDevices;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Service;
@@ -27,31 +25,31 @@ import org.springframework.stereotype.Service;
  * One {@link BatchScheduler} per model, with {@code workers} workers per device, each owning one Predictor. Built
  * and warmed up during start-up, so readiness is only reached once every worker has run every batch size. Stops
  * after the web server's graceful shutdown (a lower lifecycle phase) and drains what was accepted.
+ *
+ * <p>It also owns closing the models (the registry bean has no destroy method): a model is closed only once every
+ * worker that used it has stopped. A worker stuck in a native call is never freed under it; that model is left to
+ * the exiting process, with an error in the log.
  */
 @Service
-public class InferenceService implements SmartLifecycle {
+public class InferenceService implements SmartLifecycle, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(InferenceService.class);
 
+    private final ModelRegistry registry;
     private final Map<String, BatchScheduler<float[], float[]>> schedulers = new LinkedHashMap<>();
-    private final ScheduledExecutorService deadlines;
     private final Duration drainTimeout;
     private volatile boolean running;
+    private boolean closed;
 
     public InferenceService(ModelRegistry registry, ServingDevices devices, ClassifierProperties props,
             MeterRegistry meters, ObjectProvider<InferenceFaultHook> faultHook) {
+        this.registry = registry;
         ClassifierProperties.Inference cfg = props.inference();
         this.drainTimeout = cfg.drainTimeout();
-        ScheduledThreadPoolExecutor timer = (ScheduledThreadPoolExecutor) Executors.newScheduledThreadPool(1, r -> {
-            Thread t = new Thread(r, "request-deadlines");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.setRemoveOnCancelPolicy(true);
-        this.deadlines = timer;
         InferenceFaultHook hook = faultHook.getIfAvailable(() -> InferenceFaultHook.NONE);
         SchedulerSettings settings = new SchedulerSettings(cfg.maxBatchSize(), cfg.maxBatchDelay(),
-                cfg.queueCapacity(), cfg.requestTimeout());
+                cfg.queueCapacity(), cfg.requestTimeout(), cfg.workerStopTimeout(),
+                cfg.requestTimeout().multipliedBy(cfg.stuckBatchMultiple()));
         try {
             for (LoadedModel model : registry.all()) {
                 int size = model.info().preprocess().inputSize();
@@ -65,13 +63,12 @@ public class InferenceService implements SmartLifecycle {
                 long t0 = System.nanoTime();
                 float[] blank = new float[3 * size * size];
                 schedulers.put(model.name(), new BatchScheduler<>(model.name(), settings, factories, () -> blank,
-                        deadlines, new SchedulerMetrics(meters, model.name(), cfg.maxBatchSize())));
+                        new SchedulerMetrics(meters, model.name(), cfg.maxBatchSize())));
                 log.info("model '{}': {} worker(s) warmed up (batch sizes 1..{}) in {} ms", model.name(),
                         factories.size(), cfg.maxBatchSize(), (System.nanoTime() - t0) / 1_000_000);
             }
         } catch (RuntimeException e) {
-            schedulers.values().forEach(BatchScheduler::close);
-            deadlines.shutdownNow();
+            closeAll(Duration.ZERO);
             throw e;
         }
         running = true;
@@ -106,6 +103,12 @@ public class InferenceService implements SmartLifecycle {
         return s == null ? 0 : s.queueDepth();
     }
 
+    /** The workers of {@code model} now (none for an unknown model). */
+    SchedulerHealth health(String model) {
+        BatchScheduler<float[], float[]> s = schedulers.get(model);
+        return s == null ? new SchedulerHealth(0, 0, 0, 0) : s.health(System.nanoTime());
+    }
+
     /** False once shutdown has begun. */
     public boolean accepting() {
         return running;
@@ -113,17 +116,36 @@ public class InferenceService implements SmartLifecycle {
 
     @Override
     public void start() {
-        running = true;
+        running = !closed;
     }
 
     @Override
     public void stop() {
         running = false;
         long t0 = System.nanoTime();
-        // Drain all models at once so the drain timeout bounds the whole shutdown.
+        closeAll(drainTimeout);
+        log.info("inference drained and stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Also covers a context that fails after this bean was built but before it was started. */
+    @Override
+    public void destroy() {
+        running = false;
+        closeAll(Duration.ZERO);
+    }
+
+    /**
+     * Drains every model at once (so {@code drain} bounds the whole shutdown), then closes each model whose workers
+     * all stopped. Idempotent.
+     */
+    private synchronized void closeAll(Duration drain) {
+        if (closed) {
+            return;
+        }
+        closed = true;
         List<Thread> drains = new ArrayList<>();
         schedulers.forEach((name, s) -> {
-            Thread t = new Thread(() -> s.drain(drainTimeout), "drain-" + name);
+            Thread t = new Thread(() -> s.drain(drain), "drain-" + name);
             t.start();
             drains.add(t);
         });
@@ -134,8 +156,16 @@ public class InferenceService implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
         }
-        deadlines.shutdown();
-        log.info("inference drained and stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
+        for (LoadedModel m : registry.all()) {
+            BatchScheduler<float[], float[]> s = schedulers.get(m.name());
+            if (s == null || s.workersStopped()) {
+                m.close();
+            } else {
+                // Freeing weights under a running native call could crash the JVM; leaking them cannot.
+                log.error("model '{}': a worker is still inside a batch after the shutdown waited for it; the model's"
+                        + " native memory is NOT freed (it is left to the exiting process)", m.name());
+            }
+        }
     }
 
     @Override

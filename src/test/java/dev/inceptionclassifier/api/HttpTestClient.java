@@ -9,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import tools.jackson.databind.JsonNode;
@@ -21,9 +23,11 @@ final class HttpTestClient {
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final int port;
 
     HttpTestClient(int port) {
         this.base = "http://127.0.0.1:" + port;
+        this.port = port;
     }
 
     record Response(int status, String contentType, String body, HttpResponse<String> raw) {
@@ -59,6 +63,23 @@ final class HttpTestClient {
             b.headers(headers);
         }
         return send(b);
+    }
+
+    /**
+     * A body the server will refuse unread (over a size limit), sent as careful clients send large bodies: with
+     * {@code Expect: 100-continue}, so the refusal arrives before the body. Without it the server's early answer
+     * races the upload: it closes the connection (it will not read a body nobody wants), and the client may see the
+     * reset instead of the answer. The answer has no {@link Response#raw()}.
+     */
+    Response postExpectingRefusal(String path, String contentType, byte[] data, String... headers) {
+        List<String> lines = new ArrayList<>();
+        lines.add("Content-Type: " + contentType);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            lines.add(headers[i] + ": " + headers[i + 1]);
+        }
+        RawHttp.Answer a = new RawHttp(port).postExpectingContinue(path, data, lines.toArray(String[]::new));
+        String type = a.header("Content-Type");
+        return new Response(a.status(), type == null ? "" : type, a.body(), null);
     }
 
     private Response send(HttpRequest.Builder b) {

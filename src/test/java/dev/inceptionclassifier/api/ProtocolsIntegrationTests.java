@@ -417,7 +417,7 @@ class ProtocolsIntegrationTests {
             {infer(imagesRequest(List.of(truncated), "")), 400, "element 0: the image data is corrupt"},
             {http.postRaw(INFER, "application/json", "{}".getBytes(StandardCharsets.UTF_8), "Content-Encoding",
                 "gzip"), 415, "Content-Encoding 'gzip'"},
-            {http.postRaw(INFER, "application/json", new byte[4_000_001]), 413, "exceeds the limit"},
+            {http.postExpectingRefusal(INFER, "application/json", new byte[4_000_001]), 413, "exceeds the limit"},
             {http.postRaw("/v2/models/resnet50/infer", "application/json", "{}".getBytes(StandardCharsets.UTF_8)),
                 404, "Unknown model"},
         };

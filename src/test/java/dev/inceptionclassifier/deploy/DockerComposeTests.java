@@ -52,6 +52,8 @@ class DockerComposeTests {
             assertThat(app.path("environment").path("CLASSIFIER_MODELS_0_SOURCE").isMissingNode())
                     .as("%s downloads real weights", name).isTrue();
             assertThat(app.path("read_only").asBoolean()).as(name).isTrue();
+            assertThat(app.path("stop_grace_period").isMissingNode()).as("%s has time for its graceful shutdown", name)
+                    .isFalse();
             assertThat(app.path("tmpfs").get(0).asString()).isEqualTo("/tmp");
             Mount cache = Mount.of(app.path("volumes").get(0));
             assertThat(cache.target()).isEqualTo("/var/cache/inception-classifier");

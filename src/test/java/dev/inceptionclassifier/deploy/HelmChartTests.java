@@ -39,6 +39,7 @@ class HelmChartTests {
 
     private static final Path GPU_VALUES = DeployFiles.TEST_RESOURCES.resolve("values-gpu-custom-metrics.yaml");
     private static final Path KEDA_VALUES = DeployFiles.TEST_RESOURCES.resolve("values-keda.yaml");
+    private static final Path SHUTDOWN_VALUES = DeployFiles.TEST_RESOURCES.resolve("values-shutdown.yaml");
     private static final String FULLNAME = RenderedChart.RELEASE + "-inception-classifier";
 
     @Test
@@ -74,7 +75,7 @@ class HelmChartTests {
         assertThat(app.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
         assertThat(app.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
         assertThat(app.getLifecycle().getPreStop().getSleep().getSeconds()).isEqualTo(5L);
-        assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(40L);
+        assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(90L);
 
         // non-root, read-only root filesystem, no capabilities
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
@@ -146,6 +147,40 @@ class HelmChartTests {
         assertThat(test.getMetadata().getAnnotations()).containsEntry(RenderedChart.HOOK_ANNOTATION, "test");
         assertThat(String.join(" ", test.getSpec().getContainers().get(0).getCommand()))
                 .contains("http://" + FULLNAME + ":8080/actuator/health/readiness");
+    }
+
+    /**
+     * Shutdown runs its steps one after the other: preStop sleep, the web server's graceful phase, the inference
+     * drain, the wait for the workers. The grace period must cover their sum, read back from what the pod and the
+     * service actually get (the preStop hook and the rendered application.yaml), plus the margin.
+     */
+    @Test
+    void theGracePeriodIsTheSumOfTheShutdownStepsTheServiceIsConfiguredWith() {
+        record Case(RenderedChart chart, long margin, long expectedGrace) {
+        }
+        for (Case c : List.of(new Case(RenderedChart.render(), 5, 5 + 40 + 30 + 10 + 5),
+                new Case(RenderedChart.render(SHUTDOWN_VALUES), 7, 0 + 100 + 45 + 20 + 7))) {
+            PodSpec pod = c.chart().one(Deployment.class).getSpec().getTemplate().getSpec();
+            Container app = pod.getContainers().get(0);
+            long preStop = app.getLifecycle() == null ? 0 : app.getLifecycle().getPreStop().getSleep().getSeconds();
+            JsonNode config = applicationYaml(c.chart());
+            long graceful = seconds(config.path("spring").path("lifecycle").path("timeout-per-shutdown-phase"));
+            JsonNode inference = config.path("classifier").path("inference");
+            long drain = seconds(inference.path("drainTimeout"));
+            long workerStop = seconds(inference.path("workerStopTimeout"));
+            assertThat(pod.getTerminationGracePeriodSeconds()).as("grace period")
+                    .isEqualTo(preStop + graceful + drain + workerStop + c.margin())
+                    .isEqualTo(c.expectedGrace());
+            // the user's other inference settings survive next to the injected timeouts
+            assertThat(inference.path("maxBatchSize").asInt()).isPositive();
+        }
+    }
+
+    /** A duration the chart renders, in whole seconds ({@code 40s}). */
+    private static long seconds(JsonNode value) {
+        String s = value.asString();
+        assertThat(s).as("rendered duration").matches("\\d+s");
+        return Long.parseLong(s.substring(0, s.length() - 1));
     }
 
     @Test

@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -22,20 +23,21 @@ import org.junit.jupiter.api.Test;
 /** The scheduler's contract, with a fake model function in place of a DJL Predictor. */
 class BatchSchedulerTests {
 
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<BatchScheduler<Integer, Integer>> schedulers = new ArrayList<>();
 
     @AfterEach
     void tearDown() {
         schedulers.forEach(BatchScheduler::close);
-        timer.shutdownNow();
     }
 
     /** A fake model: records every batch it computes and applies {@code body} to it. */
     static final class FakeModel implements BatchProcessor<Integer, Integer> {
         final List<List<Integer>> batches = new CopyOnWriteArrayList<>();
         final Function<List<Integer>, List<Integer>> body;
+        final AtomicInteger running = new AtomicInteger();
+        volatile boolean closed;
+        volatile boolean closedWhileRunning;
 
         FakeModel(Function<List<Integer>, List<Integer>> body) {
             this.body = body;
@@ -44,7 +46,18 @@ class BatchSchedulerTests {
         @Override
         public List<Integer> process(List<Integer> inputs) {
             batches.add(List.copyOf(inputs));
-            return body.apply(inputs);
+            running.incrementAndGet();
+            try {
+                return body.apply(inputs);
+            } finally {
+                running.decrementAndGet();
+            }
+        }
+
+        @Override
+        public void close() {
+            closedWhileRunning |= running.get() > 0;
+            closed = true;
         }
 
         @Override
@@ -66,14 +79,25 @@ class BatchSchedulerTests {
         for (FakeModel m : models) {
             factories.add(() -> m);
         }
-        var s = new BatchScheduler<>("fake", settings, factories, null, timer,
+        return scheduler(settings, factories);
+    }
+
+    private BatchScheduler<Integer, Integer> scheduler(SchedulerSettings settings,
+            List<Supplier<BatchProcessor<Integer, Integer>>> factories) {
+        var s = new BatchScheduler<>("fake", settings, factories, null,
                 new SchedulerMetrics(registry, "fake", settings.maxBatchSize()));
         schedulers.add(s);
         return s;
     }
 
     private static SchedulerSettings settings(int maxBatch, long delayMs, int capacity, long timeoutMs) {
-        return new SchedulerSettings(maxBatch, Duration.ofMillis(delayMs), capacity, Duration.ofMillis(timeoutMs));
+        return settings(maxBatch, delayMs, capacity, timeoutMs, 1000, 60_000);
+    }
+
+    private static SchedulerSettings settings(int maxBatch, long delayMs, int capacity, long timeoutMs,
+            long workerStopMs, long stuckMs) {
+        return new SchedulerSettings(maxBatch, Duration.ofMillis(delayMs), capacity, Duration.ofMillis(timeoutMs),
+                Duration.ofMillis(workerStopMs), Duration.ofMillis(stuckMs));
     }
 
     @Test
@@ -270,9 +294,13 @@ class BatchSchedulerTests {
         for (int i = 0; i < 5; i++) {
             accepted.add(s.submit(i, null));
         }
-        s.drain(Duration.ofMillis(200));
-        // The one in the stuck batch is answered when its worker is interrupted; queued ones are rejected.
-        assertThat(accepted.subList(1, 5)).allSatisfy(f -> assertThat(f).isCompletedExceptionally());
+        assertThat(s.drain(Duration.ofMillis(200))).as("the stuck worker did not stop").isFalse();
+        // Queued ones are rejected at once; the one in the stuck batch is answered by its deadline.
+        assertThat(accepted.subList(1, 5)).allSatisfy(f -> assertThatThrownBy(f::get).cause()
+                .isInstanceOfSatisfying(RejectedException.class, e -> assertThat(e.shuttingDown()).isTrue()));
+        assertThat(accepted.get(0)).isNotDone();
+        // Its processor is not closed under the running batch.
+        assertThat(model.closed).isFalse();
         never.countDown();
     }
 
@@ -296,6 +324,238 @@ class BatchSchedulerTests {
         }
         assertThat(a.batches).isNotEmpty();
         assertThat(b.batches).isNotEmpty();
+    }
+
+    /**
+     * Submitters race {@code close()} at max batch 4, round after round, counted from both sides. Client side: every
+     * future that {@code submit} returned is complete once {@code close()} and the submitters are done (no request
+     * waits for its deadline), each completes exactly once, and no submission throws. Scheduler side: the requests
+     * it accepted equal the ones it answered, and its results are the client's results.
+     */
+    @Test
+    void thousandsOfSubmitsRacingCloseAreEachAnsweredExactlyOnce() throws Exception {
+        int rounds = 300;
+        int threads = 4;
+        int perThread = 40;
+        long submitted = 0;
+        long clientOk = 0;
+        long clientRejected = 0;
+        long accepted = 0;
+        long answered = 0;
+        long rejectedAfterAcceptance = 0;
+        for (int round = 0; round < rounds; round++) {
+            FakeModel model = new FakeModel(in -> {
+                if (in.get(0) % 7 == 0) {
+                    sleep(1);
+                }
+                return square(in);
+            });
+            // A pause between the state check and the offer widens the window in which close() could sweep.
+            List<Supplier<BatchProcessor<Integer, Integer>>> factory = List.of(() -> model);
+            var s = new BatchScheduler<>("fake", settings(4, 1, 64, 30_000), factory, null,
+                    new SchedulerMetrics(registry, "fake", 4), () -> LockSupport.parkNanos(20_000));
+            schedulers.add(s);
+            List<CompletableFuture<InferenceResult<Integer>>> futures = new CopyOnWriteArrayList<>();
+            AtomicInteger callbacks = new AtomicInteger();
+            AtomicInteger thrown = new AtomicInteger();
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> submitters = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int base = t * perThread;
+                Thread thread = new Thread(() -> {
+                    await(go);
+                    for (int i = 0; i < perThread; i++) {
+                        try {
+                            var f = s.submit(base + i, null);
+                            f.whenComplete((r, e) -> callbacks.incrementAndGet());
+                            futures.add(f);
+                        } catch (RuntimeException e) {
+                            thrown.incrementAndGet();
+                        }
+                    }
+                });
+                thread.start();
+                submitters.add(thread);
+            }
+            go.countDown();
+            Thread.sleep(round % 3);
+            s.close();
+            for (Thread t : submitters) {
+                t.join();
+            }
+            assertThat(thrown).as("round %d: submissions that threw", round).hasValue(0);
+            assertThat(futures).as("round %d", round).hasSize(threads * perThread);
+            assertThat(futures.stream().filter(f -> !f.isDone()))
+                    .as("round %d: accepted but unanswered after close()", round).isEmpty();
+            assertThat(callbacks).as("round %d: completions", round).hasValue(futures.size());
+            long ok = 0;
+            for (var f : futures) {
+                try {
+                    InferenceResult<Integer> r = f.get();
+                    int x = (int) Math.round(Math.sqrt(r.output()));
+                    assertThat(r.output()).isEqualTo(x * x);
+                    ok++;
+                } catch (ExecutionException e) {
+                    // Shutting down, or (refused up front) a full queue.
+                    assertThat(e.getCause()).isInstanceOf(RejectedException.class);
+                    clientRejected++;
+                }
+            }
+            BatchScheduler.Counts server = s.counts();
+            assertThat(server.answered()).as("round %d: answered == accepted", round).isEqualTo(server.accepted());
+            assertThat(server.ok()).as("round %d: results, server vs client", round).isEqualTo(ok);
+            assertThat(server.deadline() + server.failed()).isZero();
+            assertThat(model.computed()).doesNotHaveDuplicates().hasSize((int) ok);
+            assertThat(model.closedWhileRunning).isFalse();
+            submitted += futures.size();
+            clientOk += ok;
+            accepted += server.accepted();
+            answered += server.answered();
+            rejectedAfterAcceptance += server.shutDown();
+        }
+        assertThat(clientOk + clientRejected).isEqualTo(submitted);
+        assertThat(clientOk).isPositive();
+        assertThat(rejectedAfterAcceptance).as("the race was exercised: some accepted requests met the sweep")
+                .isPositive();
+        System.out.printf("stress: %d rounds; client: %d submitted = %d results + %d rejections; "
+                + "scheduler: %d accepted, %d answered (%d results + %d swept at close), %d refused up front; "
+                + "0 unanswered%n", rounds, submitted, clientOk, clientRejected, accepted, answered, clientOk,
+                rejectedAfterAcceptance, submitted - accepted);
+    }
+
+    @Test
+    void aWorkerInterruptedWhileCollectingABatchRunsTheRequestsItTook() throws Exception {
+        FakeModel model = new FakeModel(BatchSchedulerTests::square);
+        // The batch waits up to 3 s to fill; the worker is interrupted while it waits.
+        var s = scheduler(settings(8, 3000, 10, 30_000), model);
+        var first = s.submit(3, null);
+        var second = s.submit(4, null);
+        Thread worker = workerThread();
+        waitUntil(() -> worker.getState() == Thread.State.TIMED_WAITING && queueEmpty(s));
+        worker.interrupt();
+        assertThat(first.get(1, TimeUnit.SECONDS).output()).isEqualTo(9);
+        assertThat(second.get(1, TimeUnit.SECONDS).output()).isEqualTo(16);
+        // The worker survives the interrupt and keeps serving.
+        assertThat(s.submit(5, null).get(5, TimeUnit.SECONDS).output()).isEqualTo(25);
+        assertThat(s.health(System.nanoTime()).liveWorkers()).isEqualTo(1);
+    }
+
+    private static boolean queueEmpty(BatchScheduler<Integer, Integer> s) {
+        return s.queueDepth() == 0;
+    }
+
+    private static Thread workerThread() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("infer-fake-0"))
+                .findFirst().orElseThrow();
+    }
+
+    @Test
+    void aStuckBatchMakesTheModelNotReadyAndWithOneWorkerNotRecoverable() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        FakeModel stuck = new FakeModel(in -> {
+            if (in.contains(-7)) {
+                await(release);
+            }
+            return square(in);
+        });
+        var s = scheduler(settings(1, 0, 10, 100, 1000, 300), stuck);
+        assertThat(s.health(System.nanoTime()).ready()).isTrue();
+        var hung = s.submit(-7, null);
+        waitUntil(() -> !stuck.batches.isEmpty());
+        assertThat(s.health(System.nanoTime()).ready()).as("running, not yet past the threshold").isTrue();
+        Thread.sleep(400);
+        SchedulerHealth h = s.health(System.nanoTime());
+        assertThat(h.stuckWorkers()).isEqualTo(1);
+        assertThat(h.longestBatchNanos()).isGreaterThan(TimeUnit.MILLISECONDS.toNanos(300));
+        assertThat(h.ready()).isFalse();
+        assertThat(h.recoverable()).isFalse();
+        // The client was answered by its deadline long before.
+        assertThatThrownBy(() -> hung.get(1, TimeUnit.SECONDS)).hasCauseInstanceOf(DeadlineExceededException.class);
+        release.countDown();
+        waitUntil(() -> s.health(System.nanoTime()).ready());
+        assertThat(s.submit(2, null).get(5, TimeUnit.SECONDS).output()).isEqualTo(4);
+    }
+
+    @Test
+    void oneStuckWorkerAmongTwoTakesReadinessButNotLivenessDown() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.function.Function<List<Integer>, List<Integer>> body = in -> {
+            if (in.contains(-7)) {
+                await(release);
+            }
+            return square(in);
+        };
+        var s = scheduler(settings(1, 0, 10, 10_000, 1000, 200), new FakeModel(body), new FakeModel(body));
+        s.submit(-7, null);
+        Thread.sleep(350);
+        SchedulerHealth h = s.health(System.nanoTime());
+        assertThat(h.liveWorkers()).isEqualTo(2);
+        assertThat(h.stuckWorkers()).isEqualTo(1);
+        assertThat(h.ready()).isFalse();
+        assertThat(h.recoverable()).isTrue();
+        // The other worker still serves.
+        assertThat(s.submit(3, null).get(5, TimeUnit.SECONDS).output()).isEqualTo(9);
+        release.countDown();
+    }
+
+    @Test
+    void aDeadWorkerWhoseReplacementFailsLeavesNoLiveWorkerUntilARetrySucceeds() throws Exception {
+        AtomicInteger created = new AtomicInteger();
+        AtomicInteger failuresLeft = new AtomicInteger(3);
+        FakeModel dying = new FakeModel(in -> {
+            if (in.contains(-1)) {
+                throw new StackOverflowError("simulated");
+            }
+            return square(in);
+        });
+        List<Supplier<BatchProcessor<Integer, Integer>>> factory = List.of(() -> {
+            if (created.getAndIncrement() > 0 && failuresLeft.getAndDecrement() > 0) {
+                throw new IllegalStateException("cannot create a predictor now");
+            }
+            return dying;
+        });
+        var s = scheduler(settings(1, 0, 10, 10_000), factory);
+        var f = s.submit(-1, null);
+        assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(InferenceFailedException.class);
+        SchedulerHealth during = s.health(System.nanoTime());
+        assertThat(during.liveWorkers()).isZero();
+        assertThat(during.ready()).isFalse();
+        assertThat(during.recoverable()).isFalse();
+        // Retries back off 100, 200, 400 ms; the fourth attempt succeeds.
+        waitUntil(() -> s.health(System.nanoTime()).ready());
+        assertThat(created.get()).isEqualTo(5);
+        assertThat(s.submit(6, null).get(5, TimeUnit.SECONDS).output()).isEqualTo(36);
+        assertThat(registry.get("classifier.worker.restarts").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aWorkerStuckAtShutdownKeepsItsProcessorUntilItsBatchEnds() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        FakeModel model = new FakeModel(in -> {
+            await(release);
+            return square(in);
+        });
+        var s = scheduler(settings(1, 0, 10, 30_000, 200, 60_000), model);
+        var running = s.submit(1, null);
+        waitUntil(() -> model.running.get() == 1);
+        long t0 = System.nanoTime();
+        assertThat(s.shutdown()).isFalse();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(2000);
+        assertThat(s.workersStopped()).isFalse();
+        assertThat(model.closed).isFalse();
+        release.countDown();
+        assertThat(running.get(5, TimeUnit.SECONDS).output()).isEqualTo(1);
+        waitUntil(s::workersStopped);
+        assertThat(model.closed).isTrue();
+        assertThat(model.closedWhileRunning).isFalse();
+    }
+
+    @Test
+    void aHugeTimeoutIsCappedInsteadOfOverflowing() throws Exception {
+        FakeModel model = new FakeModel(BatchSchedulerTests::square);
+        var s = scheduler(settings(1, 0, 10, 10_000), model);
+        assertThat(s.submit(7, Duration.ofDays(200_000)).get(5, TimeUnit.SECONDS).output()).isEqualTo(49);
+        assertThat(s.submit(8, Duration.ofSeconds(Long.MAX_VALUE)).get(5, TimeUnit.SECONDS).output()).isEqualTo(64);
     }
 
     private static void sleep(long ms) {

@@ -184,6 +184,9 @@ public final class LoadGenerator {
         out.printf(Locale.ROOT, "answered       %d in %.1f s: %.2f req/s, %.2f img/s classified (200)%n",
                 r.answered(), seconds, r.answered() / seconds, r.ok().getTotalCount() / seconds);
         out.println("statuses       " + r.statuses());
+        if (!r.problems().isEmpty()) {
+            out.println("problem types  " + r.problems());
+        }
         out.printf(Locale.ROOT, "%-14s %8s %9s %9s %9s %9s %9s %9s%n", "latency ms", "count", "p50", "p90", "p99",
                 "p99.9", "max", "mean");
         row("200", r.ok());

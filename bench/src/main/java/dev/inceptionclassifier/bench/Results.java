@@ -24,6 +24,7 @@ final class Results {
     private final Histogram other = histogram();
     private final Histogram all = histogram();
     private final Map<String, LongAdder> statuses = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> problems = new ConcurrentHashMap<>();
     private final LongAdder batchSizeFieldSum = new LongAdder();
     private final LongAdder batchSizeFieldCount = new LongAdder();
 
@@ -37,6 +38,18 @@ final class Results {
         (status == 200 ? ok : status == 503 || status == 429 ? rejected : other).recordValue(micros);
         all.recordValue(micros);
         statuses.computeIfAbsent(Integer.toString(status), k -> new LongAdder()).increment();
+    }
+
+    /** The RFC 9457 problem type of an error answer, as {@code "<status> <type slug>"}. */
+    void recordProblem(String statusAndType) {
+        problems.computeIfAbsent(statusAndType, k -> new LongAdder()).increment();
+    }
+
+    /** Error answers by status and problem type ({@code "503 shutting-down"}). */
+    Map<String, Long> problems() {
+        Map<String, Long> out = new TreeMap<>();
+        problems.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
     }
 
     /** A request that got no HTTP answer: {@code kind} is e.g. the exception's simple name. */

@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
 final class Traffic {
 
     private static final Pattern BATCH_SIZE = Pattern.compile("\"batchSize\"\\s*:\\s*(\\d+)");
+    private static final Pattern PROBLEM_TYPE = Pattern.compile("\"type\"\\s*:\\s*\"[^\"]*/problems/([a-z-]+)\"");
 
     private final HttpClient client;
     private final URI classify;
@@ -182,9 +183,9 @@ final class Traffic {
             return Outcome.of(client.send(request(image), HttpResponse.BodyHandlers.ofString()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Outcome(-1, 0, "interrupted");
+            return new Outcome(-1, 0, "interrupted", null);
         } catch (Exception e) {
-            return new Outcome(-1, 0, e.getClass().getSimpleName());
+            return new Outcome(-1, 0, e.getClass().getSimpleName(), null);
         }
     }
 
@@ -194,7 +195,7 @@ final class Traffic {
                 return Outcome.of(r);
             }
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            return new Outcome(-1, 0, cause.getClass().getSimpleName());
+            return new Outcome(-1, 0, cause.getClass().getSimpleName(), null);
         });
     }
 
@@ -205,18 +206,24 @@ final class Traffic {
         }
     }
 
-    /** What one request got: an HTTP status (and the batchSize field of a 200), or a client-side error. */
-    record Outcome(int status, int batchSize, String error) {
+    /**
+     * What one request got: an HTTP status (and the batchSize field of a 200, or the problem type of an error), or a
+     * client-side error.
+     */
+    record Outcome(int status, int batchSize, String error, String problem) {
 
         static Outcome of(HttpResponse<String> r) {
             int batch = 0;
-            if (r.statusCode() == 200) {
-                Matcher m = BATCH_SIZE.matcher(r.body());
-                if (m.find()) {
+            String problem = null;
+            Matcher m = (r.statusCode() == 200 ? BATCH_SIZE : PROBLEM_TYPE).matcher(r.body());
+            if (m.find()) {
+                if (r.statusCode() == 200) {
                     batch = Integer.parseInt(m.group(1));
+                } else {
+                    problem = m.group(1);
                 }
             }
-            return new Outcome(r.statusCode(), batch, null);
+            return new Outcome(r.statusCode(), batch, null, problem);
         }
 
         void recordInto(Results results, long nanos) {
@@ -225,6 +232,9 @@ final class Traffic {
                 return;
             }
             results.record(status, nanos);
+            if (problem != null) {
+                results.recordProblem(status + " " + problem);
+            }
             if (batchSize > 0) {
                 results.recordBatchSizeField(batchSize);
             }

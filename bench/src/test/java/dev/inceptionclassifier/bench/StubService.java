@@ -73,7 +73,8 @@ final class StubService implements AutoCloseable {
             }
             respond(ex, 200, "{\"model\":\"stub\",\"predictions\":[],\"batchSize\":4,\"timings\":{}}");
         } else if (code > 0) {
-            respond(ex, code, "{\"type\":\"about:blank\",\"status\":" + code + "}");
+            respond(ex, code, "{\"type\":\"https://inception-classifier.dev/problems/overloaded\",\"status\":" + code
+                    + "}");
         }
         // code <= 0: never answer (the client's timeout must fire).
     }

@@ -47,6 +47,7 @@ class TrafficTests {
             assertThat(r.count("503")).isPositive();
             assertThat(r.rejected().getTotalCount()).isEqualTo(r.count("503"));
             assertThat(r.ok().getTotalCount()).isEqualTo(r.count("200"));
+            assertThat(r.problems()).containsExactly(java.util.Map.entry("503 overloaded", r.count("503")));
             assertThat(r.clientFailures()).isZero();
             assertThat(r.meanBatchSizeField()).isEqualTo(4.0);
             // The stub serves one request at a time, 5 ms each: latency of a 200 is at least that.
