@@ -23,13 +23,12 @@ class ClassifierConfiguration {
 
     @Bean
     ServingDevices servingDevices(ClassifierProperties props, Engine djlEngine) {
-        return ServingDevices.resolve(props.inference().device(), props.inference().precision(),
-                djlEngine.getGpuCount());
+        return ServingDevices.resolve(props.inference().device(), djlEngine.getGpuCount());
     }
 
     @Bean(destroyMethod = "close")
     ModelRegistry modelRegistry(ClassifierProperties props, ServingDevices devices) {
-        return ModelRegistry.load(props, ModelLoader.create(props), devices.devices(), devices.dataType());
+        return ModelRegistry.load(props, ModelLoader.create(props), devices.devices());
     }
 
     @Bean
