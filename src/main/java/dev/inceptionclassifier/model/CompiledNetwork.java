@@ -8,11 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -62,26 +62,24 @@ final class CompiledNetwork {
     static Model load(String name, NetworkGraph graph, Map<String, HostTensor> stateDict, Precision precision,
             Device device) {
         InceptionNetwork.checkStrict(name, graph, stateDict);
-        Map<String, float[]> folded = BatchNormFolding.fold(graph, k -> stateDict.get(k).data());
         return load(name, graph, Mode.of(precision), device,
-                (manager, key, shape) -> manager.create(FloatBuffer.wrap(folded.get(key)), shape));
+                sink -> BatchNormFolding.forEachFolded(graph, k -> stateDict.get(k).data(), sink::accept));
     }
 
     /** Loads with float64 weights already folded ({@link BatchNormFolding#foldDouble}), computing in float64. */
     static Model loadFloat64(String name, NetworkGraph graph, Map<String, double[]> folded, Device device) {
-        return load(name, graph, Mode.FLOAT64, device,
-                (manager, key, shape) -> manager.create(DoubleBuffer.wrap(folded.get(key)), shape));
+        return load(name, graph, Mode.FLOAT64, device, sink -> folded.forEach(sink::accept));
     }
 
-    /** Creates the NDArray of a folded weight on the given manager. */
+    /** Hands every folded weight, as float[] or double[], to the sink, in {@link NetworkGraph#foldedShapes} order. */
     private interface Weights {
-        NDArray create(NDManager manager, String key, Shape shape);
+        void forEach(BiConsumer<String, Object> sink);
     }
 
     private static Model load(String name, NetworkGraph graph, Mode mode, Device device, Weights weights) {
         String source = TorchScriptEmitter.emit(graph);
-        byte[] archive = TorchScriptArchive.bytes(graph.className().toLowerCase(Locale.ROOT),
-                graph.className(), source);
+        byte[] archive = TorchScriptArchive.bytes(graph.className().toLowerCase(Locale.ROOT), graph.className(),
+                source);
         Model model = Model.newInstance(name, device, "PyTorch");
         try {
             model.load(new ByteArrayInputStream(archive), Map.of("mapLocation", "true"));
@@ -98,31 +96,64 @@ final class CompiledNetwork {
     }
 
     /**
-     * Hands every folded weight to the program's {@code load}. The NDArrays live in a sub-manager closed right after:
-     * the program keeps its own references (or, in bf16/fp16, its own cast copies, so the float32 ones are freed).
+     * Hands the weights to the program's {@code load} in chunks of about {@link #CHUNK_BYTES}: each chunk's
+     * NDArrays live in a sub-manager closed right after the call, and the program keeps its own copies (in bf16 or
+     * fp16, cast ones), so at most one chunk is held twice.
      */
     private static void upload(Model model, NetworkGraph graph, Mode mode, Weights weights) {
         PtSymbolBlock block = (PtSymbolBlock) model.getBlock();
+        Map<String, long[]> shapes = graph.foldedShapes();
         Set<String> headKeys = graph.headWeights();
-        try (NDManager scope = model.getNDManager().newSubManager()) {
-            Map<String, PtNDArray> body = new LinkedHashMap<>();
-            Map<String, PtNDArray> head = new LinkedHashMap<>();
-            for (Map.Entry<String, long[]> e : graph.foldedShapes().entrySet()) {
-                String key = e.getKey();
-                PtNDArray array = (PtNDArray) weights.create(scope, key, new Shape(e.getValue()));
-                (headKeys.contains(key) ? head : body).put(key, array);
-            }
-            try (IValue b = IValue.stringMapFrom(body);
+        Chunk[] chunk = {new Chunk(model.getNDManager().newSubManager())};
+        long[] held = {0};
+        try {
+            weights.forEach((key, values) -> {
+                Shape shape = new Shape(shapes.get(key));
+                NDManager scope = chunk[0].scope;
+                PtNDArray array = (PtNDArray) (values instanceof float[] f ? scope.create(FloatBuffer.wrap(f), shape)
+                        : scope.create(DoubleBuffer.wrap((double[]) values), shape));
+                (headKeys.contains(key) ? chunk[0].head : chunk[0].body).put(key, array);
+                chunk[0].bytes += array.getShape().size() * array.getDataType().getNumOfBytes();
+                if (chunk[0].bytes >= CHUNK_BYTES) {
+                    held[0] = chunk[0].send(block, mode);
+                    chunk[0] = new Chunk(model.getNDManager().newSubManager());
+                }
+            });
+            held[0] = chunk[0].send(block, mode);
+        } finally {
+            chunk[0].scope.close();
+        }
+        if (held[0] != shapes.size()) {
+            throw new IllegalStateException(graph.className() + " program holds " + held[0] + " weights, expected "
+                    + shapes.size());
+        }
+    }
+
+    /** Weights are handed over in pieces of about this size. */
+    private static final long CHUNK_BYTES = 32L << 20;
+
+    /** The weights of one {@code load} call. */
+    private static final class Chunk {
+
+        final NDManager scope;
+        final Map<String, PtNDArray> body = new LinkedHashMap<>();
+        final Map<String, PtNDArray> head = new LinkedHashMap<>();
+        long bytes;
+
+        Chunk(NDManager scope) {
+            this.scope = scope;
+        }
+
+        /** Calls the program's {@code load}, frees this chunk's arrays, and returns how many weights it holds. */
+        long send(PtSymbolBlock block, Mode mode) {
+            try (scope;
+                    IValue b = IValue.stringMapFrom(body);
                     IValue h = IValue.stringMapFrom(head);
                     IValue dtype = IValue.from((long) mode.dtype());
                     IValue headDtype = IValue.from((long) mode.headDtype());
                     IValue channelsLast = IValue.from(mode.channelsLast());
                     IValue held = IValueUtils.runMethod(block, "load", b, h, dtype, headDtype, channelsLast)) {
-                long expected = body.size() + head.size();
-                if (held.toLong() != expected) {
-                    throw new IllegalStateException(graph.className() + " program holds " + held.toLong()
-                            + " weights, expected " + expected);
-                }
+                return held.toLong();
             }
         }
     }

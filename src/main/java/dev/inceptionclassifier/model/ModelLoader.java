@@ -167,16 +167,8 @@ public final class ModelLoader {
         Map<Device, Model> models = new LinkedHashMap<>();
         try {
             for (Device d : devices) {
-                if (plan.execution() == Execution.COMPILED) {
-                    models.put(d, CompiledNetwork.load(props.name(), arch.graph(numClasses), state, plan.precision(),
-                            d));
-                    continue;
-                }
-                InceptionNetwork net = InceptionNetwork.create(arch, numClasses, props.foldBatchNorm());
-                Model m = Model.newInstance(props.name(), d, "PyTorch");
-                models.put(d, m);
-                m.setBlock(net.block());
-                net.loadStateDict(state, m.getNDManager());
+                models.put(d, Networks.load(props.name(), arch, numClasses, state, plan.precision(), plan.execution(),
+                        props.foldBatchNorm(), d));
             }
         } catch (RuntimeException e) {
             models.values().forEach(Model::close);

@@ -1,6 +1,7 @@
 package dev.inceptionclassifier.model.graph;
 
 import java.util.LinkedHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -19,32 +20,41 @@ public final class BatchNormFolding {
      * dict with the {@link NetworkGraph#stateDictShapes()} keys (row-major values).
      */
     public static LinkedHashMap<String, float[]> fold(NetworkGraph graph, Function<String, float[]> stateDict) {
-        LinkedHashMap<String, double[]> folded = foldDouble(graph, k -> toDouble(require(stateDict, k)));
         LinkedHashMap<String, float[]> out = new LinkedHashMap<>();
-        folded.forEach((k, v) -> out.put(k, toFloat(v)));
+        forEachFolded(graph, stateDict, out::put);
         return out;
+    }
+
+    /**
+     * {@link #fold}, one weight at a time in {@link NetworkGraph#foldedShapes()} order, so that a caller can hand
+     * each on and drop it: only one layer is held in double at a time.
+     */
+    public static void forEachFolded(NetworkGraph graph, Function<String, float[]> stateDict,
+            BiConsumer<String, float[]> sink) {
+        forEachLayer(graph, (name, bias, bn) -> {
+            float[] w = require(stateDict, name + ".weight");
+            float[] b = bias ? require(stateDict, name + ".bias") : null;
+            if (bn == null) {
+                sink.accept(name + ".weight", w);
+                if (b != null) {
+                    sink.accept(name + ".bias", b);
+                }
+                return;
+            }
+            double[][] wb = fold(toDouble(w), b == null ? null : toDouble(b),
+                    toDouble(require(stateDict, bn.key("weight"))), toDouble(require(stateDict, bn.key("bias"))),
+                    toDouble(require(stateDict, bn.key("running_mean"))),
+                    toDouble(require(stateDict, bn.key("running_var"))), bn.eps());
+            sink.accept(name + ".weight", toFloat(wb[0]));
+            sink.accept(name + ".bias", toFloat(wb[1]));
+        });
     }
 
     /** {@link #fold} in double, for checks against a float64 reference run. */
     public static LinkedHashMap<String, double[]> foldDouble(NetworkGraph graph,
             Function<String, double[]> stateDict) {
-        // the same walk as foldedShapes, so the same keys in the same order
         LinkedHashMap<String, double[]> out = new LinkedHashMap<>();
-        Consumer<Node> fold = n -> {
-            String name;
-            boolean bias;
-            BatchNorm bn;
-            if (n instanceof Node.Conv c) {
-                name = c.name();
-                bias = c.bias();
-                bn = c.bn();
-            } else if (n instanceof Node.Linear l) {
-                name = l.name();
-                bias = l.bias();
-                bn = l.bn();
-            } else {
-                return;
-            }
+        forEachLayer(graph, (name, bias, bn) -> {
             double[] w = require(stateDict, name + ".weight");
             double[] b = bias ? require(stateDict, name + ".bias") : null;
             if (bn == null) {
@@ -58,10 +68,26 @@ public final class BatchNormFolding {
                     require(stateDict, bn.key("running_mean")), require(stateDict, bn.key("running_var")), bn.eps());
             out.put(name + ".weight", wb[0]);
             out.put(name + ".bias", wb[1]);
-        };
-        graph.stages().forEach(s -> NetworkGraph.walk(s.body(), fold));
-        NetworkGraph.walk(graph.head(), fold);
+        });
         return out;
+    }
+
+    /** A convolution or linear layer: its name, whether it has its own bias, and its BatchNorm or null. */
+    private interface Layer {
+        void accept(String name, boolean bias, BatchNorm bn);
+    }
+
+    /** Every layer with weights, in the same walk as {@link NetworkGraph#foldedShapes()}. */
+    private static void forEachLayer(NetworkGraph graph, Layer layer) {
+        Consumer<Node> visit = n -> {
+            if (n instanceof Node.Conv c) {
+                layer.accept(c.name(), c.bias(), c.bn());
+            } else if (n instanceof Node.Linear l) {
+                layer.accept(l.name(), l.bias(), l.bn());
+            }
+        };
+        graph.stages().forEach(s -> NetworkGraph.walk(s.body(), visit));
+        NetworkGraph.walk(graph.head(), visit);
     }
 
     /** Returns {@code {w', b'}} for a weight {@code [O, ...]} (flattened), its bias or null, and the BN tensors. */

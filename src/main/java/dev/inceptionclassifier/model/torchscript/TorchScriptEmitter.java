@@ -79,7 +79,7 @@ public final class TorchScriptEmitter {
                     dtype: int,
                     head_dtype: int,
                     channels_last: bool) -> int:
-                    w = annotate(Dict[str, Tensor], {})
+                    w = self.w
                     b = torch.items(body)
                     for i in range(torch.len(b)):
                       k, v, = b[i]
@@ -92,13 +92,11 @@ public final class TorchScriptEmitter {
                       else:
                         v1 = v0
                       torch._set_item(w, k, v1)
-                    h = annotate(Dict[str, Tensor], {})
+                    h = self.h
                     c = torch.items(head)
                     for j in range(torch.len(c)):
                       k0, v2, = c[j]
                       torch._set_item(h, k0, torch.to(v2, head_dtype, False, True))
-                    self.w = w
-                    self.h = h
                     self.dtype = dtype
                     self.head_dtype = head_dtype
                     self.channels_last = channels_last

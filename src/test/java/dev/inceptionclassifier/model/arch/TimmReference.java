@@ -72,7 +72,11 @@ public final class TimmReference {
      * The fixture's weights in double, in state_dict order without num_batches_tracked (which still uses up its k).
      */
     public static LinkedHashMap<String, double[]> fixtureWeights(Architecture arch) {
-        double g = gain(arch);
+        return fixtureWeights(arch, gain(arch));
+    }
+
+    /** The fixture's formula with another gain {@code g} for the convolution and linear weights. */
+    public static LinkedHashMap<String, double[]> fixtureWeights(Architecture arch, double g) {
         List<KeyLine> lines = keyLines(arch);
         LinkedHashMap<String, double[]> out = new LinkedHashMap<>();
         for (int k = 0; k < lines.size(); k++) {
@@ -112,10 +116,15 @@ public final class TimmReference {
 
     /** The fixture weights rounded to float, as the float32 reference run used them. */
     public static Map<String, HostTensor> fixtureStateDict(Architecture arch) {
+        return fixtureStateDict(arch, gain(arch));
+    }
+
+    /** {@link #fixtureWeights(Architecture, double)} rounded to float. */
+    public static Map<String, HostTensor> fixtureStateDict(Architecture arch, double gain) {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         keyLines(arch).forEach(l -> shapes.put(l.key(), l.shape()));
         LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>();
-        fixtureWeights(arch).forEach((k, v) -> out.put(k, new HostTensor(shapes.get(k), toFloat(v))));
+        fixtureWeights(arch, gain).forEach((k, v) -> out.put(k, new HostTensor(shapes.get(k), toFloat(v))));
         return out;
     }
 
