@@ -49,7 +49,8 @@ public final class EngineBenchmark {
               --bn MODE          eager only: folded (default), unfolded, or both
               --torchscript FILE run this TorchScript file (float32 NCHW in, logits out) instead of the built-in
                                  network; --arch then only labels the output lines
-              --label TEXT       execution name printed for --torchscript (default: the file name)
+              --label TEXT       execution name printed for --torchscript (default: the file name); --precision
+                                 then only labels the lines: the file computes in what it was exported in
               --threads N        ai.djl.pytorch.num_threads (default: all cores, as one service worker gets)
               --classes N        output classes (default 1000)
               --input-size N     square input side (default 299, as the models are trained)
@@ -111,7 +112,7 @@ public final class EngineBenchmark {
         if (!List.of("compiled", "eager").contains(execution) || !List.of("fp32", "bf16").contains(precision)) {
             fail("--execution must be compiled or eager, --precision fp32 or bf16");
         }
-        if (execution.equals("eager") && !precision.equals("fp32")) {
+        if (torchscript == null && execution.equals("eager") && !precision.equals("fp32")) {
             fail("the eager execution runs fp32 only");
         }
         // DJL reads these once, when the engine first loads; nothing has touched DJL yet.
@@ -133,7 +134,9 @@ public final class EngineBenchmark {
         if (torchscript != null) {
             Path file = Path.of(torchscript);
             String name = label != null ? label : file.getFileName().toString();
-            variants.add(new Variant(name, "-", "-", () -> TorchScriptLoader.load(file, Device.cpu(), modelName)));
+            // the file decides what it computes in; --precision only labels its lines
+            variants.add(new Variant(name, precision, "-", () -> TorchScriptLoader.load(file, Device.cpu(),
+                    modelName)));
         } else {
             Map<String, HostTensor> state = InceptionNetwork.randomStateDict(architecture, numClasses, 42);
             Execution exec = Execution.parse(execution);
@@ -154,10 +157,11 @@ public final class EngineBenchmark {
                 long loadMs = (System.nanoTime() - t0) / 1_000_000;
                 System.gc();
                 String rss = rssMib();
+                String nativeMib = nativeMib(rss);
                 try (Predictor<float[], float[]> predictor = model.newPredictor(new ArrayTranslator(inputSize))) {
                     System.out.printf(Locale.ROOT, "%n%s %s, BN %s: loaded in %d ms; process RSS %s MiB before the "
-                            + "model, %s MiB with it%n", variant.execution(), variant.precision(), variant.bn(), loadMs,
-                            rssBefore, rss);
+                            + "model, %s MiB with it, of which %s MiB outside the Java heap%n", variant.execution(),
+                            variant.precision(), variant.bn(), loadMs, rssBefore, rss, nativeMib);
                     System.out.printf(Locale.ROOT, "%-6s %8s %10s %12s %12s %12s %14s%n", "batch", "batches",
                             "img/s", "ms/batch p50", "ms/batch p99", "ms/image", "first batch ms");
                     for (int b : batches) {
@@ -165,9 +169,9 @@ public final class EngineBenchmark {
                         System.out.printf(Locale.ROOT, "%-6d %8d %10.2f %12.1f %12.1f %12.1f %14.0f%n", b, r.batches,
                                 r.imagesPerSecond, r.p50Ms, r.p99Ms, 1000 / r.imagesPerSecond, r.firstMs);
                         summary.add(String.format(Locale.ROOT, "ENGINE arch=%s execution=%s precision=%s bn=%s "
-                                + "input=%d batch=%d img_per_s=%.3f ms_per_batch_p50=%.1f threads=%d rss_mib=%s",
-                                arch, variant.execution(), variant.precision(), variant.bn(), inputSize, b,
-                                r.imagesPerSecond, r.p50Ms, threads, rss));
+                                + "input=%d batch=%d img_per_s=%.3f ms_per_batch_p50=%.1f threads=%d rss_mib=%s "
+                                + "native_mib=%s", arch, variant.execution(), variant.precision(), variant.bn(),
+                                inputSize, b, r.imagesPerSecond, r.p50Ms, threads, rss, nativeMib));
                     }
                 }
             }
@@ -258,6 +262,15 @@ public final class EngineBenchmark {
             String[] f = Files.readString(Path.of("/proc/self/statm")).trim().split("\\s+");
             return Long.toString(Long.parseLong(f[1]) * 4096 / (1024 * 1024));
         } catch (Exception e) {
+            return "n/a";
+        }
+    }
+
+    /** RSS less the committed Java heap: libtorch, the weights it holds, and the JVM's own native memory. */
+    private static String nativeMib(String rssMib) {
+        try {
+            return Long.toString(Long.parseLong(rssMib) - Runtime.getRuntime().totalMemory() / (1024 * 1024));
+        } catch (NumberFormatException e) {
             return "n/a";
         }
     }
