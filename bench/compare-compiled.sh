@@ -10,15 +10,19 @@
 # (tested: v0.9.16) and Debian's /usr/bin/python3 with python3-torch; nothing is downloaded.
 #
 #   bench/compare-compiled.sh --timm /path/to/pytorch-image-models [--archs inception_v4,inception_resnet_v2]
-#       [--batches 1,8] [--seconds 20] [--threads 2] [--workdir /tmp/timm-torchscript]
+#       [--batches 1,8] [--seconds 20] [--threads 2] [--rounds 1] [--workdir /tmp/timm-torchscript]
+#
+# --rounds N runs all rows N times, one round after the other; the table then gives each row's best round (on a busy
+# machine the best round is the one least disturbed by other work).
 #
 # Writes bench/results/compiled/<UTC time>/: one log per row, engine-lines.txt (every ENGINE line) and table.md.
+# Java rows run with a pre-touched 2 GiB heap (BENCH_JAVA_OPTS), so their "load RSS" is the model's native memory.
 # The exported timm files (170 to 225 MB each) go to --workdir, outside the repository, and are reused.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-timm="" archs="inception_v4,inception_resnet_v2" batches="1,8" seconds=20 threads="$(nproc)"
+timm="" archs="inception_v4,inception_resnet_v2" batches="1,8" seconds=20 threads="$(nproc)" rounds=1
 workdir="${TMPDIR:-/tmp}/timm-torchscript"
 python="${PYTHON:-/usr/bin/python3}"
 while [[ $# -gt 0 ]]; do
@@ -29,7 +33,8 @@ while [[ $# -gt 0 ]]; do
     --seconds) seconds="$2" ;;
     --threads) threads="$2" ;;
     --workdir) workdir="$2" ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --rounds) rounds="$2" ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift 2
@@ -46,11 +51,13 @@ note "compare-compiled on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo 
   "bf16 flags: $(grep -m1 -o -w 'avx512_bf16\|amx_bf16' /proc/cpuinfo | sort -u | tr '\n' ' ')"
 note "commit $(git rev-parse --short HEAD) (uncommitted: $(git status --short | wc -l) files);" \
   "timm $(git -C "$timm" describe --tags 2>/dev/null || echo "$timm"); threads $threads; batches $batches;" \
-  "$seconds s per batch size; load average $(loadavg)"
+  "$seconds s per batch size; $rounds round(s); load average $(loadavg)"
 
 ./mvnw -q -B ${MAVEN_ARGS:-} -Pbench -Djacoco.skip=true test-compile dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >&2
 export BENCH_SKIP_BUILD=1
+# A heap committed and touched up front, so that the RSS growth a row reports is what the model holds natively.
+export BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms2g -Xmx2g -XX:+AlwaysPreTouch}"
 
 row() {  # name, then the command
   local name="$1"; shift
@@ -67,15 +74,20 @@ for arch in "${arch_list[@]}"; do
     OMP_NUM_THREADS="$threads" "$python" bench/python/export_timm_torchscript.py --timm "$timm" --arch "$arch" \
       --out "$workdir" >&2
   fi
-  common=(--arch "$arch" --batches "$batches" --seconds "$seconds" --threads "$threads")
-  row "$arch-eager-fp32" bench/run-engine.sh "${common[@]}" --execution eager --precision fp32 --bn folded
-  row "$arch-compiled-fp32" bench/run-engine.sh "${common[@]}" --execution compiled --precision fp32
-  row "$arch-timm-torchscript-fp32" bench/run-engine.sh "${common[@]}" --torchscript "$workdir/timm-$arch-fp32.pt" \
-    --label timm-torchscript --precision fp32
-  row "$arch-python-eager-fp32" "$python" bench/python/timm_eager.py --timm "$timm" "${common[@]}"
-  row "$arch-compiled-bf16" bench/run-engine.sh "${common[@]}" --execution compiled --precision bf16
-  row "$arch-timm-torchscript-bf16" bench/run-engine.sh "${common[@]}" --torchscript "$workdir/timm-$arch-bf16.pt" \
-    --label timm-torchscript --precision bf16
+done
+for round in $(seq 1 "$rounds"); do
+  for arch in "${arch_list[@]}"; do
+    common=(--arch "$arch" --batches "$batches" --seconds "$seconds" --threads "$threads")
+    r="r$round-$arch"
+    row "$r-eager-fp32" bench/run-engine.sh "${common[@]}" --execution eager --precision fp32 --bn folded
+    row "$r-compiled-fp32" bench/run-engine.sh "${common[@]}" --execution compiled --precision fp32
+    row "$r-timm-torchscript-fp32" bench/run-engine.sh "${common[@]}" \
+      --torchscript "$workdir/timm-$arch-fp32.pt" --label timm-torchscript --precision fp32
+    row "$r-python-eager-fp32" "$python" bench/python/timm_eager.py --timm "$timm" "${common[@]}"
+    row "$r-compiled-bf16" bench/run-engine.sh "${common[@]}" --execution compiled --precision bf16
+    row "$r-timm-torchscript-bf16" bench/run-engine.sh "${common[@]}" \
+      --torchscript "$workdir/timm-$arch-bf16.pt" --label timm-torchscript --precision bf16
+  done
 done
 
 "$python" bench/python/engine_table.py "$out/engine-lines.txt" | tee "$out/table.md"

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Puts the ENGINE summary lines of a comparison run side by side: one table per architecture, img/s per batch size,
-and the ratios the compiled-inference targets are stated in.
+and the ratios the compiled-inference targets are stated in. A row measured in several rounds shows its best round
+(and how many rounds there were).
 
     /usr/bin/python3 bench/python/engine_table.py bench/results/compiled/<run>/engine-lines.txt
 """
@@ -20,6 +21,7 @@ ROWS = [
 def parse(path):
     runs = collections.defaultdict(dict)
     median = collections.defaultdict(dict)
+    rounds = collections.Counter()
     memory = {}
     for line in open(path):
         if not line.startswith("ENGINE "):
@@ -27,18 +29,20 @@ def parse(path):
         f = dict(kv.split("=", 1) for kv in line.split()[1:])
         key = (f["arch"], f["execution"], f["precision"])
         b = int(f["batch"])
-        runs[key][b] = float(f["img_per_s"])
-        median[key][b] = 1000.0 * b / float(f["ms_per_batch_p50"])
-        memory[key] = f"{f.get('rss_mib', '?')} / {f.get('native_mib', '-')}"
-    return runs, median, memory
+        rounds[key + (b,)] += 1
+        runs[key][b] = max(runs[key].get(b, 0.0), float(f["img_per_s"]))
+        median[key][b] = max(median[key].get(b, 0.0), 1000.0 * b / float(f["ms_per_batch_p50"]))
+        memory[key] = f"{f.get('rss_mib', '?')} / {f.get('load_rss_mib', '-')}"
+    return runs, median, memory, max(rounds.values(), default=0)
 
 
 def main():
-    runs, median, memory = parse(sys.argv[1])
+    runs, median, memory, rounds = parse(sys.argv[1])
     for arch in sorted({k[0] for k in runs}):
         batches = sorted({b for k, v in runs.items() if k[0] == arch for b in v})
-        print(f"\n### {arch}: img/s (in brackets: from the median batch time)\n")
-        print("| row | " + " | ".join(f"batch {b}" for b in batches) + " | RSS / outside the heap, MiB |")
+        best = f", best of {rounds} rounds" if rounds > 1 else ""
+        print(f"\n### {arch}: img/s (in brackets: from the median batch time){best}\n")
+        print("| row | " + " | ".join(f"batch {b}" for b in batches) + " | RSS / of which the model's load, MiB |")
         print("| --- | " + " | ".join("---" for _ in batches) + " | --- |")
         for execution, precision, label in ROWS:
             key = (arch, execution, precision)

@@ -157,11 +157,11 @@ public final class EngineBenchmark {
                 long loadMs = (System.nanoTime() - t0) / 1_000_000;
                 System.gc();
                 String rss = rssMib();
-                String nativeMib = nativeMib(rss);
+                String loadMib = delta(rssBefore, rss);
                 try (Predictor<float[], float[]> predictor = model.newPredictor(new ArrayTranslator(inputSize))) {
                     System.out.printf(Locale.ROOT, "%n%s %s, BN %s: loaded in %d ms; process RSS %s MiB before the "
-                            + "model, %s MiB with it, of which %s MiB outside the Java heap%n", variant.execution(),
-                            variant.precision(), variant.bn(), loadMs, rssBefore, rss, nativeMib);
+                            + "model, %s MiB with it (+%s MiB)%n", variant.execution(), variant.precision(),
+                            variant.bn(), loadMs, rssBefore, rss, loadMib);
                     System.out.printf(Locale.ROOT, "%-6s %8s %10s %12s %12s %12s %14s%n", "batch", "batches",
                             "img/s", "ms/batch p50", "ms/batch p99", "ms/image", "first batch ms");
                     for (int b : batches) {
@@ -170,8 +170,8 @@ public final class EngineBenchmark {
                                 r.imagesPerSecond, r.p50Ms, r.p99Ms, 1000 / r.imagesPerSecond, r.firstMs);
                         summary.add(String.format(Locale.ROOT, "ENGINE arch=%s execution=%s precision=%s bn=%s "
                                 + "input=%d batch=%d img_per_s=%.3f ms_per_batch_p50=%.1f threads=%d rss_mib=%s "
-                                + "native_mib=%s", arch, variant.execution(), variant.precision(), variant.bn(),
-                                inputSize, b, r.imagesPerSecond, r.p50Ms, threads, rss, nativeMib));
+                                + "load_rss_mib=%s", arch, variant.execution(), variant.precision(), variant.bn(),
+                                inputSize, b, r.imagesPerSecond, r.p50Ms, threads, rss, loadMib));
                     }
                 }
             }
@@ -266,10 +266,13 @@ public final class EngineBenchmark {
         }
     }
 
-    /** RSS less the committed Java heap: libtorch, the weights it holds, and the JVM's own native memory. */
-    private static String nativeMib(String rssMib) {
+    /**
+     * How much the RSS grew while the model loaded: with a pre-touched heap ({@code -Xms = -Xmx},
+     * {@code -XX:+AlwaysPreTouch}, as bench/compare-compiled.sh runs it) that is the memory libtorch holds for it.
+     */
+    private static String delta(String before, String after) {
         try {
-            return Long.toString(Long.parseLong(rssMib) - Runtime.getRuntime().totalMemory() / (1024 * 1024));
+            return Long.toString(Long.parseLong(after) - Long.parseLong(before));
         } catch (NumberFormatException e) {
             return "n/a";
         }
