@@ -32,7 +32,7 @@ def parse(path):
         rounds[key + (b,)] += 1
         runs[key][b] = max(runs[key].get(b, 0.0), float(f["img_per_s"]))
         median[key][b] = max(median[key].get(b, 0.0), 1000.0 * b / float(f["ms_per_batch_p50"]))
-        memory[key] = f"{f.get('rss_mib', '?')} / {f.get('load_rss_mib', '-')}"
+        memory[key] = f"{f.get('rss_mib', '?')} / {f.get('load_rss_mib', '-')} / {f.get('weights_mib', '-')}"
     return runs, median, memory, max(rounds.values(), default=0)
 
 
@@ -42,7 +42,7 @@ def main():
         batches = sorted({b for k, v in runs.items() if k[0] == arch for b in v})
         best = f", best of {rounds} rounds" if rounds > 1 else ""
         print(f"\n### {arch}: img/s (in brackets: from the median batch time){best}\n")
-        print("| row | " + " | ".join(f"batch {b}" for b in batches) + " | RSS / of which the model's load, MiB |")
+        print("| row | " + " | ".join(f"batch {b}" for b in batches) + " | RSS / added by the load / weights held, MiB |")
         print("| --- | " + " | ".join("---" for _ in batches) + " | --- |")
         for execution, precision, label in ROWS:
             key = (arch, execution, precision)

@@ -136,7 +136,7 @@ public final class EngineBenchmark {
             String name = label != null ? label : file.getFileName().toString();
             // the file decides what it computes in; --precision only labels its lines
             variants.add(new Variant(name, precision, "-", () -> TorchScriptLoader.load(file, Device.cpu(),
-                    modelName)));
+                    modelName), null));
         } else {
             Map<String, HostTensor> state = InceptionNetwork.randomStateDict(architecture, numClasses, 42);
             Execution exec = Execution.parse(execution);
@@ -146,7 +146,7 @@ public final class EngineBenchmark {
             for (boolean folded : folds) {
                 variants.add(new Variant(execution, precision, folded ? "folded" : "unfolded",
                         () -> Networks.load(modelName, architecture, numClasses, state, prec, exec, folded,
-                                Device.cpu())));
+                                Device.cpu()), exec));
             }
         }
         for (Variant variant : variants) {
@@ -158,10 +158,14 @@ public final class EngineBenchmark {
                 System.gc();
                 String rss = rssMib();
                 String loadMib = delta(rssBefore, rss);
+                long weightBytes = variant.run() == null ? -1 : Networks.weightBytes(model, variant.run());
+                String weightsMib = weightBytes < 0 ? "n/a"
+                        : String.format(Locale.ROOT, "%.1f", weightBytes / 1048576.0);
                 try (Predictor<float[], float[]> predictor = model.newPredictor(new ArrayTranslator(inputSize))) {
                     System.out.printf(Locale.ROOT, "%n%s %s, BN %s: loaded in %d ms; process RSS %s MiB before the "
-                            + "model, %s MiB with it (+%s MiB)%n", variant.execution(), variant.precision(),
-                            variant.bn(), loadMs, rssBefore, rss, loadMib);
+                            + "model, %s MiB with it (+%s MiB); weights held by libtorch: %s MiB%n",
+                            variant.execution(), variant.precision(), variant.bn(), loadMs, rssBefore, rss, loadMib,
+                            weightsMib);
                     System.out.printf(Locale.ROOT, "%-6s %8s %10s %12s %12s %12s %14s%n", "batch", "batches",
                             "img/s", "ms/batch p50", "ms/batch p99", "ms/image", "first batch ms");
                     for (int b : batches) {
@@ -170,8 +174,9 @@ public final class EngineBenchmark {
                                 r.imagesPerSecond, r.p50Ms, r.p99Ms, 1000 / r.imagesPerSecond, r.firstMs);
                         summary.add(String.format(Locale.ROOT, "ENGINE arch=%s execution=%s precision=%s bn=%s "
                                 + "input=%d batch=%d img_per_s=%.3f ms_per_batch_p50=%.1f threads=%d rss_mib=%s "
-                                + "load_rss_mib=%s", arch, variant.execution(), variant.precision(), variant.bn(),
-                                inputSize, b, r.imagesPerSecond, r.p50Ms, threads, rss, loadMib));
+                                + "load_rss_mib=%s weights_mib=%s", arch, variant.execution(), variant.precision(),
+                                variant.bn(), inputSize, b, r.imagesPerSecond, r.p50Ms, threads, rss, loadMib,
+                                weightsMib));
                     }
                 }
             }
@@ -189,8 +194,8 @@ public final class EngineBenchmark {
         Model load() throws Exception;
     }
 
-    /** One network to measure and how it is labelled. */
-    private record Variant(String execution, String precision, String bn, ModelLoader loader) {
+    /** One network to measure, how it is labelled, and how it is run (null for a TorchScript file). */
+    private record Variant(String execution, String precision, String bn, ModelLoader loader, Execution run) {
     }
 
     private static Row measure(Predictor<float[], float[]> predictor, int batch, int inputSize, String input,

@@ -12,7 +12,8 @@ class ModelLoadFailureAnalyzer extends AbstractFailureAnalyzer<ModelLoadExceptio
         return new FailureAnalysis(cause.getMessage(), """
                 Check classifier.models[].source (a folder with config.json + model.safetensors, an https:// folder URL,
                 hf-hub:<repo>[@revision], a .pt TorchScript file, or random), the network or the model cache
-                (classifier.model-cache; with classifier.offline=true only the cache is used), and that the checkpoint
-                matches classifier.models[].architecture.""", cause);
+                (classifier.model-cache; with classifier.offline=true only the cache is used), that the checkpoint
+                matches classifier.models[].architecture, and that classifier.inference.precision and .execution (or the
+                model's own) suit the devices.""", cause);
     }
 }

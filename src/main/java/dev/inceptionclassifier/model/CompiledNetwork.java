@@ -34,6 +34,9 @@ import dev.inceptionclassifier.model.torchscript.TorchScriptEmitter;
  */
 final class CompiledNetwork {
 
+    /** Weights are handed to the program in pieces of about this size. */
+    private static final long CHUNK_BYTES = 32L << 20;
+
     /**
      * The program's number formats: stages in {@code dtype} (channels-last if asked), head and output in
      * {@code headDtype}.
@@ -69,6 +72,13 @@ final class CompiledNetwork {
     /** Loads with float64 weights already folded ({@link BatchNormFolding#foldDouble}), computing in float64. */
     static Model loadFloat64(String name, NetworkGraph graph, Map<String, double[]> folded, Device device) {
         return load(name, graph, Mode.FLOAT64, device, sink -> folded.forEach(sink::accept));
+    }
+
+    /** The bytes the program's weights take in libtorch (half of float32's for the stages in bf16 or fp16). */
+    static long weightBytes(Model model) {
+        try (IValue bytes = IValueUtils.runMethod((PtSymbolBlock) model.getBlock(), "weight_bytes")) {
+            return bytes.toLong();
+        }
     }
 
     /** Hands every folded weight, as float[] or double[], to the sink, in {@link NetworkGraph#foldedShapes} order. */
@@ -128,9 +138,6 @@ final class CompiledNetwork {
                     + shapes.size());
         }
     }
-
-    /** Weights are handed over in pieces of about this size. */
-    private static final long CHUNK_BYTES = 32L << 20;
 
     /** The weights of one {@code load} call. */
     private static final class Chunk {

@@ -43,4 +43,12 @@ public final class Networks {
             case TORCHSCRIPT -> throw new IllegalArgumentException("a TorchScript file is loaded from its file");
         };
     }
+
+    /**
+     * The bytes the weights of a model loaded with {@link #load} take in libtorch's memory, for the compiled
+     * execution; -1 for the eager one (DJL does not say).
+     */
+    public static long weightBytes(Model model, Execution execution) {
+        return execution == Execution.COMPILED ? CompiledNetwork.weightBytes(model) : -1;
+    }
 }

@@ -143,6 +143,28 @@ class TinyGraphBackendsTests {
     }
 
     @Test
+    void bf16HoldsTheStageWeightsInHalfTheMemory() {
+        NetworkGraph graph = tiny();
+        Map<String, HostTensor> sd = weights(graph, 4);
+        long body = 0;
+        long head = 0;
+        for (Map.Entry<String, long[]> e : graph.foldedShapes().entrySet()) {
+            long n = new Shape(e.getValue()).size();
+            if (graph.headWeights().contains(e.getKey())) {
+                head += n;
+            } else {
+                body += n;
+            }
+        }
+        try (Model fp32 = CompiledNetwork.load("fp32", graph, sd, Precision.FP32, Device.cpu());
+                Model bf16 = CompiledNetwork.load("bf16", graph, sd, Precision.BF16, Device.cpu())) {
+            assertThat(CompiledNetwork.weightBytes(fp32)).isEqualTo(4 * (body + head));
+            // the head (pool and classifier) stays float32, so that the logits leave as float32
+            assertThat(CompiledNetwork.weightBytes(bf16)).isEqualTo(2 * body + 4 * head);
+        }
+    }
+
+    @Test
     void everyBackendMatchesTheNetworkWrittenInPyTorch() throws IOException {
         PythonTorch.assumeAvailable();
         NetworkGraph graph = tiny();

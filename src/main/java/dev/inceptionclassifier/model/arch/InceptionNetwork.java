@@ -24,13 +24,13 @@ import dev.inceptionclassifier.model.graph.KeyCheck;
 import dev.inceptionclassifier.model.graph.NetworkGraph;
 
 /**
- * Inception-v4 or Inception-ResNet-v2 as a DJL {@link Block} op by op (the {@code eager} execution), derived from
- * the architecture's description ({@link NetworkGraph}), parameter for parameter like timm's model, with a strict
- * loader for timm state dicts. Each DJL parameter has a stable name: the timm key it holds, or with {@code bnFolded}
- * {@code <prefix>.conv.weight/bias} for every ConvNormAct, whose BatchNorm is folded in at load.
+ * An architecture as DJL blocks op by op (the {@code eager} execution), derived from its description
+ * ({@link NetworkGraph}), parameter for parameter like timm's model, with a strict loader for timm state dicts. Each
+ * DJL parameter has a stable name: the checkpoint key it holds, or with {@code bnFolded} {@code <conv>.weight/bias}
+ * for every convolution whose BatchNorm is folded in at load.
  *
- * <p>The block maps NDList(float32 [N,3,H,W]) to NDList(logits float32 [N,numClasses]); 299x299 is the native size.
- * It is meant for inference only: its parameters are frozen once loaded.
+ * <p>The block maps NDList(float32 [N,3,H,W]) to NDList(logits float32 [N,numClasses]); 299x299 is the native size
+ * of Inception-v4 and Inception-ResNet-v2. It is meant for inference only: its parameters are frozen once loaded.
  */
 public final class InceptionNetwork {
 

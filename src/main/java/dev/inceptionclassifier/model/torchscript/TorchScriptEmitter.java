@@ -23,6 +23,7 @@ import dev.inceptionclassifier.model.graph.Node;
  * {@code head_dtype} and runs the head: the output leaves in {@code head_dtype} whatever the stages computed in.</li>
  * <li>{@code stages(x)} returns every stage's output and then the head's, all in {@code head_dtype}, for
  * checking a port stage by stage.</li>
+ * <li>{@code weight_bytes()} is the memory its weights take, as libtorch counts it.</li>
  * </ul>
  * Only {@code aten} operators are called, so the program needs no helper files and no Python.
  */
@@ -83,14 +84,13 @@ public final class TorchScriptEmitter {
                     b = torch.items(body)
                     for i in range(torch.len(b)):
                       k, v, = b[i]
-                      v0 = torch.to(v, dtype, False, True)
                       if channels_last:
-                        if torch.eq(torch.dim(v0), 4):
-                          v1 = torch.contiguous(v0, memory_format=2)
+                        if torch.eq(torch.dim(v), 4):
+                          v1 = torch.to(v, dtype, False, True, 2)
                         else:
-                          v1 = v0
+                          v1 = torch.to(v, dtype, False, True)
                       else:
-                        v1 = v0
+                        v1 = torch.to(v, dtype, False, True)
                       torch._set_item(w, k, v1)
                     h = self.h
                     c = torch.items(head)
@@ -101,6 +101,13 @@ public final class TorchScriptEmitter {
                     self.head_dtype = head_dtype
                     self.channels_last = channels_last
                     return torch.add(torch.len(w), torch.len(h))
+                  def weight_bytes(SELF) -> int:
+                    n = 0
+                    for d in [self.w, self.h]:
+                      t = torch.values(d)
+                      for i in range(torch.len(t)):
+                        n = torch.add(n, torch.mul(torch.numel(t[i]), torch.element_size(t[i])))
+                    return n
                   def _input(SELF,
                     x: Tensor) -> Tensor:
                     y = torch.to(x, self.dtype)
