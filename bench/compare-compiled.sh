@@ -6,7 +6,9 @@
 #   Python eager, timm, Debian python3-torch, fp32                 bench/python/timm_eager.py
 #   compiled bf16 (weights and activations bf16, channels-last)    bench/run-engine.sh --precision bf16
 #   timm traced, bf16 channels-last, run by DJL                    bench/run-engine.sh --torchscript timm-<arch>-bf16.pt
-# then a table with the ratios the targets are stated in (bench/python/engine_table.py). Needs a timm source checkout
+# then the compiled program against timm's TorchScript interleaved in one process (run-engine.sh --versus), where
+# both see the same load, and a table with the ratios the targets are stated in (bench/python/engine_table.py).
+# Needs a timm source checkout
 # (tested: v0.9.16) and Debian's /usr/bin/python3 with python3-torch; nothing is downloaded.
 #
 #   bench/compare-compiled.sh --timm /path/to/pytorch-image-models [--archs inception_v4,inception_resnet_v2]
@@ -64,7 +66,7 @@ row() {  # name, then the command
   note ""
   note "== $name: $* (load average $(loadavg))"
   "$@" 2> "$out/$name.log" | tee "$out/$name.txt"
-  grep '^ENGINE ' "$out/$name.txt" >> "$out/engine-lines.txt"
+  grep '^ENGINE \|^VERSUS ' "$out/$name.txt" >> "$out/engine-lines.txt" || true
 }
 
 IFS=',' read -ra arch_list <<< "$archs"
@@ -87,6 +89,14 @@ for round in $(seq 1 "$rounds"); do
     row "$r-compiled-bf16" bench/run-engine.sh "${common[@]}" --execution compiled --precision bf16
     row "$r-timm-torchscript-bf16" bench/run-engine.sh "${common[@]}" \
       --torchscript "$workdir/timm-$arch-bf16.pt" --label timm-torchscript --precision bf16
+  done
+done
+# The same comparisons interleaved in one process: both networks see the same load, whatever the machine does.
+for arch in "${arch_list[@]}"; do
+  for precision in fp32 bf16; do
+    row "versus-$arch-$precision" bench/run-engine.sh --arch "$arch" --batches "$batches" --seconds "$seconds" \
+      --threads "$threads" --execution compiled --precision "$precision" \
+      --versus "$workdir/timm-$arch-$precision.pt" --label timm-torchscript
   done
 done
 

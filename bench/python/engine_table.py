@@ -18,6 +18,17 @@ ROWS = [
 ]
 
 
+def versus(path):
+    """VERSUS lines: (arch, precision, batch) -> (ours p50 ms, theirs p50 ms, ratio)."""
+    out = {}
+    for line in open(path):
+        if line.startswith("VERSUS "):
+            f = dict(kv.split("=", 1) for kv in line.split()[1:])
+            out[(f["arch"], f["precision"], int(f["batch"]))] = (float(f["p50_ms"]), float(f["versus_p50_ms"]),
+                                                                  float(f["speed_ratio"]))
+    return out
+
+
 def parse(path):
     runs = collections.defaultdict(dict)
     median = collections.defaultdict(dict)
@@ -65,5 +76,17 @@ def main():
                   f"{ratio(('compiled', 'bf16'), ('timm-torchscript', 'bf16'), b)}")
 
 
+def print_versus(path):
+    v = versus(path)
+    if not v:
+        return
+    print("\n### Interleaved in one process: compiled program vs timm's TorchScript (median ms per batch)\n")
+    print("| arch | precision | batch | compiled | timm TorchScript | speed ratio |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for (arch, precision, batch), (ours, theirs, ratio) in sorted(v.items()):
+        print(f"| {arch} | {precision} | {batch} | {ours:.1f} | {theirs:.1f} | {ratio:.2f}x |")
+
+
 if __name__ == "__main__":
     main()
+    print_versus(sys.argv[1])

@@ -51,6 +51,9 @@ public final class EngineBenchmark {
                                  network; --arch then only labels the output lines
               --label TEXT       execution name printed for --torchscript (default: the file name); --precision
                                  then only labels the lines: the file computes in what it was exported in
+              --versus FILE      instead of timing one network after the other, time the built-in network and this
+                                 TorchScript file in the same process, alternating blocks of 3 batches, so that both
+                                 see the same machine load; prints VERSUS lines with the ratio of the medians
               --threads N        ai.djl.pytorch.num_threads (default: all cores, as one service worker gets)
               --classes N        output classes (default 1000)
               --input-size N     square input side (default 299, as the models are trained)
@@ -75,6 +78,7 @@ public final class EngineBenchmark {
         String precision = "fp32";
         String torchscript = null;
         String label = null;
+        String versus = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
@@ -100,6 +104,7 @@ public final class EngineBenchmark {
                 case "--precision" -> precision = v;
                 case "--torchscript" -> torchscript = v;
                 case "--label" -> label = v;
+                case "--versus" -> versus = v;
                 default -> fail("unknown option " + a);
             }
         }
@@ -127,6 +132,17 @@ public final class EngineBenchmark {
                 inputSize, torchscript != null ? "TorchScript file " + torchscript : "seeded random weights", threads,
                 Runtime.getRuntime().availableProcessors(), loadAverage());
 
+        if (versus != null) {
+            if (torchscript != null) {
+                fail("--versus compares the built-in network with a file; it does not take --torchscript");
+            }
+            versus(arch, Architecture.fromTimmName(arch), classes, Execution.parse(execution),
+                    Precision.parse(precision), Path.of(versus), label != null ? label
+                            : Path.of(versus).getFileName().toString(), batches, inputSize, input, warmup, seconds,
+                    threads);
+            System.out.println("load average after: " + loadAverage());
+            return;
+        }
         List<String> summary = new ArrayList<>();
         List<Variant> variants = new ArrayList<>();
         String modelName = arch;
@@ -227,6 +243,67 @@ public final class EngineBenchmark {
         double elapsed = (now - start) / 1e9;
         return new Row(n, n * batch / elapsed, perBatch.getValueAtPercentile(50) / 1000.0,
                 perBatch.getValueAtPercentile(99) / 1000.0, firstMs);
+    }
+
+    /**
+     * The built-in network and a TorchScript file in one process, alternating blocks of 3 batches until each has run
+     * for {@code seconds} per batch size: on a busy machine both see the same load, so the ratio of their median
+     * batch times is fair even when the absolute figures are not.
+     */
+    private static void versus(String arch, Architecture architecture, int classes, Execution execution,
+            Precision precision, Path file, String label, int[] batches, int inputSize, String input, int warmup,
+            double seconds, int threads) throws Exception {
+        Map<String, HostTensor> state = InceptionNetwork.randomStateDict(architecture, classes, 42);
+        try (Model ours = Networks.load(arch, architecture, classes, state, precision, execution, true, Device.cpu());
+                Model other = TorchScriptLoader.load(file, Device.cpu(), arch);
+                Predictor<float[], float[]> a = ours.newPredictor(new ArrayTranslator(inputSize));
+                Predictor<float[], float[]> b = other.newPredictor(new ArrayTranslator(inputSize))) {
+            System.out.printf(Locale.ROOT, "%n%s %s versus %s (%s), interleaved%n", execution.id(), precision.id(),
+                    label, file);
+            System.out.printf(Locale.ROOT, "%-6s %8s %16s %16s %8s%n", "batch", "batches", execution.id() + " p50 ms",
+                    label + " p50 ms", "ratio");
+            List<String> summary = new ArrayList<>();
+            for (int batch : batches) {
+                Random rnd = new Random(batch);
+                List<float[]> inputs = new ArrayList<>(batch);
+                for (int i = 0; i < batch; i++) {
+                    inputs.add(input.equals("gaussian") ? gaussian(rnd, inputSize) : picture(rnd, inputSize, i));
+                }
+                for (int i = 0; i < Math.max(1, warmup); i++) {
+                    check(a.batchPredict(inputs), batch, classes);
+                    check(b.batchPredict(inputs), batch, classes);
+                }
+                Histogram ha = new Histogram(1, TimeUnit.MINUTES.toMicros(10), 3);
+                Histogram hb = new Histogram(1, TimeUnit.MINUTES.toMicros(10), 3);
+                double spentA = 0;
+                double spentB = 0;
+                while (spentA < seconds || spentB < seconds || ha.getTotalCount() < 6) {
+                    spentA += block(a, inputs, ha, batch, classes);
+                    spentB += block(b, inputs, hb, batch, classes);
+                }
+                double pa = ha.getValueAtPercentile(50) / 1000.0;
+                double pb = hb.getValueAtPercentile(50) / 1000.0;
+                System.out.printf(Locale.ROOT, "%-6d %8d %16.1f %16.1f %8.2f%n", batch, ha.getTotalCount(), pa, pb,
+                        pb / pa);
+                summary.add(String.format(Locale.ROOT, "VERSUS arch=%s execution=%s precision=%s versus=%s batch=%d "
+                        + "p50_ms=%.1f versus_p50_ms=%.1f speed_ratio=%.3f batches=%d threads=%d", arch,
+                        execution.id(), precision.id(), label, batch, pa, pb, pb / pa, ha.getTotalCount(), threads));
+            }
+            System.out.println();
+            summary.forEach(System.out::println);
+        }
+    }
+
+    /** Three batches on one predictor, each recorded; returns the seconds they took. */
+    private static double block(Predictor<float[], float[]> p, List<float[]> inputs, Histogram h, int batch,
+            int classes) throws Exception {
+        long start = System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            long t0 = System.nanoTime();
+            check(p.batchPredict(inputs), batch, classes);
+            h.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private static float[] gaussian(Random rnd, int size) {
