@@ -6,7 +6,8 @@
 #   Python eager, timm, Debian python3-torch, fp32                 bench/python/timm_eager.py
 #   compiled bf16 (weights and activations bf16, channels-last)    bench/run-engine.sh --precision bf16
 #   timm traced, bf16 channels-last, run by DJL                    bench/run-engine.sh --torchscript timm-<arch>-bf16.pt
-# then the compiled program against timm's TorchScript interleaved in one process (run-engine.sh --versus), where
+# Every row computes with the same weights: timm's random initial ones, exported with its TorchScript files.
+# Then the compiled program against timm's TorchScript interleaved in one process (run-engine.sh --versus), where
 # both see the same load, and a table with the ratios the targets are stated in (bench/python/engine_table.py).
 # Needs a timm source checkout
 # (tested: v0.9.16) and Debian's /usr/bin/python3 with python3-torch; nothing is downloaded.
@@ -71,7 +72,8 @@ row() {  # name, then the command
 
 IFS=',' read -ra arch_list <<< "$archs"
 for arch in "${arch_list[@]}"; do
-  if [[ ! -f "$workdir/timm-$arch-fp32.pt" || ! -f "$workdir/timm-$arch-bf16.pt" ]]; then
+  if [[ ! -f "$workdir/timm-$arch-fp32.pt" || ! -f "$workdir/timm-$arch-bf16.pt" \
+        || ! -f "$workdir/timm-$arch.safetensors" ]]; then
     note "exporting timm's $arch to $workdir"
     OMP_NUM_THREADS="$threads" "$python" bench/python/export_timm_torchscript.py --timm "$timm" --arch "$arch" \
       --out "$workdir" >&2
@@ -80,13 +82,14 @@ done
 for round in $(seq 1 "$rounds"); do
   for arch in "${arch_list[@]}"; do
     common=(--arch "$arch" --batches "$batches" --seconds "$seconds" --threads "$threads")
+    same=(--weights "$workdir/timm-$arch.safetensors")
     r="r$round-$arch"
-    row "$r-eager-fp32" bench/run-engine.sh "${common[@]}" --execution eager --precision fp32 --bn folded
-    row "$r-compiled-fp32" bench/run-engine.sh "${common[@]}" --execution compiled --precision fp32
+    row "$r-eager-fp32" bench/run-engine.sh "${common[@]}" "${same[@]}" --execution eager --precision fp32 --bn folded
+    row "$r-compiled-fp32" bench/run-engine.sh "${common[@]}" "${same[@]}" --execution compiled --precision fp32
     row "$r-timm-torchscript-fp32" bench/run-engine.sh "${common[@]}" \
       --torchscript "$workdir/timm-$arch-fp32.pt" --label timm-torchscript --precision fp32
     row "$r-python-eager-fp32" "$python" bench/python/timm_eager.py --timm "$timm" "${common[@]}"
-    row "$r-compiled-bf16" bench/run-engine.sh "${common[@]}" --execution compiled --precision bf16
+    row "$r-compiled-bf16" bench/run-engine.sh "${common[@]}" "${same[@]}" --execution compiled --precision bf16
     row "$r-timm-torchscript-bf16" bench/run-engine.sh "${common[@]}" \
       --torchscript "$workdir/timm-$arch-bf16.pt" --label timm-torchscript --precision bf16
   done
@@ -95,7 +98,7 @@ done
 for arch in "${arch_list[@]}"; do
   for precision in fp32 bf16; do
     row "versus-$arch-$precision" bench/run-engine.sh --arch "$arch" --batches "$batches" --seconds "$seconds" \
-      --threads "$threads" --execution compiled --precision "$precision" \
+      --threads "$threads" --weights "$workdir/timm-$arch.safetensors" --execution compiled --precision "$precision" \
       --versus "$workdir/timm-$arch-$precision.pt" --label timm-torchscript
   done
 done

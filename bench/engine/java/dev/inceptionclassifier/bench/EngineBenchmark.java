@@ -26,6 +26,7 @@ import dev.inceptionclassifier.model.HostTensor;
 import dev.inceptionclassifier.model.Networks;
 import dev.inceptionclassifier.model.Precision;
 import dev.inceptionclassifier.model.arch.InceptionNetwork;
+import dev.inceptionclassifier.model.checkpoint.SafetensorsReader;
 import dev.inceptionclassifier.model.checkpoint.TorchScriptLoader;
 import org.HdrHistogram.Histogram;
 
@@ -51,6 +52,9 @@ public final class EngineBenchmark {
                                  network; --arch then only labels the output lines
               --label TEXT       execution name printed for --torchscript (default: the file name); --precision
                                  then only labels the lines: the file computes in what it was exported in
+              --weights FILE     a timm model.safetensors (e.g. the one export_timm_torchscript.py writes next to its
+                                 TorchScript files) instead of seeded random weights, so that every row of a
+                                 comparison computes with the same numbers
               --versus FILE      instead of timing one network after the other, time the built-in network and this
                                  TorchScript file in the same process, alternating blocks of 3 batches, so that both
                                  see the same machine load; prints VERSUS lines with the ratio of the medians
@@ -79,6 +83,7 @@ public final class EngineBenchmark {
         String torchscript = null;
         String label = null;
         String versus = null;
+        String weights = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
@@ -105,6 +110,7 @@ public final class EngineBenchmark {
                 case "--torchscript" -> torchscript = v;
                 case "--label" -> label = v;
                 case "--versus" -> versus = v;
+                case "--weights" -> weights = v;
                 default -> fail("unknown option " + a);
             }
         }
@@ -129,14 +135,18 @@ public final class EngineBenchmark {
         System.out.printf(Locale.ROOT, "engine %s %s, DJL %s; %s, %d classes, %s input %dx%d, %s; "
                         + "ai.djl.pytorch.num_threads=%d, num_interop_threads=1; %d cores; load average %s%n",
                 engine.getEngineName(), engine.getVersion(), Engine.getDjlVersion(), arch, classes, input, inputSize,
-                inputSize, torchscript != null ? "TorchScript file " + torchscript : "seeded random weights", threads,
+                inputSize, torchscript != null ? "TorchScript file " + torchscript
+                        : weights != null ? "weights " + weights : "seeded random weights", threads,
                 Runtime.getRuntime().availableProcessors(), loadAverage());
 
+        // a TorchScript file brings its own weights
+        Map<String, HostTensor> state = torchscript != null ? null : weights != null
+                ? SafetensorsReader.read(Path.of(weights)) : InceptionNetwork.randomStateDict(architecture, classes, 42);
         if (versus != null) {
             if (torchscript != null) {
                 fail("--versus compares the built-in network with a file; it does not take --torchscript");
             }
-            versus(arch, Architecture.fromTimmName(arch), classes, Execution.parse(execution),
+            versus(arch, architecture, state, classes, Execution.parse(execution),
                     Precision.parse(precision), Path.of(versus), label != null ? label
                             : Path.of(versus).getFileName().toString(), batches, inputSize, input, warmup, seconds,
                     threads);
@@ -154,7 +164,6 @@ public final class EngineBenchmark {
             variants.add(new Variant(name, precision, "-", () -> TorchScriptLoader.load(file, Device.cpu(),
                     modelName), null));
         } else {
-            Map<String, HostTensor> state = InceptionNetwork.randomStateDict(architecture, numClasses, 42);
             Execution exec = Execution.parse(execution);
             Precision prec = Precision.parse(precision);
             List<Boolean> folds = exec == Execution.COMPILED || bn.equals("folded") ? List.of(true)
@@ -250,10 +259,9 @@ public final class EngineBenchmark {
      * for {@code seconds} per batch size: on a busy machine both see the same load, so the ratio of their median
      * batch times is fair even when the absolute figures are not.
      */
-    private static void versus(String arch, Architecture architecture, int classes, Execution execution,
-            Precision precision, Path file, String label, int[] batches, int inputSize, String input, int warmup,
-            double seconds, int threads) throws Exception {
-        Map<String, HostTensor> state = InceptionNetwork.randomStateDict(architecture, classes, 42);
+    private static void versus(String arch, Architecture architecture, Map<String, HostTensor> state, int classes,
+            Execution execution, Precision precision, Path file, String label, int[] batches, int inputSize,
+            String input, int warmup, double seconds, int threads) throws Exception {
         try (Model ours = Networks.load(arch, architecture, classes, state, precision, execution, true, Device.cpu());
                 Model other = TorchScriptLoader.load(file, Device.cpu(), arch);
                 Predictor<float[], float[]> a = ours.newPredictor(new ArrayTranslator(inputSize));
