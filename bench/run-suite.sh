@@ -12,6 +12,7 @@
 #   STEPS="engine saturation half overload soak"  subset to run
 #   CAPACITY=img/s      skip 'saturation' and use this capacity for 'half' and 'overload'
 #   SOAK_INPUT_SIZE=N   soak with classifier.models[0].preprocess.input-size=N (smaller = cheaper per request)
+#   PRECISION=bf16      engine and service in bf16 (default fp32); EXECUTION=eager for the op-by-op blocks
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -36,6 +37,8 @@ SOAK_REQUESTS="${SOAK_REQUESTS:-10000}"
 SOAK_CONCURRENCY="${SOAK_CONCURRENCY:-8}"
 SOAK_INPUT_SIZE="${SOAK_INPUT_SIZE:-}"
 IMAGES="${IMAGES:-48}"
+PRECISION="${PRECISION:-fp32}"
+EXECUTION="${EXECUTION:-compiled}"
 
 out="bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
@@ -65,13 +68,15 @@ start_service() {  # extra --args follow
     "--classifier.models[0].source=random --classifier.inference.device=cpu" \
     "--classifier.inference.workers=$WORKERS --classifier.engine.num-threads=$THREADS" \
     "--classifier.inference.max-batch-size=$MAX_BATCH --classifier.inference.max-batch-delay=$BATCH_DELAY" \
-    "--classifier.inference.queue-capacity=$QUEUE --classifier.inference.request-timeout=$REQUEST_TIMEOUT $*"
+    "--classifier.inference.queue-capacity=$QUEUE --classifier.inference.request-timeout=$REQUEST_TIMEOUT" \
+    "--classifier.inference.precision=$PRECISION --classifier.inference.execution=$EXECUTION $*"
   java "-Xmx$HEAP" -jar "$jar" --server.address=127.0.0.1 "--server.port=$PORT" \
     "--classifier.models[0].name=$ARCH" "--classifier.models[0].architecture=$ARCH" \
     "--classifier.models[0].source=random" --classifier.inference.device=cpu \
     "--classifier.inference.workers=$WORKERS" "--classifier.engine.num-threads=$THREADS" \
     "--classifier.inference.max-batch-size=$MAX_BATCH" "--classifier.inference.max-batch-delay=$BATCH_DELAY" \
     "--classifier.inference.queue-capacity=$QUEUE" "--classifier.inference.request-timeout=$REQUEST_TIMEOUT" \
+    "--classifier.inference.precision=$PRECISION" "--classifier.inference.execution=$EXECUTION" \
     "$@" >"$log" 2>&1 &
   service_pid=$!
   # Readiness goes UP only after every worker warmed up every batch size.
@@ -95,14 +100,15 @@ load() {  # name, then load generator arguments
 
 summary() { grep '^SUMMARY' "$out/$1.txt" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
-note "suite on $(nproc) cores, $(git rev-parse --short HEAD) (uncommitted: $(git status --short | tr "\n" " ")), load average $(loadavg); steps: $STEPS"
+note "suite on $(nproc) cores, $(git rev-parse --short HEAD) (uncommitted: $(git status --short | tr "\n" " ")), load average $(loadavg); steps: $STEPS; $EXECUTION $PRECISION"
 
 engine_b8=""
 if [[ " $STEPS " == *" engine "* ]]; then
   note ""
-  note "== engine: bench/run-engine.sh --arch $ARCH --batches 1,4,$MAX_BATCH --seconds $ENGINE_SECONDS --threads $THREADS"
+  note "== engine: bench/run-engine.sh --arch $ARCH --batches 1,4,$MAX_BATCH --seconds $ENGINE_SECONDS --threads $THREADS" \
+    "--precision $PRECISION --execution $EXECUTION"
   bench/run-engine.sh --arch "$ARCH" --batches "1,4,$MAX_BATCH" --seconds "$ENGINE_SECONDS" --threads "$THREADS" \
-    2> "$out/engine.log" | tee "$out/engine.txt"
+    --precision "$PRECISION" --execution "$EXECUTION" 2> "$out/engine.log" | tee "$out/engine.txt"
   engine_b8="$(grep "^ENGINE .* batch=$MAX_BATCH " "$out/engine.txt" | head -1 | tr ' ' '\n' | sed -n 's/^img_per_s=//p')"
 fi
 

@@ -87,10 +87,13 @@ class LifecycleIntegrationTests {
     }
 
     @Test
-    void bf16IsRefusedAtStartWithAClearMessage() {
+    void aPrecisionTheDevicesCannotRunIsRefusedAtStartWithAClearMessage() {
         assertThatThrownBy(() -> start(null, "--classifier.models[0].source=random",
-                "--classifier.inference.precision=bf16").close())
-                .satisfies(e -> assertThat(rootMessage(e)).contains("bf16 is not supported"));
+                "--classifier.inference.device=cpu", "--classifier.inference.precision=fp16").close())
+                .satisfies(e -> assertThat(rootMessage(e)).contains("fp16 runs on GPUs only"));
+        assertThatThrownBy(() -> start(null, "--classifier.models[0].source=random",
+                "--classifier.models[0].execution=eager", "--classifier.models[0].precision=bf16").close())
+                .satisfies(e -> assertThat(rootMessage(e)).contains("eager execution is the float32 reference"));
     }
 
     @Test

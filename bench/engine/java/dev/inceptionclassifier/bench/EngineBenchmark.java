@@ -21,14 +21,21 @@ import ai.djl.translate.Batchifier;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 import dev.inceptionclassifier.model.Architecture;
+import dev.inceptionclassifier.model.Execution;
 import dev.inceptionclassifier.model.HostTensor;
+import dev.inceptionclassifier.model.Networks;
+import dev.inceptionclassifier.model.Precision;
 import dev.inceptionclassifier.model.arch.InceptionNetwork;
+import dev.inceptionclassifier.model.checkpoint.SafetensorsReader;
+import dev.inceptionclassifier.model.checkpoint.TorchScriptLoader;
 import org.HdrHistogram.Histogram;
 
 /**
  * The ceiling the service is measured against: the same network, seeded random weights and batch sizes through
  * {@code Predictor.batchPredict} in this process, with no HTTP, no decoding and no queue. Inputs are preprocessed
- * CHW float arrays as the service's workers receive them. Run {@code bench/run-engine.sh --help}.
+ * CHW float arrays as the service's workers receive them. The network runs compiled (the service's default) or eager,
+ * in fp32 or bf16; {@code --torchscript} runs any TorchScript file instead (e.g. timm's network traced by
+ * {@code bench/python/export_timm_torchscript.py}) through the same Predictor. Run {@code bench/run-engine.sh --help}.
  */
 public final class EngineBenchmark {
 
@@ -38,7 +45,19 @@ public final class EngineBenchmark {
               --batches LIST     batch sizes, e.g. 1,4,8 (default)
               --seconds S        measured seconds per batch size (default 20; at least 3 batches each)
               --warmup N         unmeasured batches per batch size first (default 2)
-              --bn MODE          folded (default, as the service runs), unfolded, or both
+              --execution MODE   compiled (default, as the service runs) or eager (DJL blocks op by op)
+              --precision P      fp32 (default) or bf16 (compiled only; needs avx512_bf16 or amx_bf16)
+              --bn MODE          eager only: folded (default), unfolded, or both
+              --torchscript FILE run this TorchScript file (float32 NCHW in, logits out) instead of the built-in
+                                 network; --arch then only labels the output lines
+              --label TEXT       execution name printed for --torchscript (default: the file name); --precision
+                                 then only labels the lines: the file computes in what it was exported in
+              --weights FILE     a timm model.safetensors (e.g. the one export_timm_torchscript.py writes next to its
+                                 TorchScript files) instead of seeded random weights, so that every row of a
+                                 comparison computes with the same numbers
+              --versus FILE      instead of timing one network after the other, time the built-in network and this
+                                 TorchScript file in the same process, alternating blocks of 3 batches, so that both
+                                 see the same machine load; prints VERSUS lines with the ratio of the medians
               --threads N        ai.djl.pytorch.num_threads (default: all cores, as one service worker gets)
               --classes N        output classes (default 1000)
               --input-size N     square input side (default 299, as the models are trained)
@@ -59,6 +78,12 @@ public final class EngineBenchmark {
         int classes = 1000;
         int inputSize = 299;
         String input = "picture";
+        String execution = "compiled";
+        String precision = "fp32";
+        String torchscript = null;
+        String label = null;
+        String versus = null;
+        String weights = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
@@ -80,6 +105,12 @@ public final class EngineBenchmark {
                 case "--classes" -> classes = Integer.parseInt(v);
                 case "--input-size" -> inputSize = Integer.parseInt(v);
                 case "--input" -> input = v;
+                case "--execution" -> execution = v;
+                case "--precision" -> precision = v;
+                case "--torchscript" -> torchscript = v;
+                case "--label" -> label = v;
+                case "--versus" -> versus = v;
+                case "--weights" -> weights = v;
                 default -> fail("unknown option " + a);
             }
         }
@@ -89,39 +120,88 @@ public final class EngineBenchmark {
         if (!List.of("folded", "unfolded", "both").contains(bn)) {
             fail("--bn must be folded, unfolded or both");
         }
+        if (!List.of("compiled", "eager").contains(execution) || !List.of("fp32", "bf16").contains(precision)) {
+            fail("--execution must be compiled or eager, --precision fp32 or bf16");
+        }
+        if (torchscript == null && execution.equals("eager") && !precision.equals("fp32")) {
+            fail("the eager execution runs fp32 only");
+        }
         // DJL reads these once, when the engine first loads; nothing has touched DJL yet.
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         System.setProperty("ai.djl.offline", "true");
         Engine engine = Engine.getEngine("PyTorch");
         Architecture architecture = Architecture.fromTimmName(arch);
-        System.out.printf(Locale.ROOT, "engine %s %s, DJL %s; %s, %d classes, %s input %dx%d, seeded random weights; "
+        System.out.printf(Locale.ROOT, "engine %s %s, DJL %s; %s, %d classes, %s input %dx%d, %s; "
                         + "ai.djl.pytorch.num_threads=%d, num_interop_threads=1; %d cores; load average %s%n",
-                engine.getEngineName(), engine.getVersion(), Engine.getDjlVersion(), arch, classes, input, inputSize, inputSize,
-                threads,
+                engine.getEngineName(), engine.getVersion(), Engine.getDjlVersion(), arch, classes, input, inputSize,
+                inputSize, torchscript != null ? "TorchScript file " + torchscript
+                        : weights != null ? "weights " + weights : "seeded random weights", threads,
                 Runtime.getRuntime().availableProcessors(), loadAverage());
 
-        Map<String, HostTensor> state = InceptionNetwork.randomStateDict(architecture, classes, 42);
+        // a TorchScript file brings its own weights
+        Map<String, HostTensor> state = torchscript != null ? null : weights != null
+                ? SafetensorsReader.read(Path.of(weights)) : InceptionNetwork.randomStateDict(architecture, classes, 42);
+        if (versus != null) {
+            if (torchscript != null) {
+                fail("--versus compares the built-in network with a file; it does not take --torchscript");
+            }
+            versus(arch, architecture, state, classes, Execution.parse(execution),
+                    Precision.parse(precision), Path.of(versus), label != null ? label
+                            : Path.of(versus).getFileName().toString(), batches, inputSize, input, warmup, seconds,
+                    threads);
+            System.out.println("load average after: " + loadAverage());
+            return;
+        }
         List<String> summary = new ArrayList<>();
-        for (boolean folded : bn.equals("both") ? new boolean[] {true, false}
-                : new boolean[] {bn.equals("folded")}) {
-            InceptionNetwork net = InceptionNetwork.create(architecture, classes, folded);
-            try (Model model = Model.newInstance(arch, Device.cpu(), "PyTorch")) {
-                model.setBlock(net.block());
-                net.loadStateDict(state, model.getNDManager());
+        List<Variant> variants = new ArrayList<>();
+        String modelName = arch;
+        int numClasses = classes;
+        if (torchscript != null) {
+            Path file = Path.of(torchscript);
+            String name = label != null ? label : file.getFileName().toString();
+            // the file decides what it computes in; --precision only labels its lines
+            variants.add(new Variant(name, precision, "-", () -> TorchScriptLoader.load(file, Device.cpu(),
+                    modelName), null));
+        } else {
+            Execution exec = Execution.parse(execution);
+            Precision prec = Precision.parse(precision);
+            List<Boolean> folds = exec == Execution.COMPILED || bn.equals("folded") ? List.of(true)
+                    : bn.equals("unfolded") ? List.of(false) : List.of(true, false);
+            for (boolean folded : folds) {
+                variants.add(new Variant(execution, precision, folded ? "folded" : "unfolded",
+                        () -> Networks.load(modelName, architecture, numClasses, state, prec, exec, folded,
+                                Device.cpu()), exec));
+            }
+        }
+        for (Variant variant : variants) {
+            System.gc();
+            String rssBefore = rssMib();
+            long t0 = System.nanoTime();
+            try (Model model = variant.loader().load()) {
+                long loadMs = (System.nanoTime() - t0) / 1_000_000;
+                System.gc();
+                String rss = rssMib();
+                String loadMib = delta(rssBefore, rss);
+                long weightBytes = variant.run() == null ? -1 : Networks.weightBytes(model, variant.run());
+                String weightsMib = weightBytes < 0 ? "n/a"
+                        : String.format(Locale.ROOT, "%.1f", weightBytes / 1048576.0);
                 try (Predictor<float[], float[]> predictor = model.newPredictor(new ArrayTranslator(inputSize))) {
-                    String mode = folded ? "folded" : "unfolded";
-                    System.out.printf(Locale.ROOT, "%nBN %s; process RSS with the model loaded: %s MiB%n", mode,
-                            rssMib());
-                    System.out.printf(Locale.ROOT, "%-6s %8s %10s %12s %12s %12s%n", "batch", "batches",
-                            "img/s", "ms/batch p50", "ms/batch p99", "ms/image");
+                    System.out.printf(Locale.ROOT, "%n%s %s, BN %s: loaded in %d ms; process RSS %s MiB before the "
+                            + "model, %s MiB with it (+%s MiB); weights held by libtorch: %s MiB%n",
+                            variant.execution(), variant.precision(), variant.bn(), loadMs, rssBefore, rss, loadMib,
+                            weightsMib);
+                    System.out.printf(Locale.ROOT, "%-6s %8s %10s %12s %12s %12s %14s%n", "batch", "batches",
+                            "img/s", "ms/batch p50", "ms/batch p99", "ms/image", "first batch ms");
                     for (int b : batches) {
                         Row r = measure(predictor, b, inputSize, input, warmup, seconds, classes);
-                        System.out.printf(Locale.ROOT, "%-6d %8d %10.2f %12.1f %12.1f %12.1f%n", b, r.batches,
-                                r.imagesPerSecond, r.p50Ms, r.p99Ms, 1000 / r.imagesPerSecond);
-                        summary.add(String.format(Locale.ROOT, "ENGINE arch=%s bn=%s input=%d batch=%d "
-                                + "img_per_s=%.3f ms_per_batch_p50=%.1f threads=%d", arch, mode, inputSize, b,
-                                r.imagesPerSecond, r.p50Ms, threads));
+                        System.out.printf(Locale.ROOT, "%-6d %8d %10.2f %12.1f %12.1f %12.1f %14.0f%n", b, r.batches,
+                                r.imagesPerSecond, r.p50Ms, r.p99Ms, 1000 / r.imagesPerSecond, r.firstMs);
+                        summary.add(String.format(Locale.ROOT, "ENGINE arch=%s execution=%s precision=%s bn=%s "
+                                + "input=%d batch=%d img_per_s=%.3f ms_per_batch_p50=%.1f threads=%d rss_mib=%s "
+                                + "load_rss_mib=%s weights_mib=%s", arch, variant.execution(), variant.precision(),
+                                variant.bn(), inputSize, b, r.imagesPerSecond, r.p50Ms, threads, rss, loadMib,
+                                weightsMib));
                     }
                 }
             }
@@ -131,7 +211,16 @@ public final class EngineBenchmark {
         System.out.println("load average after: " + loadAverage());
     }
 
-    private record Row(long batches, double imagesPerSecond, double p50Ms, double p99Ms) {
+    private record Row(long batches, double imagesPerSecond, double p50Ms, double p99Ms, double firstMs) {
+    }
+
+    /** Something that loads a model. */
+    private interface ModelLoader {
+        Model load() throws Exception;
+    }
+
+    /** One network to measure, how it is labelled, and how it is run (null for a TorchScript file). */
+    private record Variant(String execution, String precision, String bn, ModelLoader loader, Execution run) {
     }
 
     private static Row measure(Predictor<float[], float[]> predictor, int batch, int inputSize, String input,
@@ -141,7 +230,11 @@ public final class EngineBenchmark {
         for (int i = 0; i < batch; i++) {
             inputs.add(input.equals("gaussian") ? gaussian(rnd, inputSize) : picture(rnd, inputSize, i));
         }
-        for (int i = 0; i < warmup; i++) {
+        // the first batch of a size pays for libtorch's profiling run and oneDNN's kernel generation
+        long f0 = System.nanoTime();
+        check(predictor.batchPredict(inputs), batch, classes);
+        double firstMs = (System.nanoTime() - f0) / 1e6;
+        for (int i = 1; i < warmup; i++) {
             check(predictor.batchPredict(inputs), batch, classes);
         }
         Histogram perBatch = new Histogram(1, TimeUnit.MINUTES.toMicros(10), 3);
@@ -158,7 +251,67 @@ public final class EngineBenchmark {
         } while (now - start < measureNanos || n < 3);
         double elapsed = (now - start) / 1e9;
         return new Row(n, n * batch / elapsed, perBatch.getValueAtPercentile(50) / 1000.0,
-                perBatch.getValueAtPercentile(99) / 1000.0);
+                perBatch.getValueAtPercentile(99) / 1000.0, firstMs);
+    }
+
+    /**
+     * The built-in network and a TorchScript file in one process, alternating blocks of 3 batches until each has run
+     * for {@code seconds} per batch size: on a busy machine both see the same load, so the ratio of their median
+     * batch times is fair even when the absolute figures are not.
+     */
+    private static void versus(String arch, Architecture architecture, Map<String, HostTensor> state, int classes,
+            Execution execution, Precision precision, Path file, String label, int[] batches, int inputSize,
+            String input, int warmup, double seconds, int threads) throws Exception {
+        try (Model ours = Networks.load(arch, architecture, classes, state, precision, execution, true, Device.cpu());
+                Model other = TorchScriptLoader.load(file, Device.cpu(), arch);
+                Predictor<float[], float[]> a = ours.newPredictor(new ArrayTranslator(inputSize));
+                Predictor<float[], float[]> b = other.newPredictor(new ArrayTranslator(inputSize))) {
+            System.out.printf(Locale.ROOT, "%n%s %s versus %s (%s), interleaved%n", execution.id(), precision.id(),
+                    label, file);
+            System.out.printf(Locale.ROOT, "%-6s %8s %16s %16s %8s%n", "batch", "batches", execution.id() + " p50 ms",
+                    label + " p50 ms", "ratio");
+            List<String> summary = new ArrayList<>();
+            for (int batch : batches) {
+                Random rnd = new Random(batch);
+                List<float[]> inputs = new ArrayList<>(batch);
+                for (int i = 0; i < batch; i++) {
+                    inputs.add(input.equals("gaussian") ? gaussian(rnd, inputSize) : picture(rnd, inputSize, i));
+                }
+                for (int i = 0; i < Math.max(1, warmup); i++) {
+                    check(a.batchPredict(inputs), batch, classes);
+                    check(b.batchPredict(inputs), batch, classes);
+                }
+                Histogram ha = new Histogram(1, TimeUnit.MINUTES.toMicros(10), 3);
+                Histogram hb = new Histogram(1, TimeUnit.MINUTES.toMicros(10), 3);
+                double spentA = 0;
+                double spentB = 0;
+                while (spentA < seconds || spentB < seconds || ha.getTotalCount() < 6) {
+                    spentA += block(a, inputs, ha, batch, classes);
+                    spentB += block(b, inputs, hb, batch, classes);
+                }
+                double pa = ha.getValueAtPercentile(50) / 1000.0;
+                double pb = hb.getValueAtPercentile(50) / 1000.0;
+                System.out.printf(Locale.ROOT, "%-6d %8d %16.1f %16.1f %8.2f%n", batch, ha.getTotalCount(), pa, pb,
+                        pb / pa);
+                summary.add(String.format(Locale.ROOT, "VERSUS arch=%s execution=%s precision=%s versus=%s batch=%d "
+                        + "p50_ms=%.1f versus_p50_ms=%.1f speed_ratio=%.3f batches=%d threads=%d", arch,
+                        execution.id(), precision.id(), label, batch, pa, pb, pb / pa, ha.getTotalCount(), threads));
+            }
+            System.out.println();
+            summary.forEach(System.out::println);
+        }
+    }
+
+    /** Three batches on one predictor, each recorded; returns the seconds they took. */
+    private static double block(Predictor<float[], float[]> p, List<float[]> inputs, Histogram h, int batch,
+            int classes) throws Exception {
+        long start = System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            long t0 = System.nanoTime();
+            check(p.batchPredict(inputs), batch, classes);
+            h.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private static float[] gaussian(Random rnd, int size) {
@@ -199,6 +352,18 @@ public final class EngineBenchmark {
             String[] f = Files.readString(Path.of("/proc/self/statm")).trim().split("\\s+");
             return Long.toString(Long.parseLong(f[1]) * 4096 / (1024 * 1024));
         } catch (Exception e) {
+            return "n/a";
+        }
+    }
+
+    /**
+     * How much the RSS grew while the model loaded: with a pre-touched heap ({@code -Xms = -Xmx},
+     * {@code -XX:+AlwaysPreTouch}, as bench/compare-compiled.sh runs it) that is the memory libtorch holds for it.
+     */
+    private static String delta(String before, String after) {
+        try {
+            return Long.toString(Long.parseLong(after) - Long.parseLong(before));
+        } catch (NumberFormatException e) {
             return "n/a";
         }
     }

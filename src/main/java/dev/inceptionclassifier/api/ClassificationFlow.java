@@ -180,7 +180,8 @@ class ClassificationFlow implements DisposableBean {
                 ms(r.queueNanos()), ms(r.inferenceNanos()), ms(end - start));
         boolean random = model.info().randomWeights();
         return new ClassifyResponse(model.name(), model.info().weights(), random,
-                random ? RANDOM_WEIGHTS_WARNING : null, predictions, r.batchSize(), timings);
+                random ? RANDOM_WEIGHTS_WARNING : null, predictions, r.batchSize(), timings, model.info().precision(),
+                model.info().execution());
     }
 
     private static String outcome(Throwable e) {

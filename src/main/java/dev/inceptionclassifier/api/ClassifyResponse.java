@@ -14,10 +14,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param predictions the top-k classes, most probable first
  * @param batchSize size of the batch the image ran in
  * @param timings where the time went
+ * @param precision what the network computed in: {@code fp32}, {@code bf16} or {@code fp16}
+ * @param execution how it ran: {@code compiled}, {@code eager} or {@code torchscript}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record ClassifyResponse(String model, String weights, boolean randomWeights, String warning,
-        List<Prediction> predictions, int batchSize, Timings timings) {
+        List<Prediction> predictions, int batchSize, Timings timings, String precision, String execution) {
 
     /**
      * One class.

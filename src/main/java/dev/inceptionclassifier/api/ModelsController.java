@@ -21,7 +21,7 @@ class ModelsController {
         List<ModelsResponse.Model> models = registry.all().stream().map(ModelsController::describe).toList();
         this.response = new ModelsResponse(registry.defaultModel(), models, new ModelsResponse.Inference(inf.device(),
                 inf.workers(), inf.maxBatchSize(), inf.maxBatchDelay().toNanos() / 1e6, inf.queueCapacity(),
-                inf.requestTimeout().toMillis(), inf.precision()));
+                inf.requestTimeout().toMillis(), inf.precision(), inf.execution()));
     }
 
     @GetMapping("/models")
@@ -36,6 +36,7 @@ class ModelsController {
                 p.cropPct(), "bicubic", p.mean(), p.std());
         return new ModelsResponse.Model(i.name(), i.architecture(), i.weights(), i.randomWeights(),
                 i.randomWeights() ? ClassificationFlow.RANDOM_WEIGHTS_WARNING : null, i.numClasses(), i.labels(),
-                p.inputSize(), pre, i.bnFolded(), m.devices().stream().map(Object::toString).toList());
+                p.inputSize(), pre, i.bnFolded(), m.devices().stream().map(Object::toString).toList(), i.precision(),
+                i.execution());
     }
 }

@@ -27,11 +27,13 @@ record ModelsResponse(String defaultModel, List<Model> models, Inference inferen
      * @param preprocessing the preprocessing applied to each image
      * @param batchNormFolded whether BatchNorm was folded into the convolutions at load
      * @param devices where it runs
+     * @param precision what it computes in: {@code fp32}, {@code bf16} or {@code fp16}
+     * @param execution how it runs: {@code compiled}, {@code eager} or {@code torchscript}
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Model(String name, String architecture, String weights, boolean randomWeights, String warning,
             int numClasses, String labels, int inputSize, Preprocessing preprocessing, boolean batchNormFolded,
-            List<String> devices) {
+            List<String> devices, String precision, String execution) {
     }
 
     /**
@@ -57,9 +59,10 @@ record ModelsResponse(String defaultModel, List<Model> models, Inference inferen
      * @param maxBatchDelayMs longest wait for a batch to fill
      * @param queueCapacity queued requests per model before rejection
      * @param requestTimeoutMs default and longest request deadline
-     * @param precision fp32 or fp16
+     * @param precision the default precision (each model says what it runs in)
+     * @param execution the default execution (each model says how it runs)
      */
     record Inference(String device, int workersPerDevice, int maxBatchSize, double maxBatchDelayMs, int queueCapacity,
-            long requestTimeoutMs, String precision) {
+            long requestTimeoutMs, String precision, String execution) {
     }
 }

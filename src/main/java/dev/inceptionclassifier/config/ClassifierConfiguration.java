@@ -32,14 +32,13 @@ class ClassifierConfiguration {
 
     @Bean
     ServingDevices servingDevices(ClassifierProperties props, Engine djlEngine) {
-        return ServingDevices.resolve(props.inference().device(), props.inference().precision(),
-                djlEngine.getGpuCount());
+        return ServingDevices.resolve(props.inference().device(), djlEngine.getGpuCount());
     }
 
     /** No destroy method: InferenceService closes each model once the workers that use it have stopped. */
     @Bean(destroyMethod = "")
     ModelRegistry modelRegistry(ClassifierProperties props, ServingDevices devices) {
-        return ModelRegistry.load(props, ModelLoader.create(props), devices.devices(), devices.dataType());
+        return ModelRegistry.load(props, ModelLoader.create(props), devices.devices());
     }
 
     @Bean

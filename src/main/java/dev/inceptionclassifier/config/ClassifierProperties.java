@@ -82,7 +82,13 @@ public record ClassifierProperties(
      * @param seed seed of the random weights when the source is {@code random} (or the fallback is used)
      * @param numClasses number of classes for random weights and TorchScript models (timm checkpoints bring their own)
      * @param preprocess overrides of the preprocessing that the checkpoint's config implies
-     * @param foldBatchNorm fold every BatchNorm into its convolution at load time (same outputs, faster)
+     * @param foldBatchNorm fold every BatchNorm into its convolution at load time (same outputs, faster); the
+     *     compiled execution always folds
+     * @param sha256 pinned sha256 digests of the weights file and of config.json, checked on download and on every
+     *     load
+     * @param allowUnpinnedTorchscript load a TorchScript file (which is code) without a {@code sha256.weights} pin
+     * @param precision this model's precision, overriding {@code classifier.inference.precision}
+     * @param execution this model's execution, overriding {@code classifier.inference.execution}
      */
     public record ModelProperties(
             @NotBlank @Pattern(regexp = "[A-Za-z0-9._-]+") String name,
@@ -94,7 +100,9 @@ public record ClassifierProperties(
             @Valid @NotNull @DefaultValue Preprocess preprocess,
             @DefaultValue("true") boolean foldBatchNorm,
             @Valid @NotNull @DefaultValue Sha256 sha256,
-            @DefaultValue("false") boolean allowUnpinnedTorchscript) {
+            @DefaultValue("false") boolean allowUnpinnedTorchscript,
+            @Pattern(regexp = "fp32|bf16|fp16") String precision,
+            @Pattern(regexp = "compiled|eager") String execution) {
 
         @AssertTrue(message = "architecture must be inception_v4 or inception_resnet_v2")
         boolean isArchitectureKnown() {
@@ -237,12 +245,15 @@ public record ClassifierProperties(
      * @param requestTimeout default and maximum deadline of a request, counted from acceptance
      * @param rejectStatus HTTP status for a full queue: 503 or 429
      * @param retryAfter value of the Retry-After header on rejections
-     * @param precision {@code fp32}, or {@code fp16} on GPUs; {@code bf16} is refused
+     * @param precision what the networks compute in: {@code fp32}; {@code bf16} (weights and activations bfloat16,
+     *     channels-last) on CPUs with avx512_bf16 or amx_bf16; {@code fp16} on GPUs. Inputs and outputs stay float32
      * @param drainTimeout how long a graceful shutdown waits for accepted requests to complete
      * @param workerStopTimeout how long a shutdown then waits for each model's workers to finish their batch; a
      *     model whose worker does not stop is not freed (its native memory is left to the exiting process)
      * @param stuckBatchMultiple a batch running longer than this many request timeouts counts as stuck: readiness
      *     goes DOWN, and liveness too when every worker of the model is stuck or dead
+     * @param execution {@code compiled} (one TorchScript program per model, generated from the architecture's
+     *     description) or {@code eager} (the same description as DJL blocks, op by op: the float32 reference mode)
      */
     public record Inference(
             @NotBlank @DefaultValue("auto") String device,
@@ -253,10 +264,11 @@ public record ClassifierProperties(
             @NotNull @DefaultValue("10s") Duration requestTimeout,
             @DefaultValue("503") int rejectStatus,
             @NotNull @DefaultValue("1s") Duration retryAfter,
-            @NotBlank @DefaultValue("fp32") String precision,
+            @NotBlank @Pattern(regexp = "fp32|bf16|fp16") @DefaultValue("fp32") String precision,
             @NotNull @DefaultValue("30s") Duration drainTimeout,
             @NotNull @DefaultValue("10s") Duration workerStopTimeout,
-            @Min(1) @Max(1000) @DefaultValue("3") int stuckBatchMultiple) {
+            @Min(1) @Max(1000) @DefaultValue("3") int stuckBatchMultiple,
+            @NotBlank @Pattern(regexp = "compiled|eager") @DefaultValue("compiled") String execution) {
 
         @AssertTrue(message = "reject-status must be 503 or 429")
         boolean isRejectStatusValid() {

@@ -13,8 +13,9 @@ class ModelLoadFailureAnalyzer extends AbstractFailureAnalyzer<ModelLoadExceptio
                 Check classifier.models[].source (a folder with config.json + model.safetensors, an https:// folder URL,
                 hf-hub:<repo>[@revision], a .pt TorchScript file, or random), the network or the model cache
                 (classifier.model-cache; with classifier.offline=true only the cache is used), the sha256 pins
-                (classifier.models[].sha256), and that the checkpoint matches classifier.models[].architecture.
-                A model that cannot be fetched fails the start unless classifier.fallback-to-random=true; the dev
-                profile of ./mvnw spring-boot:run sets it, to try the service on seeded random weights.""", cause);
+                (classifier.models[].sha256), that the checkpoint matches classifier.models[].architecture, and that
+                classifier.inference.precision and .execution (or the model's own) suit the devices. A model that
+                cannot be fetched fails the start unless classifier.fallback-to-random=true; the dev profile of
+                ./mvnw spring-boot:run sets it, to try the service on seeded random weights.""", cause);
     }
 }

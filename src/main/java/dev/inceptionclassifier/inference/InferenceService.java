@@ -57,7 +57,7 @@ public class InferenceService implements SmartLifecycle, DisposableBean {
                 for (Device device : devices.devices()) {
                     for (int w = 0; w < cfg.workers(); w++) {
                         factories.add(() -> new PredictorProcessor(model.name(), model.model(device), device, size,
-                                devices.dataType(), hook));
+                                hook));
                     }
                 }
                 long t0 = System.nanoTime();

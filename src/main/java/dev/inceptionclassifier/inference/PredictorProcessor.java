@@ -5,7 +5,6 @@ import java.util.List;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
-import ai.djl.ndarray.types.DataType;
 
 /** A worker's DJL Predictor: the only place that calls {@code batchPredict}. */
 final class PredictorProcessor implements BatchProcessor<float[], float[]> {
@@ -15,9 +14,8 @@ final class PredictorProcessor implements BatchProcessor<float[], float[]> {
     private final String model;
     private final InferenceFaultHook faultHook;
 
-    PredictorProcessor(String modelName, Model model, Device device, int inputSize, DataType dataType,
-            InferenceFaultHook faultHook) {
-        this.predictor = model.newPredictor(new ClassifierTranslator(inputSize, dataType), device);
+    PredictorProcessor(String modelName, Model model, Device device, int inputSize, InferenceFaultHook faultHook) {
+        this.predictor = model.newPredictor(new ClassifierTranslator(inputSize), device);
         this.device = device.toString();
         this.model = modelName;
         this.faultHook = faultHook;

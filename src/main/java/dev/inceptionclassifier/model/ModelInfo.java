@@ -14,7 +14,9 @@ import dev.inceptionclassifier.image.PreprocessSpec;
  * @param labels where the labels came from, e.g. {@code imagenet-1k}, a file name, or {@code class_<index>}
  * @param preprocess the preprocessing applied to every image
  * @param bnFolded whether BatchNorm was folded into the convolutions at load time
+ * @param precision what the network computes in: {@code fp32}, {@code bf16} or {@code fp16}
+ * @param execution how it runs: {@code compiled}, {@code eager} or {@code torchscript} (a user's file)
  */
 public record ModelInfo(String name, String architecture, String weights, boolean randomWeights, int numClasses,
-        String labels, PreprocessSpec preprocess, boolean bnFolded) {
+        String labels, PreprocessSpec preprocess, boolean bnFolded, String precision, String execution) {
 }

@@ -9,7 +9,6 @@ import java.util.Map;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.ndarray.types.DataType;
 import dev.inceptionclassifier.config.ClassifierProperties;
 import dev.inceptionclassifier.config.ClassifierProperties.ModelProperties;
 import dev.inceptionclassifier.image.PreprocessSpec;
@@ -27,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns one {@code classifier.models[i]} entry into a {@link LoadedModel}: resolves the source (downloading into the
- * cache if needed), reads the checkpoint and its config, builds the architecture, loads the weights strictly, folds
- * BatchNorm, and places one copy on every device. A source that cannot be fetched falls back to seeded random
+ * cache if needed), reads the checkpoint and its config, checks it strictly against the architecture, and places one
+ * copy on every device: the compiled TorchScript program (the default) or the eager DJL blocks, both derived from the
+ * architecture's description, in the model's precision. A source that cannot be fetched falls back to seeded random
  * weights only where {@code classifier.fallback-to-random} allows it, loudly.
  */
 public final class ModelLoader {
@@ -38,26 +38,49 @@ public final class ModelLoader {
     private final ModelSourceResolver sources;
     private final LabelsResolver labelsResolver;
     private final boolean fallbackToRandom;
+    private final Precision defaultPrecision;
+    private final Execution defaultExecution;
+    private final CpuFeatures cpu;
 
-    public ModelLoader(ModelSourceResolver sources, LabelsResolver labelsResolver, boolean fallbackToRandom) {
+    /**
+     * @param defaultPrecision the precision of models that do not set their own
+     * @param defaultExecution the execution of models that do not set their own
+     * @param cpu the CPU's features, to refuse bf16 where it is not native
+     */
+    public ModelLoader(ModelSourceResolver sources, LabelsResolver labelsResolver, boolean fallbackToRandom,
+            Precision defaultPrecision, Execution defaultExecution, CpuFeatures cpu) {
         this.sources = sources;
         this.labelsResolver = labelsResolver;
         this.fallbackToRandom = fallbackToRandom;
+        this.defaultPrecision = defaultPrecision;
+        this.defaultExecution = defaultExecution;
+        this.cpu = cpu;
     }
 
-    /** Loads the model on every device; throws {@link ModelLoadException} naming the model and the cause. */
-    public LoadedModel load(ModelProperties props, List<Device> devices, DataType dataType) {
+    /** How a model runs: its precision and execution, the model's own settings over the defaults. */
+    private record Plan(Precision precision, Execution execution) {
+    }
+
+    /**
+     * Loads the model on every device; throws {@link ModelLoadException} naming the model and the cause. A
+     * precision the devices cannot run is refused before anything is fetched or loaded.
+     */
+    public LoadedModel load(ModelProperties props, List<Device> devices) {
         String source = props.source();
         try {
+            Plan plan = new Plan(props.precision() != null ? Precision.parse(props.precision()) : defaultPrecision,
+                    props.execution() != null ? Execution.parse(props.execution()) : defaultExecution);
+            PrecisionPolicy.check(props.name(), plan.precision(), plan.execution(), devices, cpu);
             Architecture arch = props.architecture() == null ? null : Architecture.fromTimmName(props.architecture());
             ResolvedSource resolved = resolve(props, arch);
             if (resolved instanceof ResolvedSource.TimmCheckpoint c) {
-                return loadTimm(props, arch, c, devices, dataType);
+                return loadTimm(props, arch, c, devices, plan);
             }
             if (resolved instanceof ResolvedSource.TorchScript t) {
-                return loadTorchScript(props, t, devices, dataType);
+                PrecisionPolicy.check(props.name(), plan.precision(), Execution.TORCHSCRIPT, devices, cpu);
+                return loadTorchScript(props, t, devices);
             }
-            return loadRandom(props, arch, (ResolvedSource.RandomWeights) resolved, devices, dataType);
+            return loadRandom(props, arch, (ResolvedSource.RandomWeights) resolved, devices, plan);
         } catch (ModelLoadException e) {
             throw e;
         } catch (IOException | RuntimeException | Error e) {
@@ -87,7 +110,7 @@ public final class ModelLoader {
     }
 
     private LoadedModel loadTimm(ModelProperties props, Architecture configured, ResolvedSource.TimmCheckpoint c,
-            List<Device> devices, DataType dataType) throws IOException {
+            List<Device> devices, Plan plan) throws IOException {
         TimmConfig config = TimmConfig.read(c.configJson());
         Architecture arch = Architecture.fromTimmName(config.architecture());
         if (configured != null && configured != arch) {
@@ -97,29 +120,29 @@ public final class ModelLoader {
         int numClasses = config.numClasses();
         Labels labels = labels(props, numClasses, config.labelNames());
         Map<String, HostTensor> state = SafetensorsReader.read(c.weights());
-        Map<Device, Model> models = build(props, arch, numClasses, state, devices, dataType);
+        Map<Device, Model> models = build(props, arch, numClasses, state, devices, plan);
         PreprocessSpec preprocess = PreprocessOverrides.apply(config.preprocess(), props.preprocess());
         return new LoadedModel(info(props, arch.timmName(), c.description(), false, numClasses, labels, preprocess,
-                props.foldBatchNorm()), labels.names(), models);
+                plan), labels.names(), models);
     }
 
     private LoadedModel loadRandom(ModelProperties props, Architecture arch, ResolvedSource.RandomWeights r,
-            List<Device> devices, DataType dataType) {
+            List<Device> devices, Plan plan) {
         if (arch == null) {
             throw new IllegalArgumentException("random weights need classifier.models[].architecture");
         }
         int numClasses = props.numClasses() != null ? props.numClasses() : 1000;
         Labels labels = labels(props, numClasses, null);
         Map<String, HostTensor> state = InceptionNetwork.randomStateDict(arch, numClasses, r.seed());
-        Map<Device, Model> models = build(props, arch, numClasses, state, devices, dataType);
+        Map<Device, Model> models = build(props, arch, numClasses, state, devices, plan);
         PreprocessSpec preprocess = PreprocessOverrides.apply(PreprocessSpec.inception(arch.defaultCropPct()),
                 props.preprocess());
         return new LoadedModel(info(props, arch.timmName(), r.description(), true, numClasses, labels, preprocess,
-                props.foldBatchNorm()), labels.names(), models);
+                plan), labels.names(), models);
     }
 
-    private LoadedModel loadTorchScript(ModelProperties props, ResolvedSource.TorchScript t, List<Device> devices,
-            DataType dataType) throws IOException {
+    private LoadedModel loadTorchScript(ModelProperties props, ResolvedSource.TorchScript t, List<Device> devices)
+            throws IOException {
         if (props.numClasses() == null) {
             throw new IllegalArgumentException("a TorchScript model needs classifier.models[].num-classes");
         }
@@ -128,11 +151,7 @@ public final class ModelLoader {
         Map<Device, Model> models = new LinkedHashMap<>();
         try {
             for (Device d : devices) {
-                Model m = TorchScriptLoader.load(t.file(), d, props.name());
-                models.put(d, m);
-                if (dataType != DataType.FLOAT32) {
-                    m.getBlock().cast(dataType);
-                }
+                models.put(d, TorchScriptLoader.load(t.file(), d, props.name()));
             }
         } catch (IOException | RuntimeException e) {
             models.values().forEach(Model::close);
@@ -142,22 +161,16 @@ public final class ModelLoader {
                 .defaultCropPct() : Architecture.INCEPTION_V4.defaultCropPct();
         PreprocessSpec preprocess = PreprocessOverrides.apply(PreprocessSpec.inception(cropPct), props.preprocess());
         return new LoadedModel(info(props, "torchscript", t.description(), false, numClasses, labels, preprocess,
-                false), labels.names(), models);
+                new Plan(Precision.FP32, Execution.TORCHSCRIPT)), labels.names(), models);
     }
 
     private static Map<Device, Model> build(ModelProperties props, Architecture arch, int numClasses,
-            Map<String, HostTensor> state, List<Device> devices, DataType dataType) {
+            Map<String, HostTensor> state, List<Device> devices, Plan plan) {
         Map<Device, Model> models = new LinkedHashMap<>();
         try {
             for (Device d : devices) {
-                InceptionNetwork net = InceptionNetwork.create(arch, numClasses, props.foldBatchNorm());
-                Model m = Model.newInstance(props.name(), d, "PyTorch");
-                models.put(d, m);
-                m.setBlock(net.block());
-                net.loadStateDict(state, m.getNDManager());
-                if (dataType != DataType.FLOAT32) {
-                    m.getBlock().cast(dataType);
-                }
+                models.put(d, Networks.load(props.name(), arch, numClasses, state, plan.precision(), plan.execution(),
+                        props.foldBatchNorm(), d));
             }
         } catch (RuntimeException e) {
             models.values().forEach(Model::close);
@@ -195,9 +208,15 @@ public final class ModelLoader {
     }
 
     private static ModelInfo info(ModelProperties props, String architecture, String weights, boolean random,
-            int numClasses, Labels labels, PreprocessSpec preprocess, boolean bnFolded) {
+            int numClasses, Labels labels, PreprocessSpec preprocess, Plan plan) {
+        // the compiled program always runs folded; a TorchScript file is whatever it was exported as
+        boolean bnFolded = switch (plan.execution()) {
+            case COMPILED -> true;
+            case EAGER -> props.foldBatchNorm();
+            case TORCHSCRIPT -> false;
+        };
         return new ModelInfo(props.name(), architecture, weights, random, numClasses, labels.source(), preprocess,
-                bnFolded);
+                bnFolded, plan.precision().id(), plan.execution().id());
     }
 
     private static String labelsDescription(String spec) {
@@ -218,6 +237,8 @@ public final class ModelLoader {
 
     /** Source resolution for the Spring wiring. */
     public static ModelLoader create(ClassifierProperties props) {
-        return new ModelLoader(new ModelSourceResolver(props), new LabelsResolver(props), props.fallbackToRandom());
+        return new ModelLoader(new ModelSourceResolver(props), new LabelsResolver(props), props.fallbackToRandom(),
+                Precision.parse(props.inference().precision()), Execution.parse(props.inference().execution()),
+                CpuFeatures.system());
     }
 }

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import ai.djl.Device;
-import ai.djl.ndarray.types.DataType;
 import dev.inceptionclassifier.config.ClassifierProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,17 +33,17 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     /** Loads every configured model on every device; on failure closes what was already loaded. */
-    public static ModelRegistry load(ClassifierProperties props, ModelLoader loader, List<Device> devices,
-            DataType dataType) {
+    public static ModelRegistry load(ClassifierProperties props, ModelLoader loader, List<Device> devices) {
         List<LoadedModel> loaded = new ArrayList<>();
         try {
             for (ClassifierProperties.ModelProperties p : props.models()) {
                 long t0 = System.nanoTime();
-                LoadedModel m = loader.load(p, devices, dataType);
+                LoadedModel m = loader.load(p, devices);
                 loaded.add(m);
-                log.info("model '{}' loaded in {} ms: {} with {} on {}; {} classes; preprocessing {}", m.name(),
-                        (System.nanoTime() - t0) / 1_000_000, m.info().architecture(), m.info().weights(), devices,
-                        m.info().numClasses(), m.info().preprocess());
+                log.info("model '{}' loaded in {} ms: {} with {} on {}, {} {}; {} classes; preprocessing {}",
+                        m.name(), (System.nanoTime() - t0) / 1_000_000, m.info().architecture(), m.info().weights(),
+                        devices, m.info().execution(), m.info().precision(), m.info().numClasses(),
+                        m.info().preprocess());
             }
         } catch (RuntimeException e) {
             loaded.forEach(LoadedModel::close);

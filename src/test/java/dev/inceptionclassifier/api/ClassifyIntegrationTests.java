@@ -25,7 +25,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The whole service on a random port, both architectures on seeded random weights (no network here), real JPEGs.
+ * The whole service on a random port, both architectures on seeded random weights (no network here), real JPEGs;
+ * Inception-v4 runs compiled (the default), Inception-ResNet-v2 eager.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "classifier.fallback-to-random=false",
@@ -56,6 +57,7 @@ class ClassifyIntegrationTests {
         registry.add("classifier.models[1].architecture", () -> "inception_resnet_v2");
         registry.add("classifier.models[1].source", () -> "random");
         registry.add("classifier.models[1].seed", () -> "7");
+        registry.add("classifier.models[1].execution", () -> "eager");
     }
 
     @BeforeEach
@@ -74,6 +76,9 @@ class ClassifyIntegrationTests {
             assertThat(json.get("randomWeights").asBoolean()).isTrue();
             assertThat(json.get("weights").asString()).startsWith("random(seed=");
             assertThat(json.get("warning").asString()).contains("random weights");
+            assertThat(json.get("precision").asString()).isEqualTo("fp32");
+            assertThat(json.get("execution").asString()).isEqualTo(model.equals("inception_v4") ? "compiled"
+                    : "eager");
             JsonNode predictions = json.get("predictions");
             assertThat(predictions.size()).isEqualTo(5);
             double previous = 1.0;
@@ -170,10 +175,15 @@ class ClassifyIntegrationTests {
         assertThat(v4.get("inputSize").asInt()).isEqualTo(299);
         assertThat(v4.get("preprocessing").get("resizeTo").asInt()).isEqualTo(341);
         assertThat(v4.get("labels").asString()).isEqualTo("labels.txt");
+        assertThat(v4.get("precision").asString()).isEqualTo("fp32");
+        assertThat(v4.get("execution").asString()).isEqualTo("compiled");
+        assertThat(v4.get("batchNormFolded").asBoolean()).isTrue();
         JsonNode irv2 = json.get("models").get(1);
         assertThat(irv2.get("weights").asString()).isEqualTo("random(seed=7)");
         assertThat(irv2.get("preprocessing").get("resizeTo").asInt()).isEqualTo(333);
         assertThat(irv2.get("preprocessing").get("cropPct").asDouble()).isEqualTo(0.8975);
+        assertThat(irv2.get("execution").asString()).isEqualTo("eager");
+        assertThat(json.get("inference").get("execution").asString()).isEqualTo("compiled");
         assertThat(json.get("inference").get("maxBatchSize").asInt()).isEqualTo(4);
     }
 

@@ -2,7 +2,6 @@ package dev.inceptionclassifier.model.arch;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,42 +19,46 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import dev.inceptionclassifier.model.Architecture;
 import dev.inceptionclassifier.model.HostTensor;
+import dev.inceptionclassifier.model.graph.BatchNormFolding;
+import dev.inceptionclassifier.model.graph.KeyCheck;
+import dev.inceptionclassifier.model.graph.NetworkGraph;
 
 /**
- * Inception-v4 or Inception-ResNet-v2 as a DJL {@link Block}, parameter for parameter like timm's model, with a
- * strict loader for timm state dicts. Each DJL parameter has a stable name: the timm key it holds, or with
- * {@code bnFolded} {@code <prefix>.conv.weight/bias} for every ConvNormAct, whose BatchNorm is folded in at load.
+ * An architecture as DJL blocks op by op (the {@code eager} execution), derived from its description
+ * ({@link NetworkGraph}), parameter for parameter like timm's model, with a strict loader for timm state dicts. Each
+ * DJL parameter has a stable name: the checkpoint key it holds, or with {@code bnFolded} {@code <conv>.weight/bias}
+ * for every convolution whose BatchNorm is folded in at load.
  *
- * <p>The block maps NDList(float32 [N,3,H,W]) to NDList(logits float32 [N,numClasses]); 299x299 is the native size.
- * It is meant for inference only: its parameters are frozen once loaded.
+ * <p>The block maps NDList(float32 [N,3,H,W]) to NDList(logits float32 [N,numClasses]); 299x299 is the native size
+ * of Inception-v4 and Inception-ResNet-v2. It is meant for inference only: its parameters are frozen once loaded.
  */
 public final class InceptionNetwork {
 
-    private static final Shape INIT_SHAPE = new Shape(1, 3, 299, 299);
+    /** Any size the network accepts does: DJL only infers the parameters' shapes from it. */
+    private static final int INIT_SIZE = 299;
 
-    private final Architecture architecture;
-    private final int numClasses;
+    private final String name;
     private final boolean bnFolded;
+    private final NetworkGraph graph;
     private final KeyedParameters keys;
     private final StagedNetwork network;
 
-    private InceptionNetwork(Architecture architecture, int numClasses, boolean bnFolded) {
-        if (numClasses < 1) {
-            throw new IllegalArgumentException("numClasses must be positive, got " + numClasses);
-        }
-        this.architecture = architecture;
-        this.numClasses = numClasses;
+    private InceptionNetwork(String name, NetworkGraph graph, boolean bnFolded) {
+        this.name = name;
         this.bnFolded = bnFolded;
+        this.graph = graph;
         this.keys = new KeyedParameters(bnFolded);
-        this.network = switch (architecture) {
-            case INCEPTION_V4 -> InceptionV4.build(keys, numClasses);
-            case INCEPTION_RESNET_V2 -> InceptionResNetV2.build(keys, numClasses);
-        };
+        this.network = new EagerBuilder(keys).network(graph);
     }
 
     /** A new, uninitialized network; no native memory is used until {@link #loadStateDict} (or DJL) initializes it. */
     public static InceptionNetwork create(Architecture arch, int numClasses, boolean bnFolded) {
-        return new InceptionNetwork(arch, numClasses, bnFolded);
+        return new InceptionNetwork(arch.timmName(), arch.graph(numClasses), bnFolded);
+    }
+
+    /** The eager blocks of any description, e.g. a small one in a test. */
+    public static InceptionNetwork of(NetworkGraph graph, boolean bnFolded) {
+        return new InceptionNetwork(graph.className(), graph, bnFolded);
     }
 
     /** The DJL block: input NDList(float32 [N,3,H,W]), output NDList(logits float32 [N,numClasses]). */
@@ -63,16 +66,13 @@ public final class InceptionNetwork {
         return network;
     }
 
-    public Architecture architecture() {
-        return architecture;
-    }
-
-    public int numClasses() {
-        return numClasses;
-    }
-
     public boolean bnFolded() {
         return bnFolded;
+    }
+
+    /** The description the blocks were derived from. */
+    public NetworkGraph graph() {
+        return graph;
     }
 
     /**
@@ -80,7 +80,7 @@ public final class InceptionNetwork {
      * checkpoint holds).
      */
     public static LinkedHashMap<String, long[]> stateDictShapes(Architecture arch, int numClasses) {
-        return copy(new InceptionNetwork(arch, numClasses, false).keys.stateDict());
+        return arch.graph(numClasses).stateDictShapes();
     }
 
     /**
@@ -101,7 +101,8 @@ public final class InceptionNetwork {
      */
     public void loadStateDict(Map<String, HostTensor> stateDict, NDManager manager) {
         checkStrict(stateDict);
-        Map<String, float[]> folded = bnFolded ? foldAll(stateDict) : Map.of();
+        Map<String, float[]> folded = bnFolded ? BatchNormFolding.fold(graph, k -> stateDict.get(k).data())
+                : Map.of();
         initialize(manager, DataType.FLOAT32);
         for (Map.Entry<String, Parameter> e : keys.parameters().entrySet()) {
             String name = e.getKey();
@@ -116,23 +117,13 @@ public final class InceptionNetwork {
      * folding stays in double. Keys as in {@link #stateDictShapes} (row-major values); not for serving.
      */
     void loadStateDictFloat64(Map<String, double[]> stateDict, NDManager manager) {
-        for (Map.Entry<String, long[]> e : keys.stateDict().entrySet()) {
+        for (Map.Entry<String, long[]> e : graph.stateDictShapes().entrySet()) {
             double[] v = stateDict.get(e.getKey());
             if (v == null || v.length != new Shape(e.getValue()).size()) {
                 throw new IllegalArgumentException("missing or wrong-sized " + e.getKey());
             }
         }
-        Map<String, double[]> folded = new HashMap<>();
-        if (bnFolded) {
-            for (String p : keys.foldedPrefixes()) {
-                double[][] wb = BatchNormFolding.fold(stateDict.get(p + ".conv.weight"),
-                        stateDict.get(p + ".bn.weight"), stateDict.get(p + ".bn.bias"),
-                        stateDict.get(p + ".bn.running_mean"), stateDict.get(p + ".bn.running_var"),
-                        ConvNormAct.BN_EPS);
-                folded.put(p + ".conv.weight", wb[0]);
-                folded.put(p + ".conv.bias", wb[1]);
-            }
-        }
+        Map<String, double[]> folded = bnFolded ? BatchNormFolding.foldDouble(graph, stateDict::get) : Map.of();
         initialize(manager, DataType.FLOAT64);
         for (Map.Entry<String, Parameter> e : keys.parameters().entrySet()) {
             String name = e.getKey();
@@ -146,7 +137,7 @@ public final class InceptionNetwork {
         if (!network.isInitialized()) {
             // every value is overwritten right after; zeros is the cheapest initializer DJL accepts
             network.setInitializer(Initializer.ZEROS, p -> true);
-            network.initialize(manager, dataType, INIT_SHAPE);
+            network.initialize(manager, dataType, new Shape(1, graph.inChannels(), INIT_SIZE, INIT_SIZE));
         }
     }
 
@@ -166,37 +157,20 @@ public final class InceptionNetwork {
     }
 
     private void checkStrict(Map<String, HostTensor> stateDict) {
-        Map<String, long[]> expected = keys.stateDict();
-        List<String> missing = new ArrayList<>();
-        List<String> mismatched = new ArrayList<>();
-        for (Map.Entry<String, long[]> e : expected.entrySet()) {
-            HostTensor t = stateDict.get(e.getKey());
-            if (t == null) {
-                missing.add(e.getKey());
-            } else if (!Arrays.equals(t.shape(), e.getValue())) {
-                mismatched.add(e.getKey() + ": checkpoint " + t.shapeString() + ", model "
-                        + Arrays.toString(e.getValue()));
-            }
-        }
-        List<String> unexpected = stateDict.keySet().stream()
-                .filter(k -> !k.endsWith(".num_batches_tracked") && !expected.containsKey(k))
-                .sorted()
-                .toList();
-        if (!missing.isEmpty() || !unexpected.isEmpty() || !mismatched.isEmpty()) {
-            throw new CheckpointMismatchException(architecture.timmName(), missing, unexpected, mismatched);
-        }
+        checkStrict(name, graph, stateDict);
     }
 
-    private Map<String, float[]> foldAll(Map<String, HostTensor> sd) {
-        Map<String, float[]> folded = new HashMap<>();
-        for (String p : keys.foldedPrefixes()) {
-            float[][] wb = BatchNormFolding.fold(sd.get(p + ".conv.weight").data(), sd.get(p + ".bn.weight").data(),
-                    sd.get(p + ".bn.bias").data(), sd.get(p + ".bn.running_mean").data(),
-                    sd.get(p + ".bn.running_var").data(), ConvNormAct.BN_EPS);
-            folded.put(p + ".conv.weight", wb[0]);
-            folded.put(p + ".conv.bias", wb[1]);
+    /**
+     * Throws {@link CheckpointMismatchException} listing every missing key, unexpected key and shape mismatch of
+     * {@code stateDict} against {@code graph}, like {@code load_state_dict(strict=True)}.
+     */
+    public static void checkStrict(String model, NetworkGraph graph, Map<String, HostTensor> stateDict) {
+        Map<String, long[]> shapes = new HashMap<>();
+        stateDict.forEach((k, t) -> shapes.put(k, t.shape()));
+        KeyCheck check = KeyCheck.compare(graph, shapes);
+        if (!check.matches()) {
+            throw new CheckpointMismatchException(model, check.missing(), check.unexpected(), check.mismatched());
         }
-        return folded;
     }
 
     /** DJL parameters by stable name, in construction (timm) order. */
@@ -220,11 +194,5 @@ public final class InceptionNetwork {
     /** The output shape of every stage for an input shape, as DJL infers it (no computation). */
     LinkedHashMap<String, Shape> stageOutputShapes(Shape input) {
         return network.stageOutputShapes(input);
-    }
-
-    private static LinkedHashMap<String, long[]> copy(Map<String, long[]> shapes) {
-        LinkedHashMap<String, long[]> out = new LinkedHashMap<>();
-        shapes.forEach((k, v) -> out.put(k, v.clone()));
-        return out;
     }
 }

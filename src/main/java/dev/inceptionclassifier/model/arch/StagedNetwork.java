@@ -5,32 +5,24 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * A feature extractor as a list of named stages (timm's module names), then global average pooling and a linear
- * classifier: NDList([N,3,H,W]) to NDList(logits [N, numClasses]). Dropout (p=0 in timm) is omitted.
+ * A feature extractor as a list of named stages (the reference's module names), then a head (global average pool
+ * and a linear classifier for timm's nets): NDList([N,3,H,W]) to NDList(output [N, outputs]).
  */
 final class StagedNetwork extends AbstractBlock {
 
     private final List<String> stageNames = new ArrayList<>();
     private final List<Block> stages = new ArrayList<>();
-    private final String classifierName;
-    private Linear classifier;
-
-    StagedNetwork(String classifierName) {
-        this.classifierName = classifierName;
-    }
+    private Block head;
 
     StagedNetwork stage(String name, Block block) {
         stageNames.add(name);
@@ -38,13 +30,9 @@ final class StagedNetwork extends AbstractBlock {
         return this;
     }
 
-    /** Adds the classifier; called last so that its keys come last, as in timm's state dict. */
-    StagedNetwork classifier(KeyedParameters keys, int features, int numClasses) {
-        classifier = addChildBlock(classifierName, Linear.builder().setUnits(numClasses).optBias(true).build());
-        keys.stateEntry(classifierName + ".weight", numClasses, features);
-        keys.stateEntry(classifierName + ".bias", numClasses);
-        keys.bind(classifierName + ".weight", classifier.getDirectParameters().get("weight"), numClasses, features);
-        keys.bind(classifierName + ".bias", classifier.getDirectParameters().get("bias"), numClasses);
+    /** Adds the head; called last so that its parameters come last, as in the checkpoint. */
+    StagedNetwork head(Block block) {
+        head = addChildBlock("head", block);
         return this;
     }
 
@@ -61,10 +49,12 @@ final class StagedNetwork extends AbstractBlock {
             Chain.closeIntermediate(x, next, inputs);
             x = next;
         }
-        return head(ps, x, training, params);
+        NDList out = head.forward(ps, x, training, params);
+        Chain.closeIntermediate(x, out, inputs);
+        return out;
     }
 
-    /** Runs every stage and the head, returning each stage's output followed by the logits (for checks). */
+    /** Runs every stage and the head, returning each stage's output followed by the head's (for checks). */
     NDList forwardStages(ParameterStore ps, NDList inputs) {
         NDList outputs = new NDList();
         NDList x = inputs;
@@ -72,15 +62,8 @@ final class StagedNetwork extends AbstractBlock {
             x = stage.forward(ps, x, false, null);
             outputs.add(x.singletonOrThrow());
         }
-        outputs.add(head(ps, x, false, null).singletonOrThrow());
+        outputs.add(head.forward(ps, x, false, null).singletonOrThrow());
         return outputs;
-    }
-
-    private NDList head(ParameterStore ps, NDList features, boolean training, PairList<String, Object> params) {
-        NDArray pooled = Pool.globalAvgPool2d(features.singletonOrThrow()); // [N, C]
-        NDList logits = classifier.forward(ps, new NDList(pooled), training, params);
-        pooled.close();
-        return logits;
     }
 
     LinkedHashMap<String, Shape> stageOutputShapes(Shape input) {
@@ -99,7 +82,7 @@ final class StagedNetwork extends AbstractBlock {
         for (Block stage : stages) {
             shapes = stage.getOutputShapes(shapes);
         }
-        return classifier.getOutputShapes(new Shape[] {new Shape(shapes[0].get(0), shapes[0].get(1))});
+        return head.getOutputShapes(shapes);
     }
 
     @Override
@@ -109,6 +92,6 @@ final class StagedNetwork extends AbstractBlock {
             stage.initialize(manager, dataType, shapes);
             shapes = stage.getOutputShapes(shapes);
         }
-        classifier.initialize(manager, dataType, new Shape(shapes[0].get(0), shapes[0].get(1)));
+        head.initialize(manager, dataType, shapes);
     }
 }

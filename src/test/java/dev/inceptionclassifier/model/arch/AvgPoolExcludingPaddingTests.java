@@ -12,6 +12,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import dev.inceptionclassifier.model.graph.Node;
 
 class AvgPoolExcludingPaddingTests {
 
@@ -27,7 +28,7 @@ class AvgPoolExcludingPaddingTests {
             x[i] = (float) random.nextDouble(-1, 1);
         }
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            AvgPoolExcludingPadding pool = new AvgPoolExcludingPadding();
+            AvgPoolExcludingPadding pool = new AvgPoolExcludingPadding(new Node.AvgPool(3, 3, 1, 1, 1, 1, false, false));
             float[] y = pool.forward(new ParameterStore(manager, false),
                     new NDList(manager.create(x, new Shape(n, c, h, w))), false).singletonOrThrow().toFloatArray();
             assertThat(y).hasSameSizeAs(x);

@@ -19,12 +19,12 @@ import tools.jackson.databind.json.JsonMapper;
  * The timm reference in {@code /work/shared/reference} (system property {@code reference.dir}): the state-dict key
  * lists, and the public fixture's deterministic weights and inputs, built by the formula in its README.
  */
-final class TimmReference {
+public final class TimmReference {
 
     /** One line of a keys.tsv: key and shape ({@code null} shape for the int64 num_batches_tracked). */
-    record KeyLine(String key, long[] shape, String dtype) {
+    public record KeyLine(String key, long[] shape, String dtype) {
 
-        boolean isNumBatchesTracked() {
+        public boolean isNumBatchesTracked() {
             return key.endsWith(".num_batches_tracked");
         }
     }
@@ -33,14 +33,14 @@ final class TimmReference {
     }
 
     /** The reference directory; skips the calling test with a message where it is absent. */
-    static Path dir() {
+    public static Path dir() {
         String prop = System.getProperty("reference.dir");
         assumeTrue(prop != null && Files.isDirectory(Path.of(prop)),
                 "timm reference not found (system property reference.dir=" + prop + "); skipping");
         return Path.of(prop);
     }
 
-    static List<KeyLine> keyLines(Architecture arch) {
+    public static List<KeyLine> keyLines(Architecture arch) {
         try {
             return Files.readAllLines(dir().resolve(arch.timmName() + ".keys.tsv")).stream()
                     .filter(l -> !l.isBlank())
@@ -56,23 +56,27 @@ final class TimmReference {
         }
     }
 
-    static JsonNode fixture() {
+    public static JsonNode fixture() {
         return JsonMapper.builder().build().readTree(dir().resolve("fixture_public.json").toFile());
     }
 
-    static JsonNode fixture(Architecture arch) {
+    public static JsonNode fixture(Architecture arch) {
         return fixture().get("models").get(arch.timmName());
     }
 
-    static double gain(Architecture arch) {
+    public static double gain(Architecture arch) {
         return arch == Architecture.INCEPTION_V4 ? 1.3 : 1.4;
     }
 
     /**
      * The fixture's weights in double, in state_dict order without num_batches_tracked (which still uses up its k).
      */
-    static LinkedHashMap<String, double[]> fixtureWeights(Architecture arch) {
-        double g = gain(arch);
+    public static LinkedHashMap<String, double[]> fixtureWeights(Architecture arch) {
+        return fixtureWeights(arch, gain(arch));
+    }
+
+    /** The fixture's formula with another gain {@code g} for the convolution and linear weights. */
+    public static LinkedHashMap<String, double[]> fixtureWeights(Architecture arch, double g) {
         List<KeyLine> lines = keyLines(arch);
         LinkedHashMap<String, double[]> out = new LinkedHashMap<>();
         for (int k = 0; k < lines.size(); k++) {
@@ -111,16 +115,21 @@ final class TimmReference {
     }
 
     /** The fixture weights rounded to float, as the float32 reference run used them. */
-    static Map<String, HostTensor> fixtureStateDict(Architecture arch) {
+    public static Map<String, HostTensor> fixtureStateDict(Architecture arch) {
+        return fixtureStateDict(arch, gain(arch));
+    }
+
+    /** {@link #fixtureWeights(Architecture, double)} rounded to float. */
+    public static Map<String, HostTensor> fixtureStateDict(Architecture arch, double gain) {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         keyLines(arch).forEach(l -> shapes.put(l.key(), l.shape()));
         LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>();
-        fixtureWeights(arch).forEach((k, v) -> out.put(k, new HostTensor(shapes.get(k), toFloat(v))));
+        fixtureWeights(arch, gain).forEach((k, v) -> out.put(k, new HostTensor(shapes.get(k), toFloat(v))));
         return out;
     }
 
     /** The fixture input, 2x3x299x299: image 0 a flat-index sine, image 1 a 2-D chirp. */
-    static double[] fixtureInput() {
+    public static double[] fixtureInput() {
         int hw = 299;
         double[] x = new double[2 * 3 * hw * hw];
         int idx = 0;
@@ -143,7 +152,7 @@ final class TimmReference {
         return x;
     }
 
-    static float[] toFloat(double[] v) {
+    public static float[] toFloat(double[] v) {
         float[] f = new float[v.length];
         for (int i = 0; i < v.length; i++) {
             f[i] = (float) v[i];
@@ -151,7 +160,7 @@ final class TimmReference {
         return f;
     }
 
-    static double[] doubles(JsonNode array) {
+    public static double[] doubles(JsonNode array) {
         double[] d = new double[array.size()];
         for (int i = 0; i < d.length; i++) {
             d[i] = array.get(i).asDouble();
@@ -159,7 +168,7 @@ final class TimmReference {
         return d;
     }
 
-    static int[] ints(JsonNode array) {
+    public static int[] ints(JsonNode array) {
         int[] d = new int[array.size()];
         for (int i = 0; i < d.length; i++) {
             d[i] = array.get(i).asInt();

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * Runs small scripts with real PyTorch (Debian's {@code python3-torch} under {@code /usr/bin/python3}) so tests can
  * compare against files PyTorch itself wrote. Tests skip where it is not installed.
  */
-final class PythonTorch {
+public final class PythonTorch {
 
     static final Path PYTHON = Path.of("/usr/bin/python3");
 
@@ -22,7 +22,7 @@ final class PythonTorch {
     }
 
     /** Skips the calling test unless {@code /usr/bin/python3} can import torch. */
-    static void assumeAvailable() {
+    public static void assumeAvailable() {
         boolean ok = false;
         if (Files.isExecutable(PYTHON)) {
             try {
@@ -36,7 +36,7 @@ final class PythonTorch {
     }
 
     /** Writes {@code source} into {@code dir} and runs it with {@code args}; fails with its output on error. */
-    static void runScript(Path dir, String source, String... args) throws IOException {
+    public static void runScript(Path dir, String source, String... args) throws IOException {
         Path script = dir.resolve("script.py");
         Files.writeString(script, source);
         List<String> command = new ArrayList<>(List.of(PYTHON.toString(), script.toString()));

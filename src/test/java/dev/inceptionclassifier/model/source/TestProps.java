@@ -64,14 +64,14 @@ final class TestProps {
 
     ClassifierProperties build() {
         ModelProperties model = new ModelProperties("m", "inception_v4", null, null, 42, null,
-                new Preprocess(null, null, null, null, null), true, new Sha256(null, null), false);
+                new Preprocess(null, null, null, null, null), true, new Sha256(null, null), false, null, null);
         return new ClassifierProperties(List.of(model), false, offline, cache,
                 new Hub(endpoint, token, Duration.ofSeconds(2), readTimeout, maxDownloadSize), labelsBaseUrl,
                 new Engine(null, null, true, true, null),
                 new Image(20_971_520, 40_000_000, 20_000, 4_194_304, 100, Duration.ofSeconds(10), 16, 67_108_864,
                         "auto", null, null, "50%", Duration.ofSeconds(2), Duration.ofSeconds(60)),
                 new Inference("cpu", 1, 8, Duration.ofMillis(5), 64, Duration.ofSeconds(10), 503, Duration.ofSeconds(1),
-                        "fp32", Duration.ofSeconds(30), Duration.ofSeconds(10), 3),
+                        "fp32", Duration.ofSeconds(30), Duration.ofSeconds(10), 3, "compiled"),
                 new Security(List.of(), false));
     }
 }
