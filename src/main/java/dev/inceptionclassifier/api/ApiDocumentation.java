@@ -425,6 +425,16 @@ class ApiDocumentation {
                     new MediaType().schema(ref("V2Error")).example(Map.of("error", description))));
         }
 
+        private static Schema<Object> precision() {
+            return str()._enum(List.of("fp32", "bf16", "fp16")).description("What the network computes in; inputs "
+                    + "and outputs are float32.");
+        }
+
+        private static Schema<Object> execution() {
+            return str()._enum(List.of("compiled", "eager", "torchscript")).description("compiled: the project's "
+                    + "TorchScript program; eager: DJL blocks op by op; torchscript: a user's .pt file.");
+        }
+
         private static Content json(Schema<Object> schema) {
             return new Content().addMediaType(JSON, new MediaType().schema(schema));
         }
@@ -456,8 +466,9 @@ class ApiDocumentation {
                     "predictions", arr(ref("Prediction")).minItems(1).maxItems(maxClasses).description("The top-k "
                             + "classes, most probable first."),
                     "batchSize", integer(1, null).description("Size of the batch the image ran in."),
-                    "timings", ref("Timings")), List.of("model", "weights", "randomWeights", "predictions",
-                            "batchSize", "timings")));
+                    "timings", ref("Timings"), "precision", precision(), "execution", execution()),
+                    List.of("model", "weights", "randomWeights", "predictions", "batchSize", "timings",
+                            "precision", "execution")));
             c.addSchemas("BatchItem", closed(props("index", integer(0, limits.maxImages() - 1).description("Position "
                     + "of the image among the `image` parts."), "status", integer(200, 599).description("The status "
                             + "this image alone would have got."), "result", ref("ClassifyResponse"), "problem",
@@ -475,9 +486,10 @@ class ApiDocumentation {
                     + "or torchscript."), "weights", str(), "randomWeights", bool(), "warning", str(), "numClasses",
                     integer(1, null), "labels", str().description("Where the labels come from."), "inputSize",
                     integer(1, null).description("Network input side in pixels."), "preprocessing",
-                    ref("Preprocessing"), "batchNormFolded", bool(), "devices", arr(str())),
+                    ref("Preprocessing"), "batchNormFolded", bool(), "devices", arr(str()), "precision",
+                    precision(), "execution", execution()),
                     List.of("name", "architecture", "weights", "randomWeights", "numClasses", "labels", "inputSize",
-                            "preprocessing", "batchNormFolded", "devices")));
+                            "preprocessing", "batchNormFolded", "devices", "precision", "execution")));
             Schema<Object> three = arr(number(null, null)).minItems(3).maxItems(3);
             c.addSchemas("Preprocessing", closed(props("resizeMode", str()._enum(List.of("crop", "squash")),
                     "resizeTo", integer(1, null).types(new LinkedHashSet<>(List.of("integer", "null")))
@@ -486,9 +498,10 @@ class ApiDocumentation {
                     List.of("resizeMode", "cropPct", "interpolation", "mean", "std")));
             c.addSchemas("InferenceSettings", closed(props("device", str(), "workersPerDevice", integer(1, null),
                     "maxBatchSize", integer(1, null), "maxBatchDelayMs", number(0, null), "queueCapacity",
-                    integer(1, null), "requestTimeoutMs", integer(1, null), "precision", str()),
+                    integer(1, null), "requestTimeoutMs", integer(1, null), "precision", precision(), "execution",
+                    str()._enum(List.of("compiled", "eager"))),
                     List.of("device", "workersPerDevice", "maxBatchSize", "maxBatchDelayMs", "queueCapacity",
-                            "requestTimeoutMs", "precision")));
+                            "requestTimeoutMs", "precision", "execution")));
 
             Schema<Object> parameters = new JsonSchema().types(Set.of("object")).additionalProperties(new JsonSchema()
                     .types(new LinkedHashSet<>(List.of("string", "number", "boolean"))))
@@ -541,6 +554,8 @@ class ApiDocumentation {
             r.put("batchSize", 1);
             r.put("timings", Map.of("decodeMs", 3.1, "preprocessMs", 4.2, "queueMs", 0.4, "inferenceMs", 181.0,
                     "totalMs", 189.5));
+            r.put("precision", "fp32");
+            r.put("execution", "compiled");
             return r;
         }
 
