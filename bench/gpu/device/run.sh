@@ -74,12 +74,20 @@ with zipfile.ZipFile(sys.argv[1]) as z, open(sys.argv[3], 'wb') as f:
     f.write(z.read(sys.argv[2]))
 EOF
   say "step 3 ($label): DJL 0.36 $flavor JNI against $lib (PYTORCH_VERSION=$version)"
+  # the libtorch folder also goes on LD_LIBRARY_PATH: where its files are symbolic links to versioned sonames
+  # (Debian), DJL's System.load by path does not satisfy the JNI library's DT_NEEDED libc10.so without it
+  LD_LIBRARY_PATH="$lib:$LD_LIBRARY_PATH" \
   ENGINE_CACHE_DIR="$cache" PYTORCH_LIBRARY_PATH="$lib" PYTORCH_VERSION="$version" PYTORCH_FLAVOR="$flavor" \
     timeout -k 5 "$6" "$JAVA" -Xmx8g -Dai.djl.offline=true -cp "$B/java/djl-probe.jar:$B/java/lib/*" \
     dev.inceptionclassifier.bench.gpu.DjlProbe --device "$dev" --precisions "$DJL_PRECISIONS" \
     --batches "$DJL_BATCHES" --seconds 1.5 > "$WORK/step3-$label.txt" 2>&1
   local rc=$?
   echo "DJL_EXIT label=$label rc=$rc" >> "$WORK/step3-$label.txt"
+  local sym
+  sym="$(grep -o 'first_unresolved_symbol=[^ ]*' "$WORK/step3-$label.txt" | head -1 | cut -d= -f2)"
+  if [ -n "$sym" ] && [ "$sym" != none ] && command -v c++filt >/dev/null; then
+    echo "# demangled: $(c++filt "$sym")" >> "$WORK/step3-$label.txt"
+  fi
   grep -v '^\s*at ' "$WORK/step3-$label.txt" | head -40
 }
 TORCH_LIB="$("$PY" -c 'import torch,os;print(os.path.join(os.path.dirname(torch.__file__),"lib"))' 2>/dev/null)"
