@@ -117,6 +117,6 @@ for d in "$HOME"/.djl.ai/pytorch/2.7.1-*-cpu-linux-x86_64; do
   [ -f "$d/libtorch.so" ] && control="$d"
 done
 echo "== dry run: OUT=$OUT_DIR timm=${TIMM:-none} control libtorch=${control:-none}" >&2
-OUT="$OUT_DIR" TIMM_PATH="$TIMM" DRY_RUN_CONTROL_LIBTORCH="$control" DEVICE_CHECK_BUDGET_S="${DEVICE_CHECK_BUDGET_S:-420}" \
+OUT="$OUT_DIR" TIMM_PATH="$TIMM" DRY_RUN_CONTROL_LIBTORCH="$control" DEVICE_CHECK_BUDGET_S="${DEVICE_CHECK_BUDGET_S:-600}" \
   bash "$BUNDLE/run.sh" --dry-run
 echo "results in $OUT_DIR" >&2

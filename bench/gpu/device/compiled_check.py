@@ -127,11 +127,11 @@ class Timer:
         return time.perf_counter() - t0
 
 
-def throughput(fn, batch, timer, seconds, warmup):
+def throughput(fn, batch, timer, seconds, warmup, min_iters=3):
     for _ in range(warmup):
         fn()
     one = timer.time(fn, 1)
-    iters = max(3, min(500, int(seconds / max(one, 1e-6))))
+    iters = max(min_iters, min(500, int(seconds / max(one, 1e-6))))
     elapsed = timer.time(fn, iters)
     return {'batch': batch, 'img_per_s': round(batch * iters / elapsed, 1),
             'ms_per_batch': round(1000 * elapsed / iters, 3), 'iters': iters}
@@ -221,7 +221,7 @@ def main_check(args, manifest, out, device):
                              reason='time budget spent')
                         continue
                     xb = batch_input(x2, b, torch.float32, False)  # the program casts: float32 NCHW in, as served
-                    r = throughput(lambda: prog(xb), b, timer, args.seconds, args.warmup)
+                    r = throughput(lambda: prog(xb), b, timer, args.seconds, args.warmup, args.min_iters)
                     emit(out, kind='throughput', subject='compiled program', arch=name, precision=precision,
                          channels_last=cl, **r)
                 del prog
@@ -264,7 +264,7 @@ def anchor(args, arch, sd, x2, results, batches, timer, out, device):
                  reason='time budget spent')
             continue
         xb = batch_input(x2, b, TORCH_DTYPE[low], True)
-        r = throughput(lambda: model(xb), b, timer, args.seconds, args.warmup)
+        r = throughput(lambda: model(xb), b, timer, args.seconds, args.warmup, args.min_iters)
         emit(out, kind='throughput', subject='timm eager', arch=name, precision=low, channels_last=True, **r)
     del model
 
@@ -301,7 +301,7 @@ def main_compile(args, manifest, out, device):
             t0 = time.time()
             compiled(xb)  # compiles for this shape
             compile_s = round(time.time() - t0, 1)
-            r = throughput(lambda: compiled(xb), b, timer, args.seconds, args.warmup)
+            r = throughput(lambda: compiled(xb), b, timer, args.seconds, args.warmup, args.min_iters)
             emit(out, kind='throughput', subject='timm torch.compile', arch=name, precision=low, channels_last=True,
                  compile_s=compile_s, **r)
 
@@ -315,6 +315,7 @@ def main():
     p.add_argument('--batches', default='1,8,32,128,256')
     p.add_argument('--seconds', type=float, default=0.5)
     p.add_argument('--warmup', type=int, default=3)
+    p.add_argument('--min-iters', type=int, default=3)
     p.add_argument('--deadline', type=float, default=time.time() + 3600)
     p.add_argument('--threads', type=int, default=0)
     p.add_argument('--compile-anchor', default=None)

@@ -142,10 +142,9 @@ def main():
                     rows.append(('1', subject, arch, s.get('precision', ''), {}, s['reason']))
             late = [s for s in skipped if s['arch'] == arch and s['subject'] == subject and 'batch' in s]
             if late:
-                rows.append(('1', subject, arch, late[0].get('precision', ''), {},
+                lp = late[0].get('precision', '')
+                rows.append(('1', subject, arch, lp + (' channels-last' if lp not in ('', 'fp32') else ''), {},
                              'not measured (time budget): batch ' + ', '.join(str(s['batch']) for s in late)))
-    for r in step2:
-        pass
     decoders = []
     for r in step2:
         if r['decoder'] not in decoders:
