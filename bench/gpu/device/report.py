@@ -30,7 +30,7 @@ def fmt(v):
     if v is None:
         return ''
     if isinstance(v, float):
-        return f'{v:,.0f}' if v >= 100 else f'{v:,.1f}'
+        return f'{v:,.0f}' if v >= 100 else f'{v:,.1f}' if v >= 1 else f'{v:.2g}'
     return str(v)
 
 
