@@ -80,7 +80,7 @@ EOF
   # (Debian), DJL's System.load by path does not satisfy the JNI library's DT_NEEDED libc10.so without it
   LD_LIBRARY_PATH="$lib:$LD_LIBRARY_PATH" \
   ENGINE_CACHE_DIR="$cache" PYTORCH_LIBRARY_PATH="$lib" PYTORCH_VERSION="$version" PYTORCH_FLAVOR="$flavor" \
-    timeout -k 5 "$6" "$JAVA" -Xmx8g -Dai.djl.offline=true -cp "$B/java/djl-probe.jar:$B/java/lib/*" \
+    timeout -k 5 "$6" "$JAVA" -Xmx8g -XX:ErrorFile="$OUT/djl-$label-hs_err.log" -Dai.djl.offline=true -cp "$B/java/djl-probe.jar:$B/java/lib/*" \
     dev.inceptionclassifier.bench.gpu.DjlProbe --device "$dev" --precisions "$DJL_PRECISIONS" \
     --batches "$DJL_BATCHES" --seconds 1.5 > "$WORK/step3-$label.txt" 2>&1
   local rc=$?
