@@ -43,16 +43,19 @@ class ClassificationFlow implements DisposableBean {
     private final ImagePipeline images;
     private final InferenceService inference;
     private final ModelRegistry models;
+    private final PreprocessSpecs preprocessing;
     private final MeterRegistry meters;
     private final Timer decodeTimer;
     /** Meters per model, registered once: the request path only looks them up. */
     private final Map<String, Timer> preprocessTimers = new ConcurrentHashMap<>();
     private final Map<String, Counter> requestCounters = new ConcurrentHashMap<>();
 
-    ClassificationFlow(ImagePipeline images, InferenceService inference, ModelRegistry models, MeterRegistry meters) {
+    ClassificationFlow(ImagePipeline images, InferenceService inference, ModelRegistry models,
+            PreprocessSpecs preprocessing, MeterRegistry meters) {
         this.images = images;
         this.inference = inference;
         this.models = models;
+        this.preprocessing = preprocessing;
         this.meters = meters;
         this.decodeTimer = Timer.builder("classifier.decode").description("Decoding an upload into RGB pixels")
                 .publishPercentileHistogram().register(meters);
@@ -133,7 +136,7 @@ class ClassificationFlow implements DisposableBean {
         long start = System.nanoTime();
         PreparedImage image;
         try {
-            image = images.prepare(bytes, model.info().preprocess());
+            image = images.prepare(bytes, preprocessing.of(model));
         } catch (ImageRejectedException e) {
             badInput(model);
             throw e;

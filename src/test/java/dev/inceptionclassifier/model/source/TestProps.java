@@ -64,7 +64,7 @@ final class TestProps {
 
     ClassifierProperties build() {
         ModelProperties model = new ModelProperties("m", "inception_v4", null, null, 42, null,
-                new Preprocess(null, null, null, null, null), true, new Sha256(null, null), false, null, null);
+                new Preprocess(null, null, null, null, null, null, null), true, new Sha256(null, null), false, null, null);
         return new ClassifierProperties(List.of(model), false, offline, cache,
                 new Hub(endpoint, token, Duration.ofSeconds(2), readTimeout, maxDownloadSize), labelsBaseUrl,
                 new Engine(null, null, true, true, null),
