@@ -19,8 +19,8 @@ class ModelsController {
 
     ModelsController(ModelRegistry registry, PreprocessSpecs preprocessing, ClassifierProperties props) {
         ClassifierProperties.Inference inf = props.inference();
-        List<ModelsResponse.Model> models = registry.all().stream().map(m -> describe(m, preprocessing.of(m)))
-                .toList();
+        List<ModelsResponse.Model> models = registry.all().stream().map(m -> describe(m, preprocessing.of(m),
+                preprocessing.preset(m))).toList();
         this.response = new ModelsResponse(registry.defaultModel(), models, new ModelsResponse.Inference(inf.device(),
                 inf.workers(), inf.maxBatchSize(), inf.maxBatchDelay().toNanos() / 1e6, inf.queueCapacity(),
                 inf.requestTimeout().toMillis(), inf.precision(), inf.execution()));
@@ -31,9 +31,9 @@ class ModelsController {
         return response;
     }
 
-    private static ModelsResponse.Model describe(LoadedModel m, PreprocessSpec p) {
+    private static ModelsResponse.Model describe(LoadedModel m, PreprocessSpec p, String preset) {
         ModelInfo i = m.info();
-        var pre = new ModelsResponse.Preprocessing(i.preprocess().preset(), i.preprocess().source(),
+        var pre = new ModelsResponse.Preprocessing(preset, i.preprocess().source(),
                 p.squash() ? "squash" : "crop", p.squash() ? null : p.scaleSize(), p.cropPct(),
                 p.interpolation().configName(), p.channelOrder().name(), p.valueRange(), p.mean(), p.std());
         return new ModelsResponse.Model(i.name(), i.architecture(), i.tasks().stream().map(Task::id).toList(),

@@ -23,11 +23,15 @@ import org.springframework.stereotype.Component;
 class PreprocessSpecs {
 
     private final Map<String, PreprocessSpec> specs = new LinkedHashMap<>();
+    private final Map<String, String> presets = new LinkedHashMap<>();
 
     PreprocessSpecs(ModelRegistry registry, ClassifierProperties props) {
         for (LoadedModel m : registry.all()) {
             ClassifierProperties.ModelProperties p = props.model(m.name());
-            specs.put(m.name(), resolve(m.info().preprocess(), p == null ? null : p.preprocess()));
+            ClassifierProperties.Preprocess overrides = p == null ? null : p.preprocess();
+            specs.put(m.name(), resolve(m.info().preprocess(), overrides));
+            presets.put(m.name(), overrides != null && overrides.preset() != null ? overrides.preset()
+                    : m.info().preprocess().preset());
         }
     }
 
@@ -38,6 +42,11 @@ class PreprocessSpecs {
             throw new IllegalArgumentException("no preprocessing for model " + model.name());
         }
         return spec;
+    }
+
+    /** The name of the preset {@code model}'s transform starts from: the configured one, else the checkpoint's. */
+    String preset(LoadedModel model) {
+        return presets.get(model.name());
     }
 
     /**
