@@ -249,7 +249,9 @@ class ApiDocumentation {
             params.addAll(timeoutParameters());
             Operation op = new Operation().operationId("embed").addTagsItem("embed")
                     .summary("Embed one image").description("""
-                            Send one image as the raw request body (any content type; the bytes are sniffed), or                             as one multipart part named `image`, to a model whose `task` (GET /models) includes                             `embed`. The same decoding, preprocessing, batching and deadlines as /classify.""")
+                            Send one image as the raw request body (any content type; the bytes are sniffed), or \
+                            as one multipart part named `image`, to a model whose `task` (GET /models) includes \
+                            `embed`. The same decoding, preprocessing, batching and deadlines as /classify.""")
                     .parameters(params).requestBody(new RequestBody().required(true).content(uploadBody(
                             "One image.", arr(imagePart()).minItems(1).maxItems(1))))
                     .responses(responses);

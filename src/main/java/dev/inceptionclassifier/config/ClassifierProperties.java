@@ -74,9 +74,10 @@ public record ClassifierProperties(
      *
      * @param name the name clients use ({@code ?model=}); letters, digits, '.', '_' and '-'
      * @param architecture {@code inception_v4} or {@code inception_resnet_v2}; may be omitted for timm checkpoints
-     *     (taken from config.json) and TorchScript files
+     *     (taken from config.json) and TorchScript files; required for {@code .pth}/{@code .pt} state dicts
      * @param source where the weights come from: {@code hf-hub:<repo>[@rev]}, a folder path or {@code file:} URL, an
-     *     {@code https://} folder URL, a path or URL ending in {@code .pt} (TorchScript), or {@code random}; default:
+     *     {@code https://} folder URL, a path or URL ending in {@code .pth} (a PyTorch state dict) or {@code .pt}
+     *     (TorchScript, or a state dict by content), or {@code random}; default:
      *     {@code hf-hub:timm/<architecture>.tf_in1k}
      * @param labels a labels file (one label per line, or {@code index<TAB>synset<TAB>label}), an https URL, or the
      *     alias {@code imagenet-1k}; without it the model's own label names, else {@code class_<index>}
