@@ -12,6 +12,7 @@ import java.util.Set;
 import dev.inceptionclassifier.config.ClassifierProperties;
 import dev.inceptionclassifier.model.LoadedModel;
 import dev.inceptionclassifier.model.ModelRegistry;
+import dev.inceptionclassifier.model.Task;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -76,8 +77,13 @@ class ApiDocumentation {
         private final long retryAfter;
         private final long requestTimeoutMs;
         private final List<Integer> inputSizes;
+        /** Whether some served model does not classify (resp. embed): only then can that 400 happen. */
+        private final boolean someDoNotClassify;
+        private final boolean someDoNotEmbed;
 
         Writer(ModelRegistry models, UploadLimits limits, ClassifierProperties props) {
+            this.someDoNotClassify = models.all().stream().anyMatch(m -> !m.info().serves(Task.CLASSIFY));
+            this.someDoNotEmbed = models.all().stream().anyMatch(m -> !m.info().serves(Task.EMBED));
             this.modelNames = models.all().stream().map(LoadedModel::name).toList();
             this.defaultModel = models.defaultModel();
             this.maxClasses = Math.max(1, models.all().stream().mapToInt(m -> m.info().numClasses()).max()
@@ -151,12 +157,11 @@ class ApiDocumentation {
                     .examples(Map.of("one image", new Example().value(classifyExample()), "several images",
                             new Example().value(batchExample())))))
                     .addHeaderObject("Retry-After", retryAfterHeader()));
-            problems(responses, "400", "Bad request", ProblemTypes.MISSING_IMAGE, BadRequestException.missingImage()
-                    .getMessage(), ProblemTypes.INVALID_PARAMETER, "topK must be between 1 and " + maxClasses + ".",
-                    ProblemTypes.UNDECODABLE_IMAGE, "the image data is corrupt or truncated",
-                    ProblemTypes.INCOMPLETE_UPLOAD, BadRequestException.incompleteUpload(false).getMessage(),
-                    ProblemTypes.UNSUPPORTED_TASK, BadRequestException.unsupportedTask("facenet", "classify",
-                            List.of("embed")).getMessage());
+            badRequests(responses, someDoNotClassify, "classify", ProblemTypes.MISSING_IMAGE,
+                    BadRequestException.missingImage().getMessage(), ProblemTypes.INVALID_PARAMETER,
+                    "topK must be between 1 and " + maxClasses + ".", ProblemTypes.UNDECODABLE_IMAGE,
+                    "the image data is corrupt or truncated", ProblemTypes.INCOMPLETE_UPLOAD,
+                    BadRequestException.incompleteUpload(false).getMessage());
             uploadProblems(responses);
             Operation op = new Operation().operationId("classify").addTagsItem("classify")
                     .summary("Classify one or several images").description("""
@@ -176,6 +181,21 @@ class ApiDocumentation {
             params.add(modelParameter());
             params.addAll(timeoutParameters());
             return params;
+        }
+
+        /**
+         * The 400 problems of an upload endpoint, plus {@code unsupported-task} where a served model lacks
+         * {@code task}: the document describes what this deployment can answer.
+         */
+        private void badRequests(ApiResponses responses, boolean taskMissing, String task,
+                Object... typesAndDetails) {
+            List<Object> all = new ArrayList<>(List.of(typesAndDetails));
+            if (taskMissing) {
+                all.add(ProblemTypes.UNSUPPORTED_TASK);
+                all.add(BadRequestException.unsupportedTask("m", task, List.of(task.equals("embed") ? "classify"
+                        : "embed")).getMessage());
+            }
+            problems(responses, "400", "Bad request", all.toArray());
         }
 
         /** The problems every upload endpoint shares after its own 400s: 401, 404 and 408 to 504. */
@@ -237,12 +257,11 @@ class ApiDocumentation {
             ApiResponses responses = new ApiResponses().addApiResponse("200", new ApiResponse().description(
                     "The image's embedding, L2-normalised.").content(new Content().addMediaType(JSON,
                             new MediaType().schema(ref("EmbedResponse")).example(embedExample()))));
-            problems(responses, "400", "Bad request", ProblemTypes.MISSING_IMAGE, BadRequestException.missingImage()
-                    .getMessage(), ProblemTypes.INVALID_PARAMETER, "/embed takes one image per request; got 2.",
-                    ProblemTypes.UNDECODABLE_IMAGE, "the image data is corrupt or truncated",
-                    ProblemTypes.INCOMPLETE_UPLOAD, BadRequestException.incompleteUpload(false).getMessage(),
-                    ProblemTypes.UNSUPPORTED_TASK, BadRequestException.unsupportedTask(defaultModel, "embed",
-                            List.of("classify")).getMessage());
+            badRequests(responses, someDoNotEmbed, "embed", ProblemTypes.MISSING_IMAGE,
+                    BadRequestException.missingImage().getMessage(), ProblemTypes.INVALID_PARAMETER,
+                    "/embed takes one image per request; got 2.", ProblemTypes.UNDECODABLE_IMAGE,
+                    "the image data is corrupt or truncated", ProblemTypes.INCOMPLETE_UPLOAD,
+                    BadRequestException.incompleteUpload(false).getMessage());
             uploadProblems(responses);
             List<Parameter> params = new ArrayList<>();
             params.add(modelParameter());

@@ -175,6 +175,8 @@ class EmbedIntegrationTests {
         assertThat(classify.json().get("type").asString())
                 .isEqualTo("https://inception-classifier.dev/problems/unsupported-task");
         assertThat(classify.json().get("detail").asString()).contains("'faces'").contains("embed");
+        assertThat(doc.responseViolations(classify.json(), "/classify", "post", "400", "application/problem+json"))
+                .isEmpty();
         assertThat(http.postRaw("/classify?model=faces", "image/jpeg", FACE).status()).isEqualTo(400);
 
         var embed = http.postMultipart("/embed?model=classifier", "image", "x.jpg", "image/jpeg", FACE);
@@ -182,6 +184,8 @@ class EmbedIntegrationTests {
         assertThat(embed.json().get("type").asString())
                 .isEqualTo("https://inception-classifier.dev/problems/unsupported-task");
         assertThat(embed.json().get("detail").asString()).contains("'classifier'").contains("classify");
+        assertThat(doc.responseViolations(embed.json(), "/embed", "post", "400", "application/problem+json"))
+                .isEmpty();
         // the default model classifies only
         assertThat(http.postRaw("/embed", "image/jpeg", FACE).json().get("type").asString())
                 .endsWith("/unsupported-task");
