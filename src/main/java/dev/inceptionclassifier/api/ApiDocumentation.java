@@ -12,6 +12,7 @@ import java.util.Set;
 import dev.inceptionclassifier.config.ClassifierProperties;
 import dev.inceptionclassifier.model.LoadedModel;
 import dev.inceptionclassifier.model.ModelRegistry;
+import dev.inceptionclassifier.model.Task;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -76,11 +77,17 @@ class ApiDocumentation {
         private final long retryAfter;
         private final long requestTimeoutMs;
         private final List<Integer> inputSizes;
+        /** Whether some served model does not classify (resp. embed): only then can that 400 happen. */
+        private final boolean someDoNotClassify;
+        private final boolean someDoNotEmbed;
 
         Writer(ModelRegistry models, UploadLimits limits, ClassifierProperties props) {
+            this.someDoNotClassify = models.all().stream().anyMatch(m -> !m.info().serves(Task.CLASSIFY));
+            this.someDoNotEmbed = models.all().stream().anyMatch(m -> !m.info().serves(Task.EMBED));
             this.modelNames = models.all().stream().map(LoadedModel::name).toList();
             this.defaultModel = models.defaultModel();
-            this.maxClasses = models.all().stream().mapToInt(m -> m.info().numClasses()).max().orElse(1);
+            this.maxClasses = Math.max(1, models.all().stream().mapToInt(m -> m.info().numClasses()).max()
+                    .orElse(1));
             this.inputSizes = models.all().stream().map(m -> m.info().preprocess().inputSize()).distinct().toList();
             this.limits = limits;
             this.apiKeys = props.security().apiKeys().stream().anyMatch(k -> k != null && !k.isEmpty());
@@ -100,6 +107,7 @@ class ApiDocumentation {
             }
             Paths paths = new Paths();
             paths.addPathItem("/classify", new PathItem().post(classify()));
+            paths.addPathItem("/embed", new PathItem().post(embed()));
             paths.addPathItem("/models", new PathItem().get(models()));
             paths.addPathItem("/v2", new PathItem().get(serverMetadata()));
             paths.addPathItem("/v2/health/live", new PathItem().get(probe("v2Live", "Server live",
@@ -124,6 +132,8 @@ class ApiDocumentation {
 
                             Problem `type` URIs are stable; clients may switch on them."""))
                     .tags(List.of(new Tag().name("classify").description("Upload images, get the top classes."),
+                            new Tag().name("embed").description("Upload an image, get its embedding (face "
+                                    + "embedding models)."),
                             new Tag().name("models").description("What is served."),
                             new Tag().name("open-inference-protocol").description("KServe v2 / Triton HTTP/REST. "
                                     + "Errors are the protocol's {\"error\": \"...\"} object.")))
@@ -134,21 +144,9 @@ class ApiDocumentation {
         // Operations
 
         private Operation classify() {
-            Schema<Object> imagePart = str().contentMediaType(OCTETS).format("binary")
-                    .description("An encoded image (JPEG, PNG, GIF, BMP or WebP, sniffed from the bytes), at most "
-                            + limits.maxImageBytes() + " bytes.");
-            Schema<Object> form = obj(Map.of("image", arr(imagePart).minItems(1).maxItems(limits.maxImages())
-                    .description("One part per image, each named `image`: one part answers a ClassifyResponse, "
-                            + "2 to " + limits.maxImages() + " parts a BatchClassifyResponse in part order.")),
-                    List.of("image"));
-            Content body = new Content()
-                    .addMediaType(org.springframework.http.MediaType.MULTIPART_FORM_DATA_VALUE, new MediaType()
-                            .schema(form).addEncoding("image", new Encoding().contentType("image/*, "
-                                    + OCTETS)))
-                    .addMediaType("image/*", new MediaType().schema(str().contentMediaType(OCTETS).format("binary")
-                            .description("The raw image bytes, at most " + limits.maxImageBytes() + " bytes; the "
-                                    + "declared type is not trusted, the bytes are sniffed.")))
-                    .addMediaType(OCTETS, new MediaType().schema(str().contentMediaType(OCTETS).format("binary")));
+            Content body = uploadBody("One part per image, each named `image`: one part answers a ClassifyResponse, "
+                    + "2 to " + limits.maxImages() + " parts a BatchClassifyResponse in part order.",
+                    arr(imagePart()).minItems(1).maxItems(limits.maxImages()));
             ApiResponses responses = new ApiResponses().addApiResponse("200", new ApiResponse().description("""
                     The top classes. One image (raw body, or one `image` part): a ClassifyResponse, exactly as \
                     before batch uploads existed. Several `image` parts: a BatchClassifyResponse whose `results` \
@@ -159,10 +157,49 @@ class ApiDocumentation {
                     .examples(Map.of("one image", new Example().value(classifyExample()), "several images",
                             new Example().value(batchExample())))))
                     .addHeaderObject("Retry-After", retryAfterHeader()));
-            problems(responses, "400", "Bad request", ProblemTypes.MISSING_IMAGE, BadRequestException.missingImage()
-                    .getMessage(), ProblemTypes.INVALID_PARAMETER, "topK must be between 1 and " + maxClasses + ".",
-                    ProblemTypes.UNDECODABLE_IMAGE, "the image data is corrupt or truncated",
-                    ProblemTypes.INCOMPLETE_UPLOAD, BadRequestException.incompleteUpload(false).getMessage());
+            badRequests(responses, someDoNotClassify, "classify", ProblemTypes.MISSING_IMAGE,
+                    BadRequestException.missingImage().getMessage(), ProblemTypes.INVALID_PARAMETER,
+                    "topK must be between 1 and " + maxClasses + ".", ProblemTypes.UNDECODABLE_IMAGE,
+                    "the image data is corrupt or truncated", ProblemTypes.INCOMPLETE_UPLOAD,
+                    BadRequestException.incompleteUpload(false).getMessage());
+            uploadProblems(responses);
+            Operation op = new Operation().operationId("classify").addTagsItem("classify")
+                    .summary("Classify one or several images").description("""
+                            Send one image as the raw request body (any content type; the bytes are sniffed), or \
+                            as a multipart part named `image`; repeat the part for several images (one answer \
+                            item per part, in order). Images are decoded and preprocessed on the request thread, \
+                            then queued for a batch.""")
+                    .parameters(classifyParameters())
+                    .requestBody(new RequestBody().required(true).content(body)).responses(responses);
+            return secured(op);
+        }
+
+        private List<Parameter> classifyParameters() {
+            List<Parameter> params = new ArrayList<>();
+            params.add(query("topK", integer(1, maxClasses)._default(5),
+                    "How many classes to return, most probable first; at most the model's class count."));
+            params.add(modelParameter());
+            params.addAll(timeoutParameters());
+            return params;
+        }
+
+        /**
+         * The 400 problems of an upload endpoint, plus {@code unsupported-task} where a served model lacks
+         * {@code task}: the document describes what this deployment can answer.
+         */
+        private void badRequests(ApiResponses responses, boolean taskMissing, String task,
+                Object... typesAndDetails) {
+            List<Object> all = new ArrayList<>(List.of(typesAndDetails));
+            if (taskMissing) {
+                all.add(ProblemTypes.UNSUPPORTED_TASK);
+                all.add(BadRequestException.unsupportedTask("m", task, List.of(task.equals("embed") ? "classify"
+                        : "embed")).getMessage());
+            }
+            problems(responses, "400", "Bad request", all.toArray());
+        }
+
+        /** The problems every upload endpoint shares after its own 400s: 401, 404 and 408 to 504. */
+        private void uploadProblems(ApiResponses responses) {
             unauthorized(responses);
             problems(responses, "404", "Unknown model", ProblemTypes.UNKNOWN_MODEL, "Unknown model 'resnet50'; "
                     + "served models: " + String.join(", ", modelNames) + ".");
@@ -183,23 +220,60 @@ class ApiDocumentation {
                     ProblemTypes.DEADLINE_EXCEEDED, "The request's deadline passed before a result was ready.");
             responses.addApiResponse("default", problemResponse("Any other HTTP error (wrong method, unacceptable "
                     + "Accept...)", List.of(ProblemTypes.HTTP), null, List.of("Method Not Allowed")));
-            Operation op = new Operation().operationId("classify").addTagsItem("classify")
-                    .summary("Classify one or several images").description("""
+        }
+
+        private Content uploadBody(String multipartDescription, Schema<Object> imageParts) {
+            Schema<Object> form = obj(Map.of("image", imageParts.description(multipartDescription)),
+                    List.of("image"));
+            return new Content()
+                    .addMediaType(org.springframework.http.MediaType.MULTIPART_FORM_DATA_VALUE, new MediaType()
+                            .schema(form).addEncoding("image", new Encoding().contentType("image/*, "
+                                    + OCTETS)))
+                    .addMediaType("image/*", new MediaType().schema(str().contentMediaType(OCTETS).format("binary")
+                            .description("The raw image bytes, at most " + limits.maxImageBytes() + " bytes; the "
+                                    + "declared type is not trusted, the bytes are sniffed.")))
+                    .addMediaType(OCTETS, new MediaType().schema(str().contentMediaType(OCTETS).format("binary")));
+        }
+
+        private Schema<Object> imagePart() {
+            return str().contentMediaType(OCTETS).format("binary").description("An encoded image (JPEG, PNG, GIF, "
+                    + "BMP or WebP, sniffed from the bytes), at most " + limits.maxImageBytes() + " bytes.");
+        }
+
+        private Parameter modelParameter() {
+            return query("model", str()._enum(new ArrayList<>(modelNames))._default(defaultModel),
+                    "The model to use; default: the first configured one.");
+        }
+
+        private List<Parameter> timeoutParameters() {
+            return List.of(query("timeout", str().pattern(TIMEOUT_PATTERN).examples(List.of("500ms", "2s", "PT2S",
+                    "1500")), "The request's deadline, counted from acceptance: 500ms, 2s, ISO-8601 PT2S or plain "
+                    + "milliseconds; capped at classifier.inference.request-timeout (" + requestTimeoutMs + " ms)."),
+                    new Parameter().in("header").name("Request-Timeout").schema(str().pattern(TIMEOUT_PATTERN))
+                            .description("Same as `timeout`; the query parameter wins."));
+        }
+
+        private Operation embed() {
+            ApiResponses responses = new ApiResponses().addApiResponse("200", new ApiResponse().description(
+                    "The image's embedding, L2-normalised.").content(new Content().addMediaType(JSON,
+                            new MediaType().schema(ref("EmbedResponse")).example(embedExample()))));
+            badRequests(responses, someDoNotEmbed, "embed", ProblemTypes.MISSING_IMAGE,
+                    BadRequestException.missingImage().getMessage(), ProblemTypes.INVALID_PARAMETER,
+                    "/embed takes one image per request; got 2.", ProblemTypes.UNDECODABLE_IMAGE,
+                    "the image data is corrupt or truncated", ProblemTypes.INCOMPLETE_UPLOAD,
+                    BadRequestException.incompleteUpload(false).getMessage());
+            uploadProblems(responses);
+            List<Parameter> params = new ArrayList<>();
+            params.add(modelParameter());
+            params.addAll(timeoutParameters());
+            Operation op = new Operation().operationId("embed").addTagsItem("embed")
+                    .summary("Embed one image").description("""
                             Send one image as the raw request body (any content type; the bytes are sniffed), or \
-                            as a multipart part named `image`; repeat the part for several images (one answer \
-                            item per part, in order). Images are decoded and preprocessed on the request thread, \
-                            then queued for a batch.""")
-                    .parameters(List.of(query("topK", integer(1, maxClasses)._default(5),
-                            "How many classes to return, most probable first; at most the model's class count."),
-                            query("model", str()._enum(new ArrayList<>(modelNames))._default(defaultModel),
-                                    "The model to use; default: the first configured one."),
-                            query("timeout", str().pattern(TIMEOUT_PATTERN).examples(List.of("500ms", "2s", "PT2S",
-                                    "1500")), "The request's deadline, counted from acceptance: 500ms, 2s, ISO-8601 "
-                                    + "PT2S or plain milliseconds; capped at classifier.inference.request-timeout ("
-                                    + requestTimeoutMs + " ms)."),
-                            new Parameter().in("header").name("Request-Timeout").schema(str().pattern(
-                                    TIMEOUT_PATTERN)).description("Same as `timeout`; the query parameter wins.")))
-                    .requestBody(new RequestBody().required(true).content(body)).responses(responses);
+                            as one multipart part named `image`, to a model whose `task` (GET /models) includes \
+                            `embed`. The same decoding, preprocessing, batching and deadlines as /classify.""")
+                    .parameters(params).requestBody(new RequestBody().required(true).content(uploadBody(
+                            "One image.", arr(imagePart()).minItems(1).maxItems(1))))
+                    .responses(responses);
             return secured(op);
         }
 
@@ -270,7 +344,8 @@ class ApiDocumentation {
                     .addHeaderObject(OpenInferenceController.HEADER_LENGTH, new Header().schema(integer(0,
                             Integer.MAX_VALUE)).description("Length of the JSON response at the start of a binary "
                                     + "body.")));
-            responses.addApiResponse("400", v2Error("Malformed JSON, an unknown input or output, a wrong datatype "
+            responses.addApiResponse("400", v2Error("A model that does not classify, malformed JSON, an unknown "
+                    + "input or output, a wrong datatype "
                     + "or shape, more than " + limits.maxImages() + " images, bad base64 or binary framing, an "
                     + "image that cannot be decoded, or a body that ended early."));
             if (apiKeys) {
@@ -469,6 +544,18 @@ class ApiDocumentation {
                     "timings", ref("Timings"), "precision", precision(), "execution", execution()),
                     List.of("model", "weights", "randomWeights", "predictions", "batchSize", "timings",
                             "precision", "execution")));
+            c.addSchemas("EmbedResponse", closed(props(
+                    "model", str()._enum(new ArrayList<>(modelNames)).description("The model that answered."),
+                    "weights", str().description("The weights served."),
+                    "randomWeights", bool().description("True for untrained random weights: the embedding is "
+                            + "meaningless."),
+                    "warning", str().description("Present when the embedding is meaningless."),
+                    "embedding", arr(number(-1, 1)).minItems(1).description("The network's embedding, "
+                            + "L2-normalised (512 values for Inception-ResNet-v1)."),
+                    "batchSize", integer(1, null).description("Size of the batch the image ran in."),
+                    "timings", ref("Timings"), "precision", precision(), "execution", execution()),
+                    List.of("model", "weights", "randomWeights", "embedding", "batchSize", "timings", "precision",
+                            "execution")));
             c.addSchemas("BatchItem", closed(props("index", integer(0, limits.maxImages() - 1).description("Position "
                     + "of the image among the `image` parts."), "status", integer(200, 599).description("The status "
                             + "this image alone would have got."), "result", ref("ClassifyResponse"), "problem",
@@ -483,19 +570,31 @@ class ApiDocumentation {
                     "models", arr(ref("Model")), "inference", ref("InferenceSettings")),
                     List.of("defaultModel", "models", "inference")));
             c.addSchemas("Model", closed(props("name", str(), "architecture", str().description("timm architecture "
-                    + "or torchscript."), "weights", str(), "randomWeights", bool(), "warning", str(), "numClasses",
-                    integer(1, null), "labels", str().description("Where the labels come from."), "inputSize",
+                    + "or torchscript."), "task", arr(str()._enum(List.of("classify", "embed"))).minItems(1)
+                    .maxItems(2).description("What it serves: classify (POST /classify, the v2 protocol), embed "
+                            + "(POST /embed), or both."), "weights", str(), "randomWeights", bool(), "warning", str(),
+                    "numClasses", integer(0, null).description("Classes; 0 for a model that only embeds."),
+                    "labels", str().description("Where the labels come from."), "inputSize",
                     integer(1, null).description("Network input side in pixels."), "preprocessing",
                     ref("Preprocessing"), "batchNormFolded", bool(), "devices", arr(str()), "precision",
                     precision(), "execution", execution()),
-                    List.of("name", "architecture", "weights", "randomWeights", "numClasses", "labels", "inputSize",
+                    List.of("name", "architecture", "task", "weights", "randomWeights", "numClasses", "labels",
+                            "inputSize",
                             "preprocessing", "batchNormFolded", "devices", "precision", "execution")));
             Schema<Object> three = arr(number(null, null)).minItems(3).maxItems(3);
-            c.addSchemas("Preprocessing", closed(props("resizeMode", str()._enum(List.of("crop", "squash")),
+            c.addSchemas("Preprocessing", closed(props("preset", str()._enum(List.of("timm", "torchvision", "cadene",
+                    "facenet")).description("The published eval transform it starts from."), "source", str()
+                            .description("Where the checkpoint's side comes from: config.json, or the architecture "
+                                    + "default."), "resizeMode", str()._enum(List.of("crop", "squash")),
                     "resizeTo", integer(1, null).types(new LinkedHashSet<>(List.of("integer", "null")))
                     .description("Shorter side after resize (crop mode); null in squash mode."), "cropPct",
-                    number(0, 1), "interpolation", str(), "mean", three, "std", three),
-                    List.of("resizeMode", "cropPct", "interpolation", "mean", "std")));
+                    number(0, 1), "interpolation", str()._enum(List.of("bicubic", "bilinear")).description(
+                            "Pillow's filter, antialiased."), "channelOrder", str()._enum(List.of("RGB", "BGR"))
+                            .description("Order of the planes fed to the network."), "valueRange", integer(1, 255)
+                            ._enum(List.of(1, 255)).description("1: pixels scaled to [0, 1] before mean and std; "
+                                    + "255: kept in [0, 255]."), "mean", three, "std", three),
+                    List.of("preset", "source", "resizeMode", "cropPct", "interpolation", "channelOrder",
+                            "valueRange", "mean", "std")));
             c.addSchemas("InferenceSettings", closed(props("device", str(), "workersPerDevice", integer(1, null),
                     "maxBatchSize", integer(1, null), "maxBatchDelayMs", number(0, null), "queueCapacity",
                     integer(1, null), "requestTimeoutMs", integer(1, null), "precision", precision(), "execution",
@@ -554,6 +653,20 @@ class ApiDocumentation {
             r.put("batchSize", 1);
             r.put("timings", Map.of("decodeMs", 3.1, "preprocessMs", 4.2, "queueMs", 0.4, "inferenceMs", 181.0,
                     "totalMs", 189.5));
+            r.put("precision", "fp32");
+            r.put("execution", "compiled");
+            return r;
+        }
+
+        private Map<String, Object> embedExample() {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("model", "facenet");
+            r.put("weights", "/models/20180402-114759-vggface2.pt");
+            r.put("randomWeights", false);
+            r.put("embedding", List.of(0.0412, -0.0137, 0.0815));
+            r.put("batchSize", 1);
+            r.put("timings", Map.of("decodeMs", 1.2, "preprocessMs", 0.9, "queueMs", 0.3, "inferenceMs", 24.0,
+                    "totalMs", 26.6));
             r.put("precision", "fp32");
             r.put("execution", "compiled");
             return r;

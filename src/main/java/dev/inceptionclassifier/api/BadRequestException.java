@@ -38,6 +38,13 @@ class BadRequestException extends RuntimeException {
                 "Unknown model '" + name + "'; served models: " + String.join(", ", known) + ".");
     }
 
+    /** {@code model} does not serve what the endpoint asks of it ({@code /classify} of an embedding model...). */
+    static BadRequestException unsupportedTask(String model, String task, Iterable<String> served) {
+        return new BadRequestException(HttpStatus.BAD_REQUEST, ProblemTypes.UNSUPPORTED_TASK, "Model '" + model
+                + "' does not " + task + "; it serves: " + String.join(", ", served) + " (GET /models lists each "
+                + "model's task).");
+    }
+
     static BadRequestException incompleteUpload(boolean timedOut) {
         return timedOut
                 ? new BadRequestException(HttpStatus.REQUEST_TIMEOUT, ProblemTypes.UPLOAD_TIMEOUT,

@@ -2,6 +2,7 @@ package dev.inceptionclassifier.api;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,6 +21,7 @@ import dev.inceptionclassifier.inference.RejectedException;
 import dev.inceptionclassifier.inference.TopK;
 import dev.inceptionclassifier.model.LoadedModel;
 import dev.inceptionclassifier.model.ModelRegistry;
+import dev.inceptionclassifier.model.Task;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -29,8 +31,12 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * One classification: decode and preprocess on the request thread (so a slow upload never holds a worker), within
- * the decode memory budget, then queue for a batch, then top-k. Counts every outcome in {@code classifier.requests}.
+ * One classification or embedding: decode and preprocess on the request thread (so a slow upload never holds a
+ * worker), within the decode memory budget, then queue for a batch (the same scheduler for both tasks), then top-k
+ * or the L2-normalised embedding. Counts every outcome in {@code classifier.requests}.
+ *
+ * <p>A model's output holds its logits first ({@code numClasses} values) when it classifies, then its embedding
+ * when it embeds: a model that serves both returns both in one vector.
  */
 @Component
 class ClassificationFlow implements DisposableBean {
@@ -43,16 +49,19 @@ class ClassificationFlow implements DisposableBean {
     private final ImagePipeline images;
     private final InferenceService inference;
     private final ModelRegistry models;
+    private final PreprocessSpecs preprocessing;
     private final MeterRegistry meters;
     private final Timer decodeTimer;
     /** Meters per model, registered once: the request path only looks them up. */
     private final Map<String, Timer> preprocessTimers = new ConcurrentHashMap<>();
     private final Map<String, Counter> requestCounters = new ConcurrentHashMap<>();
 
-    ClassificationFlow(ImagePipeline images, InferenceService inference, ModelRegistry models, MeterRegistry meters) {
+    ClassificationFlow(ImagePipeline images, InferenceService inference, ModelRegistry models,
+            PreprocessSpecs preprocessing, MeterRegistry meters) {
         this.images = images;
         this.inference = inference;
         this.models = models;
+        this.preprocessing = preprocessing;
         this.meters = meters;
         this.decodeTimer = Timer.builder("classifier.decode").description("Decoding an upload into RGB pixels")
                 .publishPercentileHistogram().register(meters);
@@ -88,7 +97,17 @@ class ClassificationFlow implements DisposableBean {
         requests(model.name(), "bad_input").increment();
     }
 
+    /** A 400 problem (counted) unless {@code model} serves {@code task}. */
+    void requireTask(LoadedModel model, Task task) {
+        if (!model.info().serves(task)) {
+            badInput(model);
+            throw BadRequestException.unsupportedTask(model.name(), task.id(),
+                    model.info().tasks().stream().map(Task::id).toList());
+        }
+    }
+
     CompletableFuture<ClassifyResponse> classify(LoadedModel model, byte[] bytes, int topK, Duration timeout) {
+        requireTask(model, Task.CLASSIFY);
         checkTopK(model, topK);
         admit(model);
         return classify(model, prepare(model, bytes), topK, timeout);
@@ -100,8 +119,17 @@ class ClassificationFlow implements DisposableBean {
                 image.decodedNanos(), image.preprocessedNanos()));
     }
 
-    /** A 400 problem (counted) unless {@code 1 <= topK <= classes}. */
+    /** The embedding of one upload, L2-normalised; a 400 problem unless {@code model} embeds. */
+    CompletableFuture<EmbedResponse> embed(LoadedModel model, byte[] bytes, Duration timeout) {
+        requireTask(model, Task.EMBED);
+        admit(model);
+        Prepared image = prepare(model, bytes);
+        return submit(model, image.input(), timeout).thenApply(r -> embedResponse(model, r, image));
+    }
+
+    /** A 400 problem (counted) unless {@code model} classifies and {@code 1 <= topK <= classes}. */
     void checkTopK(LoadedModel model, int topK) {
+        requireTask(model, Task.CLASSIFY);
         if (topK < 1 || topK > model.info().numClasses()) {
             badInput(model);
             throw BadRequestException.invalid("topK must be between 1 and " + model.info().numClasses() + ".");
@@ -133,7 +161,7 @@ class ClassificationFlow implements DisposableBean {
         long start = System.nanoTime();
         PreparedImage image;
         try {
-            image = images.prepare(bytes, model.info().preprocess());
+            image = images.prepare(bytes, preprocessing.of(model));
         } catch (ImageRejectedException e) {
             badInput(model);
             throw e;
@@ -168,10 +196,43 @@ class ClassificationFlow implements DisposableBean {
     record Prepared(float[] input, long startNanos, long decodedNanos, long preprocessedNanos) {
     }
 
+    private EmbedResponse embedResponse(LoadedModel model, InferenceResult<float[]> r, Prepared image) {
+        float[] out = r.output();
+        // the embedding follows the logits of a model that also classifies
+        float[] embedding = l2Normalised(out, model.info().numClasses(), out.length);
+        long end = System.nanoTime();
+        var timings = new ClassifyResponse.Timings(ms(image.decodedNanos() - image.startNanos()),
+                ms(image.preprocessedNanos() - image.decodedNanos()), ms(r.queueNanos()), ms(r.inferenceNanos()),
+                ms(end - image.startNanos()));
+        boolean random = model.info().randomWeights();
+        return new EmbedResponse(model.name(), model.info().weights(), random, random ? RANDOM_WEIGHTS_WARNING : null,
+                embedding, r.batchSize(), timings, model.info().precision(), model.info().execution());
+    }
+
+    /**
+     * {@code v[from, to)} divided by its L2 norm, as facenet-pytorch's {@code F.normalize} (a norm below 1e-12
+     * divides by 1e-12), summed in double.
+     */
+    static float[] l2Normalised(float[] v, int from, int to) {
+        double sum = 0;
+        for (int i = from; i < to; i++) {
+            sum += (double) v[i] * v[i];
+        }
+        double norm = Math.max(Math.sqrt(sum), 1e-12);
+        float[] out = new float[to - from];
+        for (int i = from; i < to; i++) {
+            out[i - from] = (float) (v[i] / norm);
+        }
+        return out;
+    }
+
     private ClassifyResponse response(LoadedModel model, InferenceResult<float[]> r, int topK, long start,
             long decoded, long preprocessed) {
         List<ClassifyResponse.Prediction> predictions = new ArrayList<>(topK);
-        for (TopK.Scored s : TopK.of(r.output(), topK)) {
+        float[] out = r.output();
+        float[] logits = out.length == model.info().numClasses() ? out
+                : Arrays.copyOf(out, model.info().numClasses());
+        for (TopK.Scored s : TopK.of(logits, topK)) {
             predictions.add(new ClassifyResponse.Prediction(s.index(), model.labels().get(s.index()),
                     s.probability()));
         }

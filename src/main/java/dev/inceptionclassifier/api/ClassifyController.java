@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.inceptionclassifier.config.ClassifierProperties;
 import dev.inceptionclassifier.model.LoadedModel;
+import dev.inceptionclassifier.model.Task;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -46,6 +47,7 @@ class ClassifyController {
             @RequestParam(name = "timeout", required = false) String timeout,
             @RequestHeader(name = "Request-Timeout", required = false) String timeoutHeader) throws IOException {
         LoadedModel m = flow.model(model);
+        flow.requireTask(m, Task.CLASSIFY);
         Params p = params(m, topK, timeout, timeoutHeader);
         if (images != null && images.size() > 1) {
             // Several image parts: a list in request order (BatchClassifyResponse); one part keeps today's answer.
@@ -75,6 +77,7 @@ class ClassifyController {
             throw counted(flow.model(null), e);
         }
         LoadedModel m = flow.model(query.get("model"));
+        flow.requireTask(m, Task.CLASSIFY);
         Params p = params(m, query.get("topK"), query.get("timeout"), timeoutHeader);
         if (request.getContentLengthLong() > maxBytes) {
             throw counted(m, BadRequestException.tooLarge(maxBytes));
@@ -94,18 +97,11 @@ class ClassifyController {
 
     /** Reads at most maxBytes; a chunked body that goes over is refused without buffering the rest. */
     private byte[] readBounded(InputStream in, LoadedModel m) {
-        byte[] data;
         try {
-            data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-        } catch (IOException e) {
-            // A body past classifier.image.upload-timeout or stalled past server.tomcat.connection-timeout, or a
-            // client that went away mid-upload.
-            throw counted(m, BadRequestException.incompleteUpload(isTimeout(e)));
+            return UploadBodies.readBounded(in, maxBytes);
+        } catch (BadRequestException e) {
+            throw counted(m, e);
         }
-        if (data.length > maxBytes) {
-            throw counted(m, BadRequestException.tooLarge(maxBytes));
-        }
-        return data;
     }
 
     /** Whether a read timed out: the upload deadline, or the container's read timeout. */

@@ -18,10 +18,11 @@ record ModelsResponse(String defaultModel, List<Model> models, Inference inferen
      *
      * @param name name for {@code ?model=}
      * @param architecture timm architecture, or {@code torchscript}
+     * @param task what it serves: {@code ["classify"]}, {@code ["embed"]}, or both
      * @param weights weights served; never contains a token
      * @param randomWeights true for untrained random weights
      * @param warning set when the predictions are meaningless
-     * @param numClasses number of classes
+     * @param numClasses number of classes; 0 for a model that only embeds
      * @param labels where the labels come from
      * @param inputSize network input side in pixels
      * @param preprocessing the preprocessing applied to each image
@@ -31,23 +32,29 @@ record ModelsResponse(String defaultModel, List<Model> models, Inference inferen
      * @param execution how it runs: {@code compiled}, {@code eager} or {@code torchscript}
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Model(String name, String architecture, String weights, boolean randomWeights, String warning,
+    record Model(String name, String architecture, List<String> task, String weights, boolean randomWeights,
+            String warning,
             int numClasses, String labels, int inputSize, Preprocessing preprocessing, boolean batchNormFolded,
             List<String> devices, String precision, String execution) {
     }
 
     /**
-     * timm's eval transform parameters.
+     * The eval transform applied to each image, after the configured overrides.
      *
+     * @param preset the published transform it starts from: {@code timm}, {@code torchvision}, {@code cadene} or
+     *     {@code facenet}
+     * @param source where the checkpoint's side of it comes from: {@code config.json} or {@code architecture default}
      * @param resizeMode {@code crop} or {@code squash}
      * @param resizeTo shorter side after resize ({@code crop} mode)
      * @param cropPct crop fraction
-     * @param interpolation always {@code bicubic} (Pillow's, antialiased)
-     * @param mean channel means
+     * @param interpolation {@code bicubic} or {@code bilinear} (Pillow's, antialiased)
+     * @param channelOrder {@code RGB} or {@code BGR}: order of the planes fed to the network
+     * @param valueRange 1 when pixels are scaled to [0, 1] before mean and std, 255 when they stay in [0, 255]
+     * @param mean channel means, in channel order and value range
      * @param std channel standard deviations
      */
-    record Preprocessing(String resizeMode, Integer resizeTo, double cropPct, String interpolation, float[] mean,
-            float[] std) {
+    record Preprocessing(String preset, String source, String resizeMode, Integer resizeTo, double cropPct,
+            String interpolation, String channelOrder, int valueRange, float[] mean, float[] std) {
     }
 
     /**

@@ -26,6 +26,7 @@ import dev.inceptionclassifier.inference.TopK;
 import dev.inceptionclassifier.model.LoadedModel;
 import dev.inceptionclassifier.model.ModelInfo;
 import dev.inceptionclassifier.model.ModelRegistry;
+import dev.inceptionclassifier.model.Task;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.availability.ApplicationAvailability;
@@ -124,6 +125,10 @@ class OpenInferenceController {
         LoadedModel m = model(name, version);
         Plan plan;
         try {
+            if (!m.info().serves(Task.CLASSIFY)) {
+                throw ProtocolException.badRequest("Model '" + m.name() + "' does not classify; it serves "
+                        + m.info().tasks().stream().map(Task::id).toList() + " (POST /embed for an embedding).");
+            }
             String encoding = request.getHeader("Content-Encoding");
             if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
                 throw new ProtocolException(415, "Content-Encoding '" + encoding.trim() + "' is not supported; send "
@@ -244,7 +249,8 @@ class OpenInferenceController {
         int classes = m.info().numClasses();
         float[] probabilities = new float[n * classes];
         for (int i = 0; i < n; i++) {
-            double[] p = TopK.softmax(results.get(i).output());
+            // the logits come first in the output of a model that also embeds
+            double[] p = TopK.softmax(Arrays.copyOf(results.get(i).output(), classes));
             for (int c = 0; c < classes; c++) {
                 probabilities[i * classes + c] = (float) p[c];
             }

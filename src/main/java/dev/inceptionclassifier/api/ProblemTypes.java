@@ -15,6 +15,7 @@ final class ProblemTypes {
     static final URI IMAGE_TOO_LARGE = uri("image-too-large");
     static final URI DECODE_BUDGET_EXCEEDED = uri("decode-budget-exceeded");
     static final URI UNKNOWN_MODEL = uri("unknown-model");
+    static final URI UNSUPPORTED_TASK = uri("unsupported-task");
     static final URI INVALID_PARAMETER = uri("invalid-parameter");
     static final URI OVERLOADED = uri("overloaded");
     static final URI SHUTTING_DOWN = uri("shutting-down");

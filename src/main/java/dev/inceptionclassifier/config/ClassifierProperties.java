@@ -15,6 +15,7 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -73,9 +74,10 @@ public record ClassifierProperties(
      *
      * @param name the name clients use ({@code ?model=}); letters, digits, '.', '_' and '-'
      * @param architecture {@code inception_v4} or {@code inception_resnet_v2}; may be omitted for timm checkpoints
-     *     (taken from config.json) and TorchScript files
+     *     (taken from config.json) and TorchScript files; required for {@code .pth}/{@code .pt} state dicts
      * @param source where the weights come from: {@code hf-hub:<repo>[@rev]}, a folder path or {@code file:} URL, an
-     *     {@code https://} folder URL, a path or URL ending in {@code .pt} (TorchScript), or {@code random}; default:
+     *     {@code https://} folder URL, a path or URL ending in {@code .pth} (a PyTorch state dict) or {@code .pt}
+     *     (TorchScript, or a state dict by content), or {@code random}; default:
      *     {@code hf-hub:timm/<architecture>.tf_in1k}
      * @param labels a labels file (one label per line, or {@code index<TAB>synset<TAB>label}), an https URL, or the
      *     alias {@code imagenet-1k}; without it the model's own label names, else {@code class_<index>}
@@ -123,21 +125,29 @@ public record ClassifierProperties(
     }
 
     /**
-     * Preprocessing overrides; unset values come from the checkpoint's pretrained config or the architecture default.
+     * Preprocessing overrides; unset values come from the checkpoint's pretrained config (timm), or the preset of the
+     * architecture's published weights (state dicts, random weights, TorchScript).
      *
      * @param resizeMode {@code crop} (resize the shorter side to floor(size / crop-pct), then center-crop: timm's eval
      *     transform) or {@code squash} (resize straight to size x size)
-     * @param cropPct crop fraction for {@code crop} mode (0.875 for Inception-v4, 0.8975 for Inception-ResNet-v2)
-     * @param inputSize square input size in pixels (299 for both architectures)
-     * @param mean per-channel mean (RGB) subtracted after scaling to [0, 1]
-     * @param std per-channel standard deviation (RGB)
+     * @param cropPct crop fraction for {@code crop} mode (0.875 for Inception-v4, 0.8975 for Inception-ResNet-v2);
+     *     the shorter side is then resized to floor(input-size / crop-pct)
+     * @param inputSize square input size in pixels (299 for Inception-v3/v4/IRv2, 224 for GoogLeNet and BN-Inception,
+     *     160 for Inception-ResNet-v1)
+     * @param mean per-channel mean, in the preset's channel order and value range (RGB in [0, 1] for timm)
+     * @param std per-channel standard deviation, in the same units as the mean
+     * @param preset the published eval transform to start from: {@code timm}, {@code torchvision}, {@code cadene}
+     *     or {@code facenet} (replaces what the checkpoint implies, then the other overrides apply)
+     * @param interpolation the resize filter: {@code bicubic} or {@code bilinear} (Pillow's, antialiased)
      */
     public record Preprocess(
             @Pattern(regexp = "crop|squash") String resizeMode,
             @DecimalMin("0.1") @DecimalMax("1.0") Double cropPct,
             @Min(32) @Max(1024) Integer inputSize,
-            List<Double> mean,
-            List<Double> std) {
+            @Size(min = 3, max = 3) List<Double> mean,
+            @Size(min = 3, max = 3) List<@Positive Double> std,
+            @Pattern(regexp = "timm|torchvision|cadene|facenet") String preset,
+            @Pattern(regexp = "bicubic|bilinear") String interpolation) {
     }
 
     /**

@@ -11,7 +11,8 @@ class ModelLoadFailureAnalyzer extends AbstractFailureAnalyzer<ModelLoadExceptio
     protected FailureAnalysis analyze(Throwable rootFailure, ModelLoadException cause) {
         return new FailureAnalysis(cause.getMessage(), """
                 Check classifier.models[].source (a folder with config.json + model.safetensors, an https:// folder URL,
-                hf-hub:<repo>[@revision], a .pt TorchScript file, or random), the network or the model cache
+                hf-hub:<repo>[@revision], a .pth/.pt state dict (it needs classifier.models[].architecture), a .pt
+                TorchScript file, or random), the network or the model cache
                 (classifier.model-cache; with classifier.offline=true only the cache is used), the sha256 pins
                 (classifier.models[].sha256), that the checkpoint matches classifier.models[].architecture, and that
                 classifier.inference.precision and .execution (or the model's own) suit the devices. A model that

@@ -11,8 +11,8 @@ import ai.djl.Device;
 import ai.djl.Model;
 import dev.inceptionclassifier.config.ClassifierProperties;
 import dev.inceptionclassifier.config.ClassifierProperties.ModelProperties;
-import dev.inceptionclassifier.image.PreprocessSpec;
 import dev.inceptionclassifier.model.arch.InceptionNetwork;
+import dev.inceptionclassifier.model.checkpoint.PthReader;
 import dev.inceptionclassifier.model.checkpoint.SafetensorsReader;
 import dev.inceptionclassifier.model.checkpoint.TimmConfig;
 import dev.inceptionclassifier.model.checkpoint.TorchScriptLoader;
@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns one {@code classifier.models[i]} entry into a {@link LoadedModel}: resolves the source (downloading into the
- * cache if needed), reads the checkpoint and its config, checks it strictly against the architecture, and places one
+ * cache if needed), reads the checkpoint (timm safetensors and config, a PyTorch state dict, or TorchScript), checks
+ * it strictly against the architecture, and places one
  * copy on every device: the compiled TorchScript program (the default) or the eager DJL blocks, both derived from the
  * architecture's description, in the model's precision. A source that cannot be fetched falls back to seeded random
  * weights only where {@code classifier.fallback-to-random} allows it, loudly.
@@ -76,6 +77,9 @@ public final class ModelLoader {
             if (resolved instanceof ResolvedSource.TimmCheckpoint c) {
                 return loadTimm(props, arch, c, devices, plan);
             }
+            if (resolved instanceof ResolvedSource.StateDict d) {
+                return loadStateDict(props, arch, d, devices, plan);
+            }
             if (resolved instanceof ResolvedSource.TorchScript t) {
                 PrecisionPolicy.check(props.name(), plan.precision(), Execution.TORCHSCRIPT, devices, cpu);
                 return loadTorchScript(props, t, devices);
@@ -121,9 +125,29 @@ public final class ModelLoader {
         Labels labels = labels(props, numClasses, config.labelNames());
         Map<String, HostTensor> state = SafetensorsReader.read(c.weights());
         Map<Device, Model> models = build(props, arch, numClasses, state, devices, plan);
-        PreprocessSpec preprocess = PreprocessOverrides.apply(config.preprocess(), props.preprocess());
-        return new LoadedModel(info(props, arch.timmName(), c.description(), false, numClasses, labels, preprocess,
-                plan), labels.names(), models);
+        return new LoadedModel(info(props, arch.timmName(), c.description(), false, numClasses, labels,
+                inputSize(config.preprocess(), props), arch.tasks(numClasses), plan), labels.names(), models);
+    }
+
+    /**
+     * A {@code torch.save} state dict in the architecture's reference layout (torchvision, Cadene, facenet-pytorch
+     * or timm key names), read by the restricted unpickler and checked like a safetensors checkpoint. It brings no
+     * config: the architecture must be configured, the class count is the classifier's row count, and the
+     * preprocessing is the architecture's preset.
+     */
+    private LoadedModel loadStateDict(ModelProperties props, Architecture arch, ResolvedSource.StateDict d,
+            List<Device> devices, Plan plan) throws IOException {
+        if (arch == null) {
+            throw new IllegalArgumentException("a .pth/.pt state dict has no config.json: set "
+                    + "classifier.models[].architecture");
+        }
+        Map<String, HostTensor> state = PthReader.read(d.file());
+        int numClasses = StateDictClasses.count(arch, state, props.numClasses());
+        Labels labels = labels(props, numClasses, null);
+        Map<Device, Model> models = build(props, arch, numClasses, state, devices, plan);
+        return new LoadedModel(info(props, arch.timmName(), d.description(), false, numClasses, labels,
+                inputSize(arch.defaultPreprocessing("architecture default"), props), arch.tasks(numClasses), plan),
+                labels.names(), models);
     }
 
     private LoadedModel loadRandom(ModelProperties props, Architecture arch, ResolvedSource.RandomWeights r,
@@ -131,14 +155,14 @@ public final class ModelLoader {
         if (arch == null) {
             throw new IllegalArgumentException("random weights need classifier.models[].architecture");
         }
-        int numClasses = props.numClasses() != null ? props.numClasses() : 1000;
+        // an embedding network's random weights embed only, unless classes are asked for
+        int numClasses = props.numClasses() != null ? props.numClasses() : arch.embeddingSize() > 0 ? 0 : 1000;
         Labels labels = labels(props, numClasses, null);
         Map<String, HostTensor> state = InceptionNetwork.randomStateDict(arch, numClasses, r.seed());
         Map<Device, Model> models = build(props, arch, numClasses, state, devices, plan);
-        PreprocessSpec preprocess = PreprocessOverrides.apply(PreprocessSpec.inception(arch.defaultCropPct()),
-                props.preprocess());
-        return new LoadedModel(info(props, arch.timmName(), r.description(), true, numClasses, labels, preprocess,
-                plan), labels.names(), models);
+        return new LoadedModel(info(props, arch.timmName(), r.description(), true, numClasses, labels,
+                inputSize(arch.defaultPreprocessing("architecture default"), props), arch.tasks(numClasses), plan),
+                labels.names(), models);
     }
 
     private LoadedModel loadTorchScript(ModelProperties props, ResolvedSource.TorchScript t, List<Device> devices)
@@ -157,11 +181,12 @@ public final class ModelLoader {
             models.values().forEach(Model::close);
             throw e;
         }
-        double cropPct = props.architecture() != null ? Architecture.fromTimmName(props.architecture())
-                .defaultCropPct() : Architecture.INCEPTION_V4.defaultCropPct();
-        PreprocessSpec preprocess = PreprocessOverrides.apply(PreprocessSpec.inception(cropPct), props.preprocess());
+        Architecture arch = props.architecture() != null ? Architecture.fromTimmName(props.architecture())
+                : Architecture.INCEPTION_V4;
+        InputPreprocessing preprocess = inputSize(arch.defaultPreprocessing(props.architecture() != null
+                ? "architecture default" : "default (inception_v4)"), props);
         return new LoadedModel(info(props, "torchscript", t.description(), false, numClasses, labels, preprocess,
-                new Plan(Precision.FP32, Execution.TORCHSCRIPT)), labels.names(), models);
+                List.of(Task.CLASSIFY), new Plan(Precision.FP32, Execution.TORCHSCRIPT)), labels.names(), models);
     }
 
     private static Map<Device, Model> build(ModelProperties props, Architecture arch, int numClasses,
@@ -184,6 +209,13 @@ public final class ModelLoader {
     }
 
     private Labels labels(ModelProperties props, int numClasses, List<String> fromModel) {
+        if (numClasses == 0) {
+            if (props.labels() != null && !props.labels().isBlank()) {
+                throw new IllegalArgumentException("classifier.models[].labels is set but the model has no classifier"
+                        + " (it only embeds)");
+            }
+            return new Labels(List.of(), "none (embedding only)");
+        }
         if (props.labels() != null && !props.labels().isBlank()) {
             try {
                 return new Labels(labelsResolver.resolve(props.labels(), numClasses), labelsDescription(props.labels()));
@@ -207,8 +239,17 @@ public final class ModelLoader {
         return new Labels(indexLabels(numClasses), "class_<index>");
     }
 
+    /**
+     * The network is fed {@code classifier.models[].preprocess.input-size} when it is set; the other preprocessing
+     * overrides are the image pipeline's (the API applies them).
+     */
+    private static InputPreprocessing inputSize(InputPreprocessing preprocess, ModelProperties props) {
+        Integer size = props.preprocess() == null ? null : props.preprocess().inputSize();
+        return size == null ? preprocess : preprocess.withInputSize(size);
+    }
+
     private static ModelInfo info(ModelProperties props, String architecture, String weights, boolean random,
-            int numClasses, Labels labels, PreprocessSpec preprocess, Plan plan) {
+            int numClasses, Labels labels, InputPreprocessing preprocess, List<Task> tasks, Plan plan) {
         // the compiled program always runs folded; a TorchScript file is whatever it was exported as
         boolean bnFolded = switch (plan.execution()) {
             case COMPILED -> true;
@@ -216,7 +257,7 @@ public final class ModelLoader {
             case TORCHSCRIPT -> false;
         };
         return new ModelInfo(props.name(), architecture, weights, random, numClasses, labels.source(), preprocess,
-                bnFolded, plan.precision().id(), plan.execution().id());
+                bnFolded, plan.precision().id(), plan.execution().id(), tasks);
     }
 
     private static String labelsDescription(String spec) {

@@ -78,6 +78,9 @@ class ProtocolsIntegrationTests {
     @Autowired
     ModelRegistry models;
 
+    @Autowired
+    PreprocessSpecs preprocessing;
+
     HttpTestClient http;
     static OpenApiDocument doc;
     static final byte[] PHOTO_A = TestImages.jpeg(400, 300, 21);
@@ -271,7 +274,7 @@ class ProtocolsIntegrationTests {
 
     @Test
     void v2PreprocessedTensorsGiveTheSameAnswerAsTheImages() {
-        var spec = models.find("inception_v4").orElseThrow().info().preprocess();
+        var spec = preprocessing.of(models.find("inception_v4").orElseThrow());
         ImagePipeline pipeline = new ImagePipeline(new ImageLimits(2_000_000, 40_000_000, 20_000, 1 << 22, 100,
                 java.time.Duration.ofSeconds(10)));
         float[] a = pipeline.preprocess(pipeline.decode(PHOTO_A), spec);

@@ -48,18 +48,4 @@ class ServingDevicesTests {
                 .containsEntry("ai.djl.pytorch.graph_optimizer", "false")
                 .containsEntry("DJL_CACHE_DIR", "/var/cache/djl").containsEntry("ENGINE_CACHE_DIR", "/var/cache/djl");
     }
-
-    @Test
-    void preprocessOverridesReplaceOnlyWhatIsSet() {
-        var base = dev.inceptionclassifier.image.PreprocessSpec.inception(0.875);
-        assertThat(PreprocessOverrides.apply(base, new ClassifierProperties.Preprocess(null, null, null, null, null)))
-                .isEqualTo(base);
-        var squash = PreprocessOverrides.apply(base,
-                new ClassifierProperties.Preprocess("squash", 0.9, 320, List.of(0.485, 0.456, 0.406), null));
-        assertThat(squash.squash()).isTrue();
-        assertThat(squash.inputSize()).isEqualTo(320);
-        assertThat(squash.cropPct()).isEqualTo(0.9);
-        assertThat(squash.mean()).containsExactly(0.485f, 0.456f, 0.406f);
-        assertThat(squash.std()).containsExactly(0.5f, 0.5f, 0.5f);
-    }
 }

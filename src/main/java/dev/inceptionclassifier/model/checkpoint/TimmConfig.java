@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import dev.inceptionclassifier.image.PreprocessSpec;
+import dev.inceptionclassifier.model.InputPreprocessing;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
@@ -21,11 +21,11 @@ import tools.jackson.databind.json.JsonMapper;
  * @param architecture timm architecture name, e.g. {@code inception_v4}
  * @param numClasses classifier outputs: {@code model_args.num_classes}, else the top-level {@code num_classes}, else
  *     {@code pretrained_cfg.num_classes}, else timm's default 1000
- * @param preprocess timm's eval transform for the model
+ * @param preprocess timm's eval transform for the model (preset {@code timm} with the config's values)
  * @param labelNames class names in class-index order, or {@code null} when the config has none (timm then falls
  *     back to its ImageNet label data)
  */
-public record TimmConfig(String architecture, int numClasses, PreprocessSpec preprocess, List<String> labelNames) {
+public record TimmConfig(String architecture, int numClasses, InputPreprocessing preprocess, List<String> labelNames) {
 
     /** timm's defaults when the pretrained config leaves a value out ({@code timm.data.constants}). */
     static final double DEFAULT_CROP_PCT = 0.875;
@@ -56,7 +56,8 @@ public record TimmConfig(String architecture, int numClasses, PreprocessSpec pre
      * Reads {@code configJson}.
      *
      * @throws CheckpointFormatException when the file is not a usable timm config: invalid JSON, no architecture,
-     *     or preprocessing this service does not implement (anything but bicubic resizing with a center crop)
+     *     or preprocessing this service does not implement (a resize other than bicubic or bilinear, a crop mode
+     *     other than center)
      */
     public static TimmConfig read(Path configJson) throws IOException {
         JsonNode root;
@@ -118,7 +119,7 @@ public record TimmConfig(String architecture, int numClasses, PreprocessSpec pre
     }
 
     /** timm's resolve_data_config for an eval transform, limited to what the image package implements. */
-    private static PreprocessSpec preprocess(JsonNode cfg) {
+    private static InputPreprocessing preprocess(JsonNode cfg) {
         int inputSize = 299;
         JsonNode input = cfg.get("input_size");
         if (present(input)) {
@@ -137,13 +138,17 @@ public record TimmConfig(String architecture, int numClasses, PreprocessSpec pre
             }
             inputSize = height;
         }
-        // timm defaults to bilinear when the cfg names no interpolation; only bicubic is implemented here, and a
-        // different resize would silently shift every prediction, so refuse rather than guess.
+        // timm falls back to bilinear when the cfg names no interpolation; a resize the pipeline does not implement
+        // would silently shift every prediction, so refuse rather than guess.
         String interpolation = text(cfg, "interpolation");
-        if (interpolation == null || !interpolation.toLowerCase(Locale.ROOT).equals("bicubic")) {
-            throw new IllegalArgumentException("pretrained_cfg.interpolation is "
-                    + (interpolation == null ? "missing (timm then uses bilinear)" : "'" + interpolation + "'")
-                    + "; only 'bicubic' is supported. Set it to \"bicubic\" only if the model was trained that way");
+        if (interpolation == null) {
+            throw new IllegalArgumentException("pretrained_cfg.interpolation is missing (timm then uses bilinear); set"
+                    + " it to the filter the model was trained with, 'bicubic' or 'bilinear'");
+        }
+        interpolation = interpolation.toLowerCase(Locale.ROOT);
+        if (!interpolation.equals("bicubic") && !interpolation.equals("bilinear")) {
+            throw new IllegalArgumentException("pretrained_cfg.interpolation is '" + interpolation
+                    + "'; only 'bicubic' and 'bilinear' (Pillow's, antialiased) are supported");
         }
         double cropPct = DEFAULT_CROP_PCT;
         if (present(cfg.get("crop_pct"))) {
@@ -172,7 +177,7 @@ public record TimmConfig(String architecture, int numClasses, PreprocessSpec pre
                 throw new IllegalArgumentException("std values must be positive, got " + cfg.get("std"));
             }
         }
-        return new PreprocessSpec(inputSize, cropPct, squash, mean, std);
+        return new InputPreprocessing("timm", inputSize, cropPct, squash, interpolation, mean, std, "config.json");
     }
 
     private static boolean present(JsonNode n) {

@@ -34,8 +34,12 @@ import dev.inceptionclassifier.model.source.Pins.Pin;
  * snapshots/<commit>/}, and {@code refs/<revision>} records the commit (see {@link HubCache});</li>
  * <li>a folder path or {@code file:} URL holding {@code config.json} and {@code model.safetensors}, used in place;</li>
  * <li>an {@code https://} folder URL with the same two files, cached in {@code <cache>/url/<sha256 of the URL>/};</li>
- * <li>a path or URL ending in {@code .pt}: a TorchScript file (cached like the above when remote); it is code, so it
- * needs a {@code sha256.weights} pin unless {@link Pins#allowUnpinnedTorchScript()};</li>
+ * <li>a path or URL ending in {@code .pth}: a PyTorch state dict ({@code torch.save}), data only, pinned like
+ * {@code model.safetensors} (cached like the above when remote);</li>
+ * <li>a path or URL ending in {@code .pt}: a TorchScript file, or a state dict when its content says so (no
+ * {@code code/} or {@code constants.pkl} in the archive, see {@link TorchScriptFiles}). TorchScript is code, so it
+ * needs a {@code sha256.weights} pin unless {@link Pins#allowUnpinnedTorchScript()}; a remote {@code .pt} is fetched
+ * only on those terms, since what it is is known only once it is here;</li>
  * <li>{@code random}: seeded random weights.</li>
  * </ul>
  * Every cached file is hashed on every load and used only if it matches the sha256 recorded at download and its pin
@@ -200,16 +204,24 @@ public final class ModelSourceResolver {
 
     private ResolvedSource resolveUrl(URI uri, Pins pins) {
         String description = Urls.redact(uri);
-        if (uri.getPath() != null && uri.getPath().toLowerCase(Locale.ROOT).endsWith(".pt")) {
-            requirePinnedTorchScript(pins, description);
+        String path = uri.getPath() == null ? "" : uri.getPath().toLowerCase(Locale.ROOT);
+        boolean pt = path.endsWith(".pt");
+        if (pt || path.endsWith(".pth")) {
+            if (pt) {
+                requirePinnedTorchScript(pins, description);
+            } else {
+                requireNoConfigPin(pins, description);
+            }
             Path dir = cache.resolve("url").resolve(Urls.sha256Hex(uri.toString()));
             String name = Urls.fileName(uri);
             downloader.removeStaleParts(dir);
             Map<String, Pin> files = new LinkedHashMap<>();
             files.put(name, pins.weightsPin());
             ensureCached(files, dir, file -> uri, offline ? "classifier.offline=true" : null,
-                    "TorchScript model " + description, false);
-            return new ResolvedSource.TorchScript(dir.resolve(name), description);
+                    (pt ? "model " : "state dict ") + description, false);
+            Path file = dir.resolve(name);
+            return pt && TorchScriptFiles.isTorchScript(file) ? new ResolvedSource.TorchScript(file, description)
+                    : new ResolvedSource.StateDict(file, description);
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new IllegalArgumentException("a model folder URL cannot have a query or fragment: " + description);
@@ -263,6 +275,13 @@ public final class ModelSourceResolver {
         }
     }
 
+    private static void requireNoConfigPin(Pins pins, String description) {
+        if (pins.config() != null) {
+            throw new IllegalArgumentException("classifier.models[].sha256.config applies to timm checkpoints (a "
+                    + "folder or hub repository with config.json), not to the state dict " + description);
+        }
+    }
+
     /** TorchScript is code that runs inside the service: it loads only when pinned, or when explicitly allowed. */
     private static void requirePinnedTorchScript(Pins pins, String description) {
         if (pins.config() != null) {
@@ -279,7 +298,17 @@ public final class ModelSourceResolver {
 
     private static ResolvedSource resolveLocal(Path path, Pins pins) {
         Path p = path.toAbsolutePath().normalize();
-        if (p.getFileName() != null && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pt")) {
+        String fileName = p.getFileName() == null ? "" : p.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (fileName.endsWith(".pth") || fileName.endsWith(".pt") && Files.isRegularFile(p)
+                && !TorchScriptFiles.isTorchScript(p)) {
+            requireNoConfigPin(pins, p.toString());
+            if (!Files.isRegularFile(p)) {
+                throw new ModelUnavailableException("state dict " + p + " does not exist");
+            }
+            Sha256Files.checkInPlace(p, pins.weightsPin(), "state dict " + p);
+            return new ResolvedSource.StateDict(p, p.toString());
+        }
+        if (fileName.endsWith(".pt")) {
             requirePinnedTorchScript(pins, p.toString());
             if (!Files.isRegularFile(p)) {
                 throw new ModelUnavailableException("TorchScript file " + p + " does not exist");
@@ -289,7 +318,7 @@ public final class ModelSourceResolver {
         }
         if (!Files.isDirectory(p)) {
             throw new ModelUnavailableException("model folder " + p + " does not exist (expected a folder with "
-                    + CONFIG + " and " + WEIGHTS + ", or a .pt file)");
+                    + CONFIG + " and " + WEIGHTS + ", a .pth state dict or a .pt file)");
         }
         List<String> missing = Stream.of(CONFIG, WEIGHTS).filter(f -> !Files.isRegularFile(p.resolve(f))).toList();
         if (!missing.isEmpty()) {

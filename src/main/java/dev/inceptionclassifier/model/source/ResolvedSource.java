@@ -16,6 +16,13 @@ public sealed interface ResolvedSource {
     record TorchScript(Path file, String description) implements ResolvedSource {
     }
 
+    /**
+     * A PyTorch state dict saved with {@code torch.save} ({@code .pth}, or a {@code .pt} that is not TorchScript):
+     * data only, read by the restricted unpickler.
+     */
+    record StateDict(Path file, String description) implements ResolvedSource {
+    }
+
     /** Seeded random weights (tests, demos, and the no-network fallback). */
     record RandomWeights(long seed) implements ResolvedSource {
         @Override

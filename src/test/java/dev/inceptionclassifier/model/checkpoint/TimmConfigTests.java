@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.inceptionclassifier.image.PreprocessSpec;
+import dev.inceptionclassifier.model.InputPreprocessing;
 
 class TimmConfigTests {
 
@@ -50,14 +50,19 @@ class TimmConfigTests {
         return "[" + String.join(", ", names.stream().map(n -> "\"" + n + "\"").toList()) + "]";
     }
 
+    /** What timm's Inception configs state: bicubic, center crop, mean = std = 0.5. */
+    private static InputPreprocessing timm(double cropPct) {
+        float[] half = {0.5f, 0.5f, 0.5f};
+        return new InputPreprocessing("timm", 299, cropPct, false, "bicubic", half, half, "config.json");
+    }
+
     @Test
     void readsTimmsHubConfigForInceptionV4() throws IOException {
         TimmConfig config = TimmConfig.read(hubConfigDir().resolve("inception_v4.tf_in1k.config.json"));
 
         assertThat(config.architecture()).isEqualTo("inception_v4");
         assertThat(config.numClasses()).isEqualTo(1000);
-        assertThat(config.preprocess()).isEqualTo(PreprocessSpec.inception(0.875));
-        assertThat(config.preprocess().scaleSize()).isEqualTo(341);
+        assertThat(config.preprocess()).isEqualTo(timm(0.875));
         assertThat(config.labelNames()).isNull();
     }
 
@@ -67,8 +72,7 @@ class TimmConfigTests {
 
         assertThat(config.architecture()).isEqualTo("inception_resnet_v2");
         assertThat(config.numClasses()).isEqualTo(1000);
-        assertThat(config.preprocess()).isEqualTo(PreprocessSpec.inception(0.8975));
-        assertThat(config.preprocess().scaleSize()).isEqualTo(333);
+        assertThat(config.preprocess()).isEqualTo(timm(0.8975));
         assertThat(config.labelNames()).isNull();
     }
 
@@ -78,7 +82,7 @@ class TimmConfigTests {
 
         assertThat(config.numClasses()).isEqualTo(10);
         assertThat(config.labelNames()).containsExactlyElementsOf(TEN);
-        assertThat(config.preprocess()).isEqualTo(PreprocessSpec.inception(0.8975));
+        assertThat(config.preprocess()).isEqualTo(timm(0.8975));
     }
 
     @Test
@@ -143,11 +147,13 @@ class TimmConfigTests {
     }
 
     @Test
-    void refusesInterpolationOtherThanBicubic() throws IOException {
-        Path file = json(fineTune("", "").replace("\"bicubic\"", "\"bilinear\""));
+    void readsBilinearAndRefusesInterpolationsThePipelineLacks() throws IOException {
+        assertThat(TimmConfig.read(json(fineTune("", "").replace("\"bicubic\"", "\"BILINEAR\""))).preprocess()
+                .interpolation()).isEqualTo("bilinear");
+        Path file = json(fineTune("", "").replace("\"bicubic\"", "\"nearest\""));
         assertThatThrownBy(() -> TimmConfig.read(file)).isInstanceOf(CheckpointFormatException.class)
-                .hasMessageContaining(file.toString()).hasMessageContaining("'bilinear'")
-                .hasMessageContaining("only 'bicubic' is supported");
+                .hasMessageContaining(file.toString()).hasMessageContaining("'nearest'")
+                .hasMessageContaining("only 'bicubic' and 'bilinear'");
 
         Path missing = json("{\"architecture\": \"inception_v4\", \"pretrained_cfg\": {}}");
         assertThatThrownBy(() -> TimmConfig.read(missing)).isInstanceOf(CheckpointFormatException.class)

@@ -16,7 +16,8 @@ import dev.inceptionclassifier.config.ClassifierProperties.Sha256;
 import org.springframework.util.unit.DataSize;
 
 /** {@link ClassifierProperties} for the source tests, built with the canonical constructors. */
-final class TestProps {
+/** Test properties: everything defaulted, one {@code inception_v4} model unless {@link #build(List)} says. */
+public final class TestProps {
 
     private Path cache;
     private boolean offline;
@@ -26,13 +27,13 @@ final class TestProps {
     private String labelsBaseUrl = "https://example.invalid/labels/";
     private DataSize maxDownloadSize = DataSize.ofGigabytes(1);
 
-    static TestProps cache(Path cache) {
+    public static TestProps cache(Path cache) {
         TestProps p = new TestProps();
         p.cache = cache;
         return p;
     }
 
-    TestProps offline(boolean offline) {
+    public TestProps offline(boolean offline) {
         this.offline = offline;
         return this;
     }
@@ -63,9 +64,14 @@ final class TestProps {
     }
 
     ClassifierProperties build() {
-        ModelProperties model = new ModelProperties("m", "inception_v4", null, null, 42, null,
-                new Preprocess(null, null, null, null, null), true, new Sha256(null, null), false, null, null);
-        return new ClassifierProperties(List.of(model), false, offline, cache,
+        return build(List.of(new ModelProperties("m", "inception_v4", null, null, 42, null,
+                new Preprocess(null, null, null, null, null, null, null), true, new Sha256(null, null), false, null,
+                null)));
+    }
+
+    /** The properties with {@code models}. */
+    public ClassifierProperties build(List<ModelProperties> models) {
+        return new ClassifierProperties(models, false, offline, cache,
                 new Hub(endpoint, token, Duration.ofSeconds(2), readTimeout, maxDownloadSize), labelsBaseUrl,
                 new Engine(null, null, true, true, null),
                 new Image(20_971_520, 40_000_000, 20_000, 4_194_304, 100, Duration.ofSeconds(10), 16, 67_108_864,
