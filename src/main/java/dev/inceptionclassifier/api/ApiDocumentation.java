@@ -9,9 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.inceptionclassifier.config.ClassifierProperties;
-import dev.inceptionclassifier.model.LoadedModel;
-import dev.inceptionclassifier.model.ModelRegistry;
+import dev.inceptionclassifier.inference.ServedModel;
+import dev.inceptionclassifier.inference.ServedModels;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -54,8 +53,8 @@ class ApiDocumentation {
     private static final String API_KEY = "apiKey";
 
     @Bean
-    OpenApiCustomizer inceptionClassifierApi(ModelRegistry models, UploadLimits limits, ClassifierProperties props) {
-        OpenAPI document = new Writer(models, limits, props).document();
+    OpenApiCustomizer inceptionClassifierApi(ServedModels models, UploadLimits limits, ApiSettings settings) {
+        OpenAPI document = new Writer(models, limits, settings).document();
         return api -> {
             api.info(document.getInfo());
             api.tags(document.getTags());
@@ -77,16 +76,16 @@ class ApiDocumentation {
         private final long requestTimeoutMs;
         private final List<Integer> inputSizes;
 
-        Writer(ModelRegistry models, UploadLimits limits, ClassifierProperties props) {
-            this.modelNames = models.all().stream().map(LoadedModel::name).toList();
+        Writer(ServedModels models, UploadLimits limits, ApiSettings settings) {
+            this.modelNames = models.all().stream().map(ServedModel::name).toList();
             this.defaultModel = models.defaultModel();
             this.maxClasses = models.all().stream().mapToInt(m -> m.info().numClasses()).max().orElse(1);
             this.inputSizes = models.all().stream().map(m -> m.info().preprocess().inputSize()).distinct().toList();
             this.limits = limits;
-            this.apiKeys = props.security().apiKeys().stream().anyMatch(k -> k != null && !k.isEmpty());
-            this.rejectStatus = props.inference().rejectStatus();
-            this.retryAfter = Math.max(1, props.inference().retryAfter().toSeconds());
-            this.requestTimeoutMs = props.inference().requestTimeout().toMillis();
+            this.apiKeys = settings.apiKeys().stream().anyMatch(k -> k != null && !k.isEmpty());
+            this.rejectStatus = settings.rejectStatus();
+            this.retryAfter = Math.max(1, settings.retryAfter().toSeconds());
+            this.requestTimeoutMs = settings.serving().requestTimeout().toMillis();
         }
 
         OpenAPI document() {

@@ -13,13 +13,14 @@ import dev.inceptionclassifier.image.DecodeBusyException;
 import dev.inceptionclassifier.image.ImagePipeline;
 import dev.inceptionclassifier.image.ImageRejectedException;
 import dev.inceptionclassifier.image.PreparedImage;
+import dev.inceptionclassifier.image.PreprocessSpec;
 import dev.inceptionclassifier.inference.DeadlineExceededException;
 import dev.inceptionclassifier.inference.InferenceResult;
 import dev.inceptionclassifier.inference.InferenceService;
 import dev.inceptionclassifier.inference.RejectedException;
+import dev.inceptionclassifier.inference.ServedModel;
+import dev.inceptionclassifier.inference.ServedModels;
 import dev.inceptionclassifier.inference.TopK;
-import dev.inceptionclassifier.model.LoadedModel;
-import dev.inceptionclassifier.model.ModelRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -42,21 +43,24 @@ class ClassificationFlow implements DisposableBean {
 
     private final ImagePipeline images;
     private final InferenceService inference;
-    private final ModelRegistry models;
+    private final ServedModels models;
     private final MeterRegistry meters;
     private final Timer decodeTimer;
     /** Meters per model, registered once: the request path only looks them up. */
     private final Map<String, Timer> preprocessTimers = new ConcurrentHashMap<>();
     private final Map<String, Counter> requestCounters = new ConcurrentHashMap<>();
+    /** Each model's preprocessing, built once. */
+    private final Map<String, PreprocessSpec> specs = new ConcurrentHashMap<>();
 
-    ClassificationFlow(ImagePipeline images, InferenceService inference, ModelRegistry models, MeterRegistry meters) {
+    ClassificationFlow(ImagePipeline images, InferenceService inference, ServedModels models, MeterRegistry meters) {
         this.images = images;
         this.inference = inference;
         this.models = models;
         this.meters = meters;
         this.decodeTimer = Timer.builder("classifier.decode").description("Decoding an upload into RGB pixels")
                 .publishPercentileHistogram().register(meters);
-        for (LoadedModel m : models.all()) {
+        for (ServedModel m : models.all()) {
+            specs.put(m.name(), spec(m));
             for (String outcome : List.of("ok", "rejected", "timeout", "bad_input", "error")) {
                 requests(m.name(), outcome);
             }
@@ -76,32 +80,38 @@ class ClassificationFlow implements DisposableBean {
     }
 
     /** The model for {@code name} (the default when null); a 404 problem when there is none. */
-    LoadedModel model(String name) {
+    ServedModel model(String name) {
         return models.find(name).orElseThrow(() -> {
             requests("none", "bad_input").increment();
-            return BadRequestException.unknownModel(name, models.all().stream().map(LoadedModel::name).toList());
+            return BadRequestException.unknownModel(name, models.all().stream().map(ServedModel::name).toList());
         });
     }
 
+    /** The image pipeline's description of what {@code model} expects. */
+    static PreprocessSpec spec(ServedModel model) {
+        ServedModel.Preprocessing p = model.info().preprocess();
+        return new PreprocessSpec(p.inputSize(), p.cropPct(), p.squash(), p.mean(), p.std());
+    }
+
     /** Counts a request refused before it reached the model (bad parameters, no image, too large). */
-    void badInput(LoadedModel model) {
+    void badInput(ServedModel model) {
         requests(model.name(), "bad_input").increment();
     }
 
-    CompletableFuture<ClassifyResponse> classify(LoadedModel model, byte[] bytes, int topK, Duration timeout) {
+    CompletableFuture<ClassifyResponse> classify(ServedModel model, byte[] bytes, int topK, Duration timeout) {
         checkTopK(model, topK);
         admit(model);
         return classify(model, prepare(model, bytes), topK, timeout);
     }
 
     /** Queues an image that {@link #prepare} already turned into model input; top-k of the result. */
-    CompletableFuture<ClassifyResponse> classify(LoadedModel model, Prepared image, int topK, Duration timeout) {
+    CompletableFuture<ClassifyResponse> classify(ServedModel model, Prepared image, int topK, Duration timeout) {
         return submit(model, image.input(), timeout).thenApply(r -> response(model, r, topK, image.startNanos(),
                 image.decodedNanos(), image.preprocessedNanos()));
     }
 
     /** A 400 problem (counted) unless {@code 1 <= topK <= classes}. */
-    void checkTopK(LoadedModel model, int topK) {
+    void checkTopK(ServedModel model, int topK) {
         if (topK < 1 || topK > model.info().numClasses()) {
             badInput(model);
             throw BadRequestException.invalid("topK must be between 1 and " + model.info().numClasses() + ".");
@@ -112,7 +122,7 @@ class ClassificationFlow implements DisposableBean {
      * Refuses work (counted, {@link RejectedException}) when the service is shutting down or the model's queue is
      * full right now, so that no CPU is spent decoding an image that would be refused anyway.
      */
-    void admit(LoadedModel model) {
+    void admit(ServedModel model) {
         if (!inference.accepting()) {
             requests(model.name(), "rejected").increment();
             throw new RejectedException("the service is shutting down", true);
@@ -129,11 +139,11 @@ class ClassificationFlow implements DisposableBean {
      * timed in {@code classifier.decode} and {@code classifier.preprocess}. A rejected image is counted as
      * {@code bad_input}, a refusal for lack of decode memory as {@code rejected}, and both are rethrown.
      */
-    Prepared prepare(LoadedModel model, byte[] bytes) {
+    Prepared prepare(ServedModel model, byte[] bytes) {
         long start = System.nanoTime();
         PreparedImage image;
         try {
-            image = images.prepare(bytes, model.info().preprocess());
+            image = images.prepare(bytes, specs.get(model.name()));
         } catch (ImageRejectedException e) {
             badInput(model);
             throw e;
@@ -152,7 +162,7 @@ class ClassificationFlow implements DisposableBean {
      * Queues one model input (from {@link #prepare}, or a tensor a client preprocessed itself) for a batch and counts
      * its outcome in {@code classifier.requests}. The future fails as {@link InferenceService#submit} says.
      */
-    CompletableFuture<InferenceResult<float[]>> submit(LoadedModel model, float[] input, Duration timeout) {
+    CompletableFuture<InferenceResult<float[]>> submit(ServedModel model, float[] input, Duration timeout) {
         return inference.submit(model.name(), input, timeout).whenComplete((r, e) -> requests(model.name(),
                 outcome(e)).increment());
     }
@@ -168,7 +178,7 @@ class ClassificationFlow implements DisposableBean {
     record Prepared(float[] input, long startNanos, long decodedNanos, long preprocessedNanos) {
     }
 
-    private ClassifyResponse response(LoadedModel model, InferenceResult<float[]> r, int topK, long start,
+    private ClassifyResponse response(ServedModel model, InferenceResult<float[]> r, int topK, long start,
             long decoded, long preprocessed) {
         List<ClassifyResponse.Prediction> predictions = new ArrayList<>(topK);
         for (TopK.Scored s : TopK.of(r.output(), topK)) {

@@ -2,11 +2,9 @@ package dev.inceptionclassifier.api;
 
 import java.util.List;
 
-import dev.inceptionclassifier.config.ClassifierProperties;
 import dev.inceptionclassifier.image.PreprocessSpec;
-import dev.inceptionclassifier.model.LoadedModel;
-import dev.inceptionclassifier.model.ModelInfo;
-import dev.inceptionclassifier.model.ModelRegistry;
+import dev.inceptionclassifier.inference.ServedModel;
+import dev.inceptionclassifier.inference.ServedModels;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -16,11 +14,11 @@ class ModelsController {
 
     private final ModelsResponse response;
 
-    ModelsController(ModelRegistry registry, ClassifierProperties props) {
-        ClassifierProperties.Inference inf = props.inference();
+    ModelsController(ServedModels registry, ApiSettings settings) {
+        ApiSettings.Serving inf = settings.serving();
         List<ModelsResponse.Model> models = registry.all().stream().map(ModelsController::describe).toList();
         this.response = new ModelsResponse(registry.defaultModel(), models, new ModelsResponse.Inference(inf.device(),
-                inf.workers(), inf.maxBatchSize(), inf.maxBatchDelay().toNanos() / 1e6, inf.queueCapacity(),
+                inf.workersPerDevice(), inf.maxBatchSize(), inf.maxBatchDelay().toNanos() / 1e6, inf.queueCapacity(),
                 inf.requestTimeout().toMillis(), inf.precision(), inf.execution()));
     }
 
@@ -29,14 +27,14 @@ class ModelsController {
         return response;
     }
 
-    private static ModelsResponse.Model describe(LoadedModel m) {
-        ModelInfo i = m.info();
-        PreprocessSpec p = i.preprocess();
+    private static ModelsResponse.Model describe(ServedModel m) {
+        ServedModel.Info i = m.info();
+        PreprocessSpec p = ClassificationFlow.spec(m);
         var pre = new ModelsResponse.Preprocessing(p.squash() ? "squash" : "crop", p.squash() ? null : p.scaleSize(),
                 p.cropPct(), "bicubic", p.mean(), p.std());
         return new ModelsResponse.Model(i.name(), i.architecture(), i.weights(), i.randomWeights(),
                 i.randomWeights() ? ClassificationFlow.RANDOM_WEIGHTS_WARNING : null, i.numClasses(), i.labels(),
-                p.inputSize(), pre, i.bnFolded(), m.devices().stream().map(Object::toString).toList(), i.precision(),
+                p.inputSize(), pre, i.bnFolded(), m.devices(), i.precision(),
                 i.execution());
     }
 }

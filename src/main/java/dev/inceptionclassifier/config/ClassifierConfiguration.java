@@ -1,10 +1,12 @@
 package dev.inceptionclassifier.config;
 
 import ai.djl.engine.Engine;
+import dev.inceptionclassifier.api.ApiSettings;
 import dev.inceptionclassifier.image.DecodeMemoryBudget;
 import dev.inceptionclassifier.image.ImageLimits;
 import dev.inceptionclassifier.image.ImagePipeline;
 import dev.inceptionclassifier.image.JpegBackend;
+import dev.inceptionclassifier.inference.InferenceSettings;
 import dev.inceptionclassifier.model.EngineSetup;
 import dev.inceptionclassifier.model.ModelLoader;
 import dev.inceptionclassifier.model.ModelRegistry;
@@ -27,7 +29,7 @@ class ClassifierConfiguration {
 
     @Bean
     Engine djlEngine(ClassifierProperties props) {
-        return EngineSetup.start(props.engine(), props.inference().workers() * props.models().size());
+        return EngineSetup.start(Settings.engine(props.engine()), props.inference().workers() * props.models().size());
     }
 
     @Bean
@@ -38,7 +40,19 @@ class ClassifierConfiguration {
     /** No destroy method: InferenceService closes each model once the workers that use it have stopped. */
     @Bean(destroyMethod = "")
     ModelRegistry modelRegistry(ClassifierProperties props, ServingDevices devices) {
-        return ModelRegistry.load(props, ModelLoader.create(props), devices.devices());
+        ModelLoader loader = ModelLoader.create(Settings.sources(props), props.fallbackToRandom(),
+                props.inference().precision(), props.inference().execution());
+        return ModelRegistry.load(props.models().stream().map(Settings::model).toList(), loader, devices.devices());
+    }
+
+    @Bean
+    InferenceSettings inferenceSettings(ClassifierProperties props) {
+        return Settings.inference(props.inference());
+    }
+
+    @Bean
+    ApiSettings apiSettings(ClassifierProperties props) {
+        return Settings.api(props);
     }
 
     @Bean

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import ai.djl.engine.Engine;
-import dev.inceptionclassifier.config.ClassifierProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +21,7 @@ public final class EngineSetup {
     }
 
     /** The system properties for the given settings; {@code cpuWorkers} is the number of CPU workers in total. */
-    static Map<String, String> systemProperties(ClassifierProperties.Engine engine, int cpuWorkers, int cores) {
+    static Map<String, String> systemProperties(EngineSettings engine, int cpuWorkers, int cores) {
         Map<String, String> p = new LinkedHashMap<>();
         int threads = engine.numThreads() != null ? engine.numThreads() : Math.max(1, cores / Math.max(1, cpuWorkers));
         p.put("ai.djl.pytorch.num_threads", Integer.toString(threads));
@@ -39,7 +38,7 @@ public final class EngineSetup {
     }
 
     /** Sets the properties and loads the PyTorch engine. */
-    public static Engine start(ClassifierProperties.Engine engine, int cpuWorkers) {
+    public static Engine start(EngineSettings engine, int cpuWorkers) {
         Map<String, String> props = systemProperties(engine, cpuWorkers, Runtime.getRuntime().availableProcessors());
         props.forEach(System::setProperty);
         Engine pytorch = Engine.getEngine("PyTorch");

@@ -2,7 +2,6 @@ package dev.inceptionclassifier.model;
 
 import java.util.List;
 
-import dev.inceptionclassifier.config.ClassifierProperties;
 import dev.inceptionclassifier.image.PreprocessSpec;
 
 /** Applies {@code classifier.models[i].preprocess.*} on top of what the checkpoint or architecture implies. */
@@ -11,7 +10,7 @@ final class PreprocessOverrides {
     private PreprocessOverrides() {
     }
 
-    static PreprocessSpec apply(PreprocessSpec base, ClassifierProperties.Preprocess o) {
+    static PreprocessSpec apply(PreprocessSpec base, ModelSettings.Preprocess o) {
         if (o == null) {
             return base;
         }
