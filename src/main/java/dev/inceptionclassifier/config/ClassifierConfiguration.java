@@ -20,16 +20,20 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.unit.DataSize;
 
-/** Wires the engine, the devices and the models, in that order: DJL's settings must be in place before it loads. */
+/**
+ * Wires the engine, the devices and the models, in that order. DJL's settings are already in place:
+ * {@link EngineEnvironmentPostProcessor} applied them before the context was created.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ClassifierProperties.class)
 class ClassifierConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ClassifierConfiguration.class);
 
+    /** Its system properties were set before the context existed (EngineEnvironmentPostProcessor). */
     @Bean
-    Engine djlEngine(ClassifierProperties props) {
-        return EngineSetup.start(Settings.engine(props.engine()), props.inference().workers() * props.models().size());
+    Engine djlEngine() {
+        return EngineSetup.start();
     }
 
     @Bean
