@@ -1,7 +1,7 @@
 package dev.inceptionclassifier.image;
 
 /** Order of the three colour planes in the model input (CHW): decoded images are always RGB. */
-public enum ChannelOrder {
+enum ChannelOrder {
 
     /** Red, green, blue: timm, torchvision, facenet-pytorch. */
     RGB,

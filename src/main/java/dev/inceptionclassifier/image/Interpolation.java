@@ -7,7 +7,7 @@ import java.util.Locale;
  * torchvision's {@code Resize} calls on a PIL image). Both filters widen their support by the shrink factor, so a
  * downscale is antialiased; {@link PillowResampler} reproduces them integer for integer.
  */
-public enum Interpolation {
+enum Interpolation {
 
     /** Pillow's {@code BICUBIC}: Keys kernel with a = -0.5, support 2. timm's Inception configs use it. */
     BICUBIC,

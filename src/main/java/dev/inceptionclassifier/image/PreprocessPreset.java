@@ -17,7 +17,7 @@ import java.util.Locale;
  * </li>
  * </ul>
  */
-public enum PreprocessPreset {
+enum PreprocessPreset {
 
     /**
      * timm's eval transform with the Inception pretrained config ({@code tf_in1k}/{@code tv_in1k} of
