@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
-import dev.inceptionclassifier.model.HostTensor;
+import dev.inceptionclassifier.model.core.HostTensor;
 import dev.inceptionclassifier.model.checkpoint.PthReader;
 import dev.inceptionclassifier.model.checkpoint.SafetensorsReader;
 

@@ -9,10 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.inceptionclassifier.config.ClassifierProperties;
-import dev.inceptionclassifier.model.LoadedModel;
-import dev.inceptionclassifier.model.ModelRegistry;
-import dev.inceptionclassifier.model.Task;
+import dev.inceptionclassifier.inference.ServedModel;
+import dev.inceptionclassifier.inference.ServedModels;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -55,8 +53,8 @@ class ApiDocumentation {
     private static final String API_KEY = "apiKey";
 
     @Bean
-    OpenApiCustomizer inceptionClassifierApi(ModelRegistry models, UploadLimits limits, ClassifierProperties props) {
-        OpenAPI document = new Writer(models, limits, props).document();
+    OpenApiCustomizer inceptionClassifierApi(ServedModels models, UploadLimits limits, ApiSettings settings) {
+        OpenAPI document = new Writer(models, limits, settings).document();
         return api -> {
             api.info(document.getInfo());
             api.tags(document.getTags());
@@ -81,19 +79,19 @@ class ApiDocumentation {
         private final boolean someDoNotClassify;
         private final boolean someDoNotEmbed;
 
-        Writer(ModelRegistry models, UploadLimits limits, ClassifierProperties props) {
-            this.someDoNotClassify = models.all().stream().anyMatch(m -> !m.info().serves(Task.CLASSIFY));
-            this.someDoNotEmbed = models.all().stream().anyMatch(m -> !m.info().serves(Task.EMBED));
-            this.modelNames = models.all().stream().map(LoadedModel::name).toList();
+        Writer(ServedModels models, UploadLimits limits, ApiSettings settings) {
+            this.someDoNotClassify = models.all().stream().anyMatch(m -> !m.serves(ClassificationFlow.CLASSIFY));
+            this.someDoNotEmbed = models.all().stream().anyMatch(m -> !m.serves(ClassificationFlow.EMBED));
+            this.modelNames = models.all().stream().map(ServedModel::name).toList();
             this.defaultModel = models.defaultModel();
             this.maxClasses = Math.max(1, models.all().stream().mapToInt(m -> m.info().numClasses()).max()
                     .orElse(1));
             this.inputSizes = models.all().stream().map(m -> m.info().preprocess().inputSize()).distinct().toList();
             this.limits = limits;
-            this.apiKeys = props.security().apiKeys().stream().anyMatch(k -> k != null && !k.isEmpty());
-            this.rejectStatus = props.inference().rejectStatus();
-            this.retryAfter = Math.max(1, props.inference().retryAfter().toSeconds());
-            this.requestTimeoutMs = props.inference().requestTimeout().toMillis();
+            this.apiKeys = settings.apiKeys().stream().anyMatch(k -> k != null && !k.isEmpty());
+            this.rejectStatus = settings.rejectStatus();
+            this.retryAfter = Math.max(1, settings.retryAfter().toSeconds());
+            this.requestTimeoutMs = settings.serving().requestTimeout().toMillis();
         }
 
         OpenAPI document() {

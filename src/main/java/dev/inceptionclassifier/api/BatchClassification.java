@@ -11,7 +11,7 @@ import dev.inceptionclassifier.image.ImageRejectedException;
 import dev.inceptionclassifier.inference.DeadlineExceededException;
 import dev.inceptionclassifier.inference.InferenceFailedException;
 import dev.inceptionclassifier.inference.RejectedException;
-import dev.inceptionclassifier.model.LoadedModel;
+import dev.inceptionclassifier.inference.ServedModel;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -37,7 +37,7 @@ class BatchClassification {
         this.limits = limits;
     }
 
-    CompletableFuture<ResponseEntity<BatchClassifyResponse>> classify(LoadedModel model, List<MultipartFile> parts,
+    CompletableFuture<ResponseEntity<BatchClassifyResponse>> classify(ServedModel model, List<MultipartFile> parts,
             int topK, Duration timeout) {
         if (parts.size() > limits.maxImages()) {
             flow.badInput(model);
@@ -94,7 +94,7 @@ class BatchClassification {
     }
 
     /** The part's bytes, held to {@code max-bytes} like a single upload. */
-    private byte[] bytes(LoadedModel model, MultipartFile part) {
+    private byte[] bytes(ServedModel model, MultipartFile part) {
         if (part.isEmpty()) {
             flow.badInput(model);
             throw BadRequestException.missingImage();

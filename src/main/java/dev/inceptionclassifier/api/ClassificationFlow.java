@@ -14,14 +14,14 @@ import dev.inceptionclassifier.image.DecodeBusyException;
 import dev.inceptionclassifier.image.ImagePipeline;
 import dev.inceptionclassifier.image.ImageRejectedException;
 import dev.inceptionclassifier.image.PreparedImage;
+import dev.inceptionclassifier.image.PreprocessSpec;
 import dev.inceptionclassifier.inference.DeadlineExceededException;
 import dev.inceptionclassifier.inference.InferenceResult;
 import dev.inceptionclassifier.inference.InferenceService;
 import dev.inceptionclassifier.inference.RejectedException;
+import dev.inceptionclassifier.inference.ServedModel;
+import dev.inceptionclassifier.inference.ServedModels;
 import dev.inceptionclassifier.inference.TopK;
-import dev.inceptionclassifier.model.LoadedModel;
-import dev.inceptionclassifier.model.ModelRegistry;
-import dev.inceptionclassifier.model.Task;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -43,12 +43,15 @@ class ClassificationFlow implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ClassificationFlow.class);
 
+    static final String CLASSIFY = "classify";
+    static final String EMBED = "embed";
+
     static final String RANDOM_WEIGHTS_WARNING = "This model serves seeded random weights, not a trained checkpoint:"
             + " its predictions are meaningless.";
 
     private final ImagePipeline images;
     private final InferenceService inference;
-    private final ModelRegistry models;
+    private final ServedModels models;
     private final PreprocessSpecs preprocessing;
     private final MeterRegistry meters;
     private final Timer decodeTimer;
@@ -56,7 +59,7 @@ class ClassificationFlow implements DisposableBean {
     private final Map<String, Timer> preprocessTimers = new ConcurrentHashMap<>();
     private final Map<String, Counter> requestCounters = new ConcurrentHashMap<>();
 
-    ClassificationFlow(ImagePipeline images, InferenceService inference, ModelRegistry models,
+    ClassificationFlow(ImagePipeline images, InferenceService inference, ServedModels models,
             PreprocessSpecs preprocessing, MeterRegistry meters) {
         this.images = images;
         this.inference = inference;
@@ -65,7 +68,7 @@ class ClassificationFlow implements DisposableBean {
         this.meters = meters;
         this.decodeTimer = Timer.builder("classifier.decode").description("Decoding an upload into RGB pixels")
                 .publishPercentileHistogram().register(meters);
-        for (LoadedModel m : models.all()) {
+        for (ServedModel m : models.all()) {
             for (String outcome : List.of("ok", "rejected", "timeout", "bad_input", "error")) {
                 requests(m.name(), outcome);
             }
@@ -85,51 +88,50 @@ class ClassificationFlow implements DisposableBean {
     }
 
     /** The model for {@code name} (the default when null); a 404 problem when there is none. */
-    LoadedModel model(String name) {
+    ServedModel model(String name) {
         return models.find(name).orElseThrow(() -> {
             requests("none", "bad_input").increment();
-            return BadRequestException.unknownModel(name, models.all().stream().map(LoadedModel::name).toList());
+            return BadRequestException.unknownModel(name, models.all().stream().map(ServedModel::name).toList());
         });
     }
 
     /** Counts a request refused before it reached the model (bad parameters, no image, too large). */
-    void badInput(LoadedModel model) {
+    void badInput(ServedModel model) {
         requests(model.name(), "bad_input").increment();
     }
 
     /** A 400 problem (counted) unless {@code model} serves {@code task}. */
-    void requireTask(LoadedModel model, Task task) {
-        if (!model.info().serves(task)) {
+    void requireTask(ServedModel model, String task) {
+        if (!model.serves(task)) {
             badInput(model);
-            throw BadRequestException.unsupportedTask(model.name(), task.id(),
-                    model.info().tasks().stream().map(Task::id).toList());
+            throw BadRequestException.unsupportedTask(model.name(), task, model.info().tasks());
         }
     }
 
-    CompletableFuture<ClassifyResponse> classify(LoadedModel model, byte[] bytes, int topK, Duration timeout) {
-        requireTask(model, Task.CLASSIFY);
+    CompletableFuture<ClassifyResponse> classify(ServedModel model, byte[] bytes, int topK, Duration timeout) {
+        requireTask(model, CLASSIFY);
         checkTopK(model, topK);
         admit(model);
         return classify(model, prepare(model, bytes), topK, timeout);
     }
 
     /** Queues an image that {@link #prepare} already turned into model input; top-k of the result. */
-    CompletableFuture<ClassifyResponse> classify(LoadedModel model, Prepared image, int topK, Duration timeout) {
+    CompletableFuture<ClassifyResponse> classify(ServedModel model, Prepared image, int topK, Duration timeout) {
         return submit(model, image.input(), timeout).thenApply(r -> response(model, r, topK, image.startNanos(),
                 image.decodedNanos(), image.preprocessedNanos()));
     }
 
     /** The embedding of one upload, L2-normalised; a 400 problem unless {@code model} embeds. */
-    CompletableFuture<EmbedResponse> embed(LoadedModel model, byte[] bytes, Duration timeout) {
-        requireTask(model, Task.EMBED);
+    CompletableFuture<EmbedResponse> embed(ServedModel model, byte[] bytes, Duration timeout) {
+        requireTask(model, EMBED);
         admit(model);
         Prepared image = prepare(model, bytes);
         return submit(model, image.input(), timeout).thenApply(r -> embedResponse(model, r, image));
     }
 
     /** A 400 problem (counted) unless {@code model} classifies and {@code 1 <= topK <= classes}. */
-    void checkTopK(LoadedModel model, int topK) {
-        requireTask(model, Task.CLASSIFY);
+    void checkTopK(ServedModel model, int topK) {
+        requireTask(model, CLASSIFY);
         if (topK < 1 || topK > model.info().numClasses()) {
             badInput(model);
             throw BadRequestException.invalid("topK must be between 1 and " + model.info().numClasses() + ".");
@@ -140,7 +142,7 @@ class ClassificationFlow implements DisposableBean {
      * Refuses work (counted, {@link RejectedException}) when the service is shutting down or the model's queue is
      * full right now, so that no CPU is spent decoding an image that would be refused anyway.
      */
-    void admit(LoadedModel model) {
+    void admit(ServedModel model) {
         if (!inference.accepting()) {
             requests(model.name(), "rejected").increment();
             throw new RejectedException("the service is shutting down", true);
@@ -157,7 +159,7 @@ class ClassificationFlow implements DisposableBean {
      * timed in {@code classifier.decode} and {@code classifier.preprocess}. A rejected image is counted as
      * {@code bad_input}, a refusal for lack of decode memory as {@code rejected}, and both are rethrown.
      */
-    Prepared prepare(LoadedModel model, byte[] bytes) {
+    Prepared prepare(ServedModel model, byte[] bytes) {
         long start = System.nanoTime();
         PreparedImage image;
         try {
@@ -180,7 +182,7 @@ class ClassificationFlow implements DisposableBean {
      * Queues one model input (from {@link #prepare}, or a tensor a client preprocessed itself) for a batch and counts
      * its outcome in {@code classifier.requests}. The future fails as {@link InferenceService#submit} says.
      */
-    CompletableFuture<InferenceResult<float[]>> submit(LoadedModel model, float[] input, Duration timeout) {
+    CompletableFuture<InferenceResult<float[]>> submit(ServedModel model, float[] input, Duration timeout) {
         return inference.submit(model.name(), input, timeout).whenComplete((r, e) -> requests(model.name(),
                 outcome(e)).increment());
     }
@@ -196,7 +198,7 @@ class ClassificationFlow implements DisposableBean {
     record Prepared(float[] input, long startNanos, long decodedNanos, long preprocessedNanos) {
     }
 
-    private EmbedResponse embedResponse(LoadedModel model, InferenceResult<float[]> r, Prepared image) {
+    private EmbedResponse embedResponse(ServedModel model, InferenceResult<float[]> r, Prepared image) {
         float[] out = r.output();
         // the embedding follows the logits of a model that also classifies
         float[] embedding = l2Normalised(out, model.info().numClasses(), out.length);
@@ -226,7 +228,7 @@ class ClassificationFlow implements DisposableBean {
         return out;
     }
 
-    private ClassifyResponse response(LoadedModel model, InferenceResult<float[]> r, int topK, long start,
+    private ClassifyResponse response(ServedModel model, InferenceResult<float[]> r, int topK, long start,
             long decoded, long preprocessed) {
         List<ClassifyResponse.Prediction> predictions = new ArrayList<>(topK);
         float[] out = r.output();

@@ -8,9 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
-import dev.inceptionclassifier.config.ClassifierProperties;
-import dev.inceptionclassifier.model.LoadedModel;
-import dev.inceptionclassifier.model.Task;
+import dev.inceptionclassifier.inference.ServedModel;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -32,10 +30,10 @@ class ClassifyController {
     private final BatchClassification batch;
     private final long maxBytes;
 
-    ClassifyController(ClassificationFlow flow, BatchClassification batch, ClassifierProperties props) {
+    ClassifyController(ClassificationFlow flow, BatchClassification batch, UploadLimits limits) {
         this.flow = flow;
         this.batch = batch;
-        this.maxBytes = props.image().maxBytes();
+        this.maxBytes = limits.maxImageBytes();
     }
 
     @PostMapping(path = "/classify", consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
@@ -46,8 +44,8 @@ class ClassifyController {
             @RequestParam(name = "model", required = false) String model,
             @RequestParam(name = "timeout", required = false) String timeout,
             @RequestHeader(name = "Request-Timeout", required = false) String timeoutHeader) throws IOException {
-        LoadedModel m = flow.model(model);
-        flow.requireTask(m, Task.CLASSIFY);
+        ServedModel m = flow.model(model);
+        flow.requireTask(m, ClassificationFlow.CLASSIFY);
         Params p = params(m, topK, timeout, timeoutHeader);
         if (images != null && images.size() > 1) {
             // Several image parts: a list in request order (BatchClassifyResponse); one part keeps today's answer.
@@ -76,8 +74,8 @@ class ClassifyController {
         } catch (BadRequestException e) {
             throw counted(flow.model(null), e);
         }
-        LoadedModel m = flow.model(query.get("model"));
-        flow.requireTask(m, Task.CLASSIFY);
+        ServedModel m = flow.model(query.get("model"));
+        flow.requireTask(m, ClassificationFlow.CLASSIFY);
         Params p = params(m, query.get("topK"), query.get("timeout"), timeoutHeader);
         if (request.getContentLengthLong() > maxBytes) {
             throw counted(m, BadRequestException.tooLarge(maxBytes));
@@ -90,13 +88,13 @@ class ClassifyController {
     }
 
     /** Counts a request refused here as {@code bad_input} and returns its exception to throw. */
-    private BadRequestException counted(LoadedModel m, BadRequestException e) {
+    private BadRequestException counted(ServedModel m, BadRequestException e) {
         flow.badInput(m);
         return e;
     }
 
     /** Reads at most maxBytes; a chunked body that goes over is refused without buffering the rest. */
-    private byte[] readBounded(InputStream in, LoadedModel m) {
+    private byte[] readBounded(InputStream in, ServedModel m) {
         try {
             return UploadBodies.readBounded(in, maxBytes);
         } catch (BadRequestException e) {
@@ -117,7 +115,7 @@ class ClassifyController {
     private record Params(int topK, Duration timeout) {
     }
 
-    private Params params(LoadedModel m, String topK, String timeout, String timeoutHeader) {
+    private Params params(ServedModel m, String topK, String timeout, String timeoutHeader) {
         try {
             int k = topK == null || topK.isBlank() ? 5 : Integer.parseInt(topK.trim());
             Duration t = parseTimeout(timeout != null ? timeout : timeoutHeader);

@@ -5,9 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import dev.inceptionclassifier.config.ClassifierProperties;
-import dev.inceptionclassifier.model.LoadedModel;
-import dev.inceptionclassifier.model.Task;
+import dev.inceptionclassifier.inference.ServedModel;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -27,9 +25,9 @@ class EmbedController {
     private final ClassificationFlow flow;
     private final long maxBytes;
 
-    EmbedController(ClassificationFlow flow, ClassifierProperties props) {
+    EmbedController(ClassificationFlow flow, UploadLimits limits) {
         this.flow = flow;
-        this.maxBytes = props.image().maxBytes();
+        this.maxBytes = limits.maxImageBytes();
     }
 
     @PostMapping(path = "/embed", consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
@@ -39,8 +37,8 @@ class EmbedController {
             @RequestParam(name = "model", required = false) String model,
             @RequestParam(name = "timeout", required = false) String timeout,
             @RequestHeader(name = "Request-Timeout", required = false) String timeoutHeader) throws IOException {
-        LoadedModel m = flow.model(model);
-        flow.requireTask(m, Task.EMBED);
+        ServedModel m = flow.model(model);
+        flow.requireTask(m, ClassificationFlow.EMBED);
         Duration t = timeout(m, timeout != null ? timeout : timeoutHeader);
         if (images != null && images.size() > 1) {
             throw counted(m, BadRequestException.invalid("/embed takes one image per request; got " + images.size()
@@ -66,8 +64,8 @@ class EmbedController {
         } catch (BadRequestException e) {
             throw counted(flow.model(null), e);
         }
-        LoadedModel m = flow.model(query.get("model"));
-        flow.requireTask(m, Task.EMBED);
+        ServedModel m = flow.model(query.get("model"));
+        flow.requireTask(m, ClassificationFlow.EMBED);
         Duration t = timeout(m, query.get("timeout") != null ? query.get("timeout") : timeoutHeader);
         if (request.getContentLengthLong() > maxBytes) {
             throw counted(m, BadRequestException.tooLarge(maxBytes));
@@ -84,7 +82,7 @@ class EmbedController {
         return flow.embed(m, body, t);
     }
 
-    private Duration timeout(LoadedModel m, String value) {
+    private Duration timeout(ServedModel m, String value) {
         try {
             return ClassifyController.parseTimeout(value);
         } catch (BadRequestException e) {
@@ -92,7 +90,7 @@ class EmbedController {
         }
     }
 
-    private BadRequestException counted(LoadedModel m, BadRequestException e) {
+    private BadRequestException counted(ServedModel m, BadRequestException e) {
         flow.badInput(m);
         return e;
     }

@@ -22,11 +22,9 @@ import dev.inceptionclassifier.api.v2.ProtocolException;
 import dev.inceptionclassifier.api.v2.TritonClassification;
 import dev.inceptionclassifier.image.ImageRejectedException;
 import dev.inceptionclassifier.inference.InferenceResult;
+import dev.inceptionclassifier.inference.ServedModel;
+import dev.inceptionclassifier.inference.ServedModels;
 import dev.inceptionclassifier.inference.TopK;
-import dev.inceptionclassifier.model.LoadedModel;
-import dev.inceptionclassifier.model.ModelInfo;
-import dev.inceptionclassifier.model.ModelRegistry;
-import dev.inceptionclassifier.model.Task;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.availability.ApplicationAvailability;
@@ -65,13 +63,13 @@ class OpenInferenceController {
     static final List<String> EXTENSIONS = List.of("classification", "binary_tensor_data");
 
     private final ClassificationFlow flow;
-    private final ModelRegistry models;
+    private final ServedModels models;
     private final UploadLimits limits;
     private final ObjectProvider<HealthEndpoint> health;
     private final ApplicationAvailability availability;
     private final Metadata.Server server;
 
-    OpenInferenceController(ClassificationFlow flow, ModelRegistry models, UploadLimits limits,
+    OpenInferenceController(ClassificationFlow flow, ServedModels models, UploadLimits limits,
             ObjectProvider<HealthEndpoint> health, ApplicationAvailability availability) {
         this.flow = flow;
         this.models = models;
@@ -103,8 +101,8 @@ class OpenInferenceController {
     @GetMapping(path = {"/v2/models/{name}", "/v2/models/{name}/versions/{version}"},
             produces = MediaType.APPLICATION_JSON_VALUE)
     Metadata.Model metadata(@PathVariable String name, @PathVariable(required = false) String version) {
-        LoadedModel m = model(name, version);
-        ModelInfo i = m.info();
+        ServedModel m = model(name, version);
+        ServedModel.Info i = m.info();
         int s = i.preprocess().inputSize();
         return new Metadata.Model(m.name(), List.of(VERSION), platform(i),
                 List.of(new Metadata.Tensor(IMAGE_INPUT, Datatypes.BYTES, new long[] {-1}),
@@ -122,12 +120,12 @@ class OpenInferenceController {
     @PostMapping({"/v2/models/{name}/infer", "/v2/models/{name}/versions/{version}/infer"})
     CompletableFuture<ResponseEntity<byte[]>> infer(@PathVariable String name,
             @PathVariable(required = false) String version, HttpServletRequest request) {
-        LoadedModel m = model(name, version);
+        ServedModel m = model(name, version);
         Plan plan;
         try {
-            if (!m.info().serves(Task.CLASSIFY)) {
+            if (!m.serves(ClassificationFlow.CLASSIFY)) {
                 throw ProtocolException.badRequest("Model '" + m.name() + "' does not classify; it serves "
-                        + m.info().tasks().stream().map(Task::id).toList() + " (POST /embed for an embedding).");
+                        + m.info().tasks() + " (POST /embed for an embedding).");
             }
             String encoding = request.getHeader("Content-Encoding");
             if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
@@ -162,7 +160,7 @@ class OpenInferenceController {
     private record Plan(List<byte[]> images, List<float[]> tensors, Duration timeout, Answer answer) {
     }
 
-    private Plan plan(LoadedModel m, InferRequest req) {
+    private Plan plan(ServedModel m, InferRequest req) {
         if (req.inputs().size() != 1) {
             throw ProtocolException.badRequest("Send exactly one input: '" + IMAGE_INPUT + "' (BYTES [N], encoded "
                     + "images) or '" + TENSOR_INPUT + "' (FP32 [N,3,S,S], preprocessed pixels).");
@@ -222,7 +220,7 @@ class OpenInferenceController {
     }
 
     /** Decodes and preprocesses every image before any is queued, so a bad one fails the request at no cost. */
-    private List<float[]> prepare(LoadedModel m, List<byte[]> images) {
+    private List<float[]> prepare(ServedModel m, List<byte[]> images) {
         List<float[]> inputs = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
             try {
@@ -244,7 +242,7 @@ class OpenInferenceController {
         };
     }
 
-    private ResponseEntity<byte[]> respond(LoadedModel m, Answer answer, List<InferenceResult<float[]>> results) {
+    private ResponseEntity<byte[]> respond(ServedModel m, Answer answer, List<InferenceResult<float[]>> results) {
         int n = results.size();
         int classes = m.info().numClasses();
         float[] probabilities = new float[n * classes];
@@ -286,7 +284,7 @@ class OpenInferenceController {
     }
 
     /** The weights served, and the random-weights warning, as response parameters. */
-    private static Map<String, Object> weights(ModelInfo i) {
+    private static Map<String, Object> weights(ServedModel.Info i) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("weights", i.weights());
         p.put("random_weights", i.randomWeights());
@@ -296,18 +294,18 @@ class OpenInferenceController {
         return p;
     }
 
-    private static String platform(ModelInfo i) {
+    private static String platform(ServedModel.Info i) {
         return "torchscript".equals(i.architecture()) ? "pytorch_torchscript" : "pytorch_djl";
     }
 
-    private InferRequestReader reader(LoadedModel m) {
+    private InferRequestReader reader(ServedModel m) {
         int s = m.info().preprocess().inputSize();
         return new InferRequestReader(new InferRequestReader.Limits(limits.maxImages(), limits.maxImageBytes(),
                 (long) limits.maxImages() * 3 * s * s));
     }
 
-    private LoadedModel model(String name, String version) {
-        LoadedModel m = flow.model(name);
+    private ServedModel model(String name, String version) {
+        ServedModel m = flow.model(name);
         if (version != null && !version.equals(VERSION)) {
             flow.badInput(m);
             throw new BadRequestException(HttpStatus.NOT_FOUND, ProblemTypes.UNKNOWN_MODEL, "Model '" + name
@@ -328,7 +326,7 @@ class OpenInferenceController {
     }
 
     /** The body, at most {@code max-request-bytes}; memory grows only as bytes actually arrive. */
-    private byte[] readBody(HttpServletRequest request, LoadedModel m) {
+    private byte[] readBody(HttpServletRequest request, ServedModel m) {
         long max = limits.maxRequestBytes();
         if (request.getContentLengthLong() > max) {
             throw new ProtocolException(413, "The request body exceeds the limit of " + max + " bytes.");

@@ -2,7 +2,6 @@ package dev.inceptionclassifier.api;
 
 import dev.inceptionclassifier.api.v2.Metadata;
 import dev.inceptionclassifier.api.v2.ProtocolException;
-import dev.inceptionclassifier.config.ClassifierProperties;
 import dev.inceptionclassifier.image.ImageRejectedException;
 import dev.inceptionclassifier.inference.DeadlineExceededException;
 import dev.inceptionclassifier.inference.InferenceFailedException;
@@ -35,9 +34,9 @@ class OpenInferenceErrors {
     private final HttpStatus rejectStatus;
     private final String retryAfterSeconds;
 
-    OpenInferenceErrors(ClassifierProperties props) {
-        this.rejectStatus = HttpStatus.valueOf(props.inference().rejectStatus());
-        this.retryAfterSeconds = Long.toString(Math.max(1, props.inference().retryAfter().toSeconds()));
+    OpenInferenceErrors(ApiSettings settings) {
+        this.rejectStatus = HttpStatus.valueOf(settings.rejectStatus());
+        this.retryAfterSeconds = Long.toString(Math.max(1, settings.retryAfter().toSeconds()));
     }
 
     @ExceptionHandler(ProtocolException.class)

@@ -5,13 +5,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import dev.inceptionclassifier.config.ClassifierProperties;
+import dev.inceptionclassifier.inference.ServedModel;
+import dev.inceptionclassifier.inference.ServedModels;
 import dev.inceptionclassifier.image.Interpolation;
 import dev.inceptionclassifier.image.PreprocessPreset;
 import dev.inceptionclassifier.image.PreprocessSpec;
-import dev.inceptionclassifier.model.InputPreprocessing;
-import dev.inceptionclassifier.model.LoadedModel;
-import dev.inceptionclassifier.model.ModelRegistry;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,10 +23,9 @@ class PreprocessSpecs {
     private final Map<String, PreprocessSpec> specs = new LinkedHashMap<>();
     private final Map<String, String> presets = new LinkedHashMap<>();
 
-    PreprocessSpecs(ModelRegistry registry, ClassifierProperties props) {
-        for (LoadedModel m : registry.all()) {
-            ClassifierProperties.ModelProperties p = props.model(m.name());
-            ClassifierProperties.Preprocess overrides = p == null ? null : p.preprocess();
+    PreprocessSpecs(ServedModels models, ApiSettings settings) {
+        for (ServedModel m : models.all()) {
+            ApiSettings.Preprocess overrides = settings.preprocess().get(m.name());
             specs.put(m.name(), resolve(m.info().preprocess(), overrides));
             presets.put(m.name(), overrides != null && overrides.preset() != null ? overrides.preset()
                     : m.info().preprocess().preset());
@@ -36,7 +33,7 @@ class PreprocessSpecs {
     }
 
     /** The transform of {@code model}. */
-    PreprocessSpec of(LoadedModel model) {
+    PreprocessSpec of(ServedModel model) {
         PreprocessSpec spec = specs.get(model.name());
         if (spec == null) {
             throw new IllegalArgumentException("no preprocessing for model " + model.name());
@@ -45,7 +42,7 @@ class PreprocessSpecs {
     }
 
     /** The name of the preset {@code model}'s transform starts from: the configured one, else the checkpoint's. */
-    String preset(LoadedModel model) {
+    String preset(ServedModel model) {
         return presets.get(model.name());
     }
 
@@ -55,7 +52,7 @@ class PreprocessSpecs {
      * resize to {@code floor(inputSize / cropPct)}, as timm computes it. The input size itself is the model's (the
      * network is fed it), so it is already in {@code base}.
      */
-    static PreprocessSpec resolve(InputPreprocessing base, ClassifierProperties.Preprocess o) {
+    static PreprocessSpec resolve(ServedModel.Preprocessing base, ApiSettings.Preprocess o) {
         boolean presetOverridden = o != null && o.preset() != null;
         PreprocessSpec s = preset(presetOverridden ? o.preset() : base.preset()).spec(base.inputSize());
         if (!presetOverridden) {

@@ -2,7 +2,6 @@ package dev.inceptionclassifier.api;
 
 import java.net.URI;
 
-import dev.inceptionclassifier.config.ClassifierProperties;
 import dev.inceptionclassifier.image.DecodeBusyException;
 import dev.inceptionclassifier.image.ImageRejectedException;
 import dev.inceptionclassifier.inference.DeadlineExceededException;
@@ -36,9 +35,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     private final HttpStatus rejectStatus;
     private final String retryAfterSeconds;
 
-    ProblemHandler(ClassifierProperties props) {
-        this.rejectStatus = HttpStatus.valueOf(props.inference().rejectStatus());
-        this.retryAfterSeconds = Long.toString(Math.max(1, props.inference().retryAfter().toSeconds()));
+    ProblemHandler(ApiSettings settings) {
+        this.rejectStatus = HttpStatus.valueOf(settings.rejectStatus());
+        this.retryAfterSeconds = Long.toString(Math.max(1, settings.retryAfter().toSeconds()));
     }
 
     @ExceptionHandler(BadRequestException.class)

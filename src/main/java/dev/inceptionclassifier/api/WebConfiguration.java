@@ -1,6 +1,5 @@
 package dev.inceptionclassifier.api;
 
-import dev.inceptionclassifier.config.ClassifierProperties;
 import jakarta.servlet.MultipartConfigElement;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -17,9 +16,8 @@ import org.springframework.core.Ordered;
 class WebConfiguration {
 
     @Bean
-    UploadLimits uploadLimits(ClassifierProperties props) {
-        ClassifierProperties.Image i = props.image();
-        return new UploadLimits(i.maxBytes(), i.maxImagesPerRequest(), i.maxRequestBytes());
+    UploadLimits uploadLimits(ApiSettings settings) {
+        return new UploadLimits(settings.maxImageBytes(), settings.maxImagesPerRequest(), settings.maxRequestBytes());
     }
 
     /**
@@ -35,9 +33,9 @@ class WebConfiguration {
     }
 
     @Bean
-    WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> uploadDeadline(ClassifierProperties props) {
+    WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> uploadDeadline(ApiSettings settings) {
         return factory -> {
-            factory.addEngineValves(new UploadDeadlineValve(props.image().uploadTimeout()));
+            factory.addEngineValves(new UploadDeadlineValve(settings.uploadTimeout()));
             // "100 Continue" only once the application reads the body: a request refused before that (a key
             // missing, a size over the limit, a full queue) is answered before a client that waits for it uploads.
             factory.addConnectorCustomizers(c -> c.setProperty("continueResponseTiming", "onRead"));
@@ -57,9 +55,9 @@ class WebConfiguration {
      * It runs before anything that could read the body, just after the HTTP metrics filter (so 401s are counted).
      */
     @Bean
-    FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(ClassifierProperties props) {
+    FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(ApiSettings settings) {
         FilterRegistrationBean<ApiKeyFilter> reg = new FilterRegistrationBean<>(
-                new ApiKeyFilter(props.security().apiKeys(), props.security().openMetrics()));
+                new ApiKeyFilter(settings.apiKeys(), settings.openMetrics()));
         reg.addUrlPatterns("/*");
         reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return reg;

@@ -1,10 +1,12 @@
 package dev.inceptionclassifier.config;
 
 import ai.djl.engine.Engine;
+import dev.inceptionclassifier.api.ApiSettings;
 import dev.inceptionclassifier.image.DecodeMemoryBudget;
 import dev.inceptionclassifier.image.ImageLimits;
 import dev.inceptionclassifier.image.ImagePipeline;
 import dev.inceptionclassifier.image.JpegBackend;
+import dev.inceptionclassifier.inference.InferenceSettings;
 import dev.inceptionclassifier.model.EngineSetup;
 import dev.inceptionclassifier.model.ModelLoader;
 import dev.inceptionclassifier.model.ModelRegistry;
@@ -18,16 +20,20 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.unit.DataSize;
 
-/** Wires the engine, the devices and the models, in that order: DJL's settings must be in place before it loads. */
+/**
+ * Wires the engine, the devices and the models, in that order. DJL's settings are already in place:
+ * {@link EngineEnvironmentPostProcessor} applied them before the context was created.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ClassifierProperties.class)
 class ClassifierConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ClassifierConfiguration.class);
 
+    /** Its system properties were set before the context existed (EngineEnvironmentPostProcessor). */
     @Bean
-    Engine djlEngine(ClassifierProperties props) {
-        return EngineSetup.start(props.engine(), props.inference().workers() * props.models().size());
+    Engine djlEngine() {
+        return EngineSetup.start();
     }
 
     @Bean
@@ -38,7 +44,19 @@ class ClassifierConfiguration {
     /** No destroy method: InferenceService closes each model once the workers that use it have stopped. */
     @Bean(destroyMethod = "")
     ModelRegistry modelRegistry(ClassifierProperties props, ServingDevices devices) {
-        return ModelRegistry.load(props, ModelLoader.create(props), devices.devices());
+        ModelLoader loader = ModelLoader.create(Settings.sources(props), props.fallbackToRandom(),
+                props.inference().precision(), props.inference().execution());
+        return ModelRegistry.load(props.models().stream().map(Settings::model).toList(), loader, devices.devices());
+    }
+
+    @Bean
+    InferenceSettings inferenceSettings(ClassifierProperties props) {
+        return Settings.inference(props.inference());
+    }
+
+    @Bean
+    ApiSettings apiSettings(ClassifierProperties props) {
+        return Settings.api(props);
     }
 
     @Bean

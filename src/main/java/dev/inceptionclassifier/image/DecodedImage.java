@@ -9,7 +9,7 @@ package dev.inceptionclassifier.image;
  * @param rgb {@code width * height * 3} bytes
  * @param format the sniffed container format: {@code jpeg}, {@code png}, {@code gif}, {@code bmp} or {@code webp}
  */
-public record DecodedImage(int width, int height, byte[] rgb, String format) {
+record DecodedImage(int width, int height, byte[] rgb, String format) {
 
     public DecodedImage {
         if (width < 1 || height < 1 || rgb.length != (long) width * height * 3) {

@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import ai.djl.Device;
-import dev.inceptionclassifier.config.ClassifierProperties;
 import dev.inceptionclassifier.model.LoadedModel;
 import dev.inceptionclassifier.model.ModelRegistry;
 import dev.inceptionclassifier.model.ServingDevices;
@@ -41,10 +40,9 @@ public class InferenceService implements SmartLifecycle, DisposableBean {
     private volatile boolean running;
     private boolean closed;
 
-    public InferenceService(ModelRegistry registry, ServingDevices devices, ClassifierProperties props,
+    public InferenceService(ModelRegistry registry, ServingDevices devices, InferenceSettings cfg,
             MeterRegistry meters, ObjectProvider<InferenceFaultHook> faultHook) {
         this.registry = registry;
-        ClassifierProperties.Inference cfg = props.inference();
         this.drainTimeout = cfg.drainTimeout();
         InferenceFaultHook hook = faultHook.getIfAvailable(() -> InferenceFaultHook.NONE);
         SchedulerSettings settings = new SchedulerSettings(cfg.maxBatchSize(), cfg.maxBatchDelay(),
@@ -52,7 +50,7 @@ public class InferenceService implements SmartLifecycle, DisposableBean {
                 cfg.requestTimeout().multipliedBy(cfg.stuckBatchMultiple()));
         try {
             for (LoadedModel model : registry.all()) {
-                int size = model.info().preprocess().inputSize();
+                int size = ServedModels.inputSize(model);
                 List<Supplier<BatchProcessor<float[], float[]>>> factories = new ArrayList<>();
                 for (Device device : devices.devices()) {
                     for (int w = 0; w < cfg.workers(); w++) {

@@ -20,6 +20,7 @@ import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import dev.inceptionclassifier.model.arch.InceptionNetwork;
+import dev.inceptionclassifier.model.core.HostTensor;
 import dev.inceptionclassifier.model.graph.BatchNormFolding;
 import dev.inceptionclassifier.model.graph.NetworkGraph;
 import dev.inceptionclassifier.model.torchscript.TorchScriptArchive;

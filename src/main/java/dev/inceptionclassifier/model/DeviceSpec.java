@@ -8,7 +8,7 @@ import java.util.Locale;
 import ai.djl.Device;
 
 /** Parses {@code classifier.inference.device}: {@code auto}, {@code cpu}, {@code gpu} or a list like {@code gpu:0,gpu:1}. */
-public final class DeviceSpec {
+final class DeviceSpec {
 
     private DeviceSpec() {
     }

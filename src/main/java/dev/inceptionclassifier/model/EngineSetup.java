@@ -5,14 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import ai.djl.engine.Engine;
-import dev.inceptionclassifier.config.ClassifierProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Applies {@code classifier.engine.*} as the system properties DJL reads, then loads the PyTorch engine. DJL reads
- * them once, when the engine first loads, so this runs before anything else touches DJL; the engine (and so the
- * extraction of the native library) happens at start-up, never on the first request.
+ * them once, when the engine first loads, so they are applied before the application context exists
+ * ({@code config.EngineEnvironmentPostProcessor}); the engine (and so the extraction of the native library) loads at
+ * start-up, never on the first request.
  */
 public final class EngineSetup {
 
@@ -22,7 +22,7 @@ public final class EngineSetup {
     }
 
     /** The system properties for the given settings; {@code cpuWorkers} is the number of CPU workers in total. */
-    static Map<String, String> systemProperties(ClassifierProperties.Engine engine, int cpuWorkers, int cores) {
+    static Map<String, String> systemProperties(EngineSettings engine, int cpuWorkers, int cores) {
         Map<String, String> p = new LinkedHashMap<>();
         int threads = engine.numThreads() != null ? engine.numThreads() : Math.max(1, cores / Math.max(1, cpuWorkers));
         p.put("ai.djl.pytorch.num_threads", Integer.toString(threads));
@@ -38,13 +38,25 @@ public final class EngineSetup {
         return p;
     }
 
-    /** Sets the properties and loads the PyTorch engine. */
-    public static Engine start(ClassifierProperties.Engine engine, int cpuWorkers) {
+    /**
+     * Sets the system properties DJL reads for these settings. Touches no DJL class: it runs before the engine loads
+     * (from {@code config}'s environment post-processor, before the application context exists).
+     *
+     * @param cpuWorkers the number of CPU workers in total
+     */
+    public static Map<String, String> apply(EngineSettings engine, int cpuWorkers) {
         Map<String, String> props = systemProperties(engine, cpuWorkers, Runtime.getRuntime().availableProcessors());
         props.forEach(System::setProperty);
+        return props;
+    }
+
+    /** Loads the PyTorch engine with the system properties {@link #apply} set. */
+    public static Engine start() {
         Engine pytorch = Engine.getEngine("PyTorch");
-        log.info("DJL {} engine {} loaded ({}), GPUs visible: {}", Engine.getDjlVersion(), pytorch.getEngineName(),
-                pytorch.getVersion(), pytorch.getGpuCount());
+        log.info("DJL {} engine {} loaded ({}), GPUs visible: {}, threads {} intra-op / {} inter-op",
+                Engine.getDjlVersion(), pytorch.getEngineName(), pytorch.getVersion(), pytorch.getGpuCount(),
+                System.getProperty("ai.djl.pytorch.num_threads"),
+                System.getProperty("ai.djl.pytorch.num_interop_threads"));
         return pytorch;
     }
 }

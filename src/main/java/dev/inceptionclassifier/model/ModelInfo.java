@@ -2,6 +2,9 @@ package dev.inceptionclassifier.model;
 
 import java.util.List;
 
+import dev.inceptionclassifier.model.core.InputPreprocessing;
+import dev.inceptionclassifier.model.core.Task;
+
 /**
  * What a served model is, as {@code GET /models} and every response report it.
  *

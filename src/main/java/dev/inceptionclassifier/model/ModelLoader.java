@@ -9,18 +9,21 @@ import java.util.Map;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import dev.inceptionclassifier.config.ClassifierProperties;
-import dev.inceptionclassifier.config.ClassifierProperties.ModelProperties;
+import dev.inceptionclassifier.model.core.InputPreprocessing;
+import dev.inceptionclassifier.model.core.Task;
 import dev.inceptionclassifier.model.arch.InceptionNetwork;
 import dev.inceptionclassifier.model.checkpoint.PthReader;
 import dev.inceptionclassifier.model.checkpoint.SafetensorsReader;
 import dev.inceptionclassifier.model.checkpoint.TimmConfig;
 import dev.inceptionclassifier.model.checkpoint.TorchScriptLoader;
+import dev.inceptionclassifier.model.core.Architecture;
+import dev.inceptionclassifier.model.core.HostTensor;
 import dev.inceptionclassifier.model.source.LabelsResolver;
 import dev.inceptionclassifier.model.source.ModelSourceResolver;
 import dev.inceptionclassifier.model.source.ModelUnavailableException;
 import dev.inceptionclassifier.model.source.Pins;
 import dev.inceptionclassifier.model.source.ResolvedSource;
+import dev.inceptionclassifier.model.source.SourceSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +69,7 @@ public final class ModelLoader {
      * Loads the model on every device; throws {@link ModelLoadException} naming the model and the cause. A
      * precision the devices cannot run is refused before anything is fetched or loaded.
      */
-    public LoadedModel load(ModelProperties props, List<Device> devices) {
+    public LoadedModel load(ModelSettings props, List<Device> devices) {
         String source = props.source();
         try {
             Plan plan = new Plan(props.precision() != null ? Precision.parse(props.precision()) : defaultPrecision,
@@ -92,7 +95,7 @@ public final class ModelLoader {
         }
     }
 
-    private ResolvedSource resolve(ModelProperties props, Architecture arch) {
+    private ResolvedSource resolve(ModelSettings props, Architecture arch) {
         try {
             return sources.resolve(props.source(), arch, props.seed(), new Pins(props.sha256().weights(),
                     props.sha256().config(), props.allowUnpinnedTorchscript()));
@@ -113,7 +116,7 @@ public final class ModelLoader {
         }
     }
 
-    private LoadedModel loadTimm(ModelProperties props, Architecture configured, ResolvedSource.TimmCheckpoint c,
+    private LoadedModel loadTimm(ModelSettings props, Architecture configured, ResolvedSource.TimmCheckpoint c,
             List<Device> devices, Plan plan) throws IOException {
         TimmConfig config = TimmConfig.read(c.configJson());
         Architecture arch = Architecture.fromTimmName(config.architecture());
@@ -135,7 +138,7 @@ public final class ModelLoader {
      * config: the architecture must be configured, the class count is the classifier's row count, and the
      * preprocessing is the architecture's preset.
      */
-    private LoadedModel loadStateDict(ModelProperties props, Architecture arch, ResolvedSource.StateDict d,
+    private LoadedModel loadStateDict(ModelSettings props, Architecture arch, ResolvedSource.StateDict d,
             List<Device> devices, Plan plan) throws IOException {
         if (arch == null) {
             throw new IllegalArgumentException("a .pth/.pt state dict has no config.json: set "
@@ -150,7 +153,7 @@ public final class ModelLoader {
                 labels.names(), models);
     }
 
-    private LoadedModel loadRandom(ModelProperties props, Architecture arch, ResolvedSource.RandomWeights r,
+    private LoadedModel loadRandom(ModelSettings props, Architecture arch, ResolvedSource.RandomWeights r,
             List<Device> devices, Plan plan) {
         if (arch == null) {
             throw new IllegalArgumentException("random weights need classifier.models[].architecture");
@@ -165,7 +168,7 @@ public final class ModelLoader {
                 labels.names(), models);
     }
 
-    private LoadedModel loadTorchScript(ModelProperties props, ResolvedSource.TorchScript t, List<Device> devices)
+    private LoadedModel loadTorchScript(ModelSettings props, ResolvedSource.TorchScript t, List<Device> devices)
             throws IOException {
         if (props.numClasses() == null) {
             throw new IllegalArgumentException("a TorchScript model needs classifier.models[].num-classes");
@@ -189,7 +192,7 @@ public final class ModelLoader {
                 List.of(Task.CLASSIFY), new Plan(Precision.FP32, Execution.TORCHSCRIPT)), labels.names(), models);
     }
 
-    private static Map<Device, Model> build(ModelProperties props, Architecture arch, int numClasses,
+    private static Map<Device, Model> build(ModelSettings props, Architecture arch, int numClasses,
             Map<String, HostTensor> state, List<Device> devices, Plan plan) {
         Map<Device, Model> models = new LinkedHashMap<>();
         try {
@@ -208,7 +211,7 @@ public final class ModelLoader {
     private record Labels(List<String> names, String source) {
     }
 
-    private Labels labels(ModelProperties props, int numClasses, List<String> fromModel) {
+    private Labels labels(ModelSettings props, int numClasses, List<String> fromModel) {
         if (numClasses == 0) {
             if (props.labels() != null && !props.labels().isBlank()) {
                 throw new IllegalArgumentException("classifier.models[].labels is set but the model has no classifier"
@@ -243,12 +246,12 @@ public final class ModelLoader {
      * The network is fed {@code classifier.models[].preprocess.input-size} when it is set; the other preprocessing
      * overrides are the image pipeline's (the API applies them).
      */
-    private static InputPreprocessing inputSize(InputPreprocessing preprocess, ModelProperties props) {
-        Integer size = props.preprocess() == null ? null : props.preprocess().inputSize();
+    private static InputPreprocessing inputSize(InputPreprocessing preprocess, ModelSettings props) {
+        Integer size = props.inputSize();
         return size == null ? preprocess : preprocess.withInputSize(size);
     }
 
-    private static ModelInfo info(ModelProperties props, String architecture, String weights, boolean random,
+    private static ModelInfo info(ModelSettings props, String architecture, String weights, boolean random,
             int numClasses, Labels labels, InputPreprocessing preprocess, List<Task> tasks, Plan plan) {
         // the compiled program always runs folded; a TorchScript file is whatever it was exported as
         boolean bnFolded = switch (plan.execution()) {
@@ -276,10 +279,15 @@ public final class ModelLoader {
         return labels;
     }
 
-    /** Source resolution for the Spring wiring. */
-    public static ModelLoader create(ClassifierProperties props) {
-        return new ModelLoader(new ModelSourceResolver(props), new LabelsResolver(props), props.fallbackToRandom(),
-                Precision.parse(props.inference().precision()), Execution.parse(props.inference().execution()),
-                CpuFeatures.system());
+    /**
+     * The loader of the Spring wiring, on this machine's CPU.
+     *
+     * @param precision the default precision ({@code fp32}, {@code bf16}, {@code fp16})
+     * @param execution the default execution ({@code compiled}, {@code eager})
+     */
+    public static ModelLoader create(SourceSettings sources, boolean fallbackToRandom, String precision,
+            String execution) {
+        return new ModelLoader(new ModelSourceResolver(sources), new LabelsResolver(sources), fallbackToRandom,
+                Precision.parse(precision), Execution.parse(execution), CpuFeatures.system());
     }
 }

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import ai.djl.Device;
-import dev.inceptionclassifier.config.ClassifierProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,10 +32,10 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     /** Loads every configured model on every device; on failure closes what was already loaded. */
-    public static ModelRegistry load(ClassifierProperties props, ModelLoader loader, List<Device> devices) {
+    public static ModelRegistry load(List<ModelSettings> models, ModelLoader loader, List<Device> devices) {
         List<LoadedModel> loaded = new ArrayList<>();
         try {
-            for (ClassifierProperties.ModelProperties p : props.models()) {
+            for (ModelSettings p : models) {
                 long t0 = System.nanoTime();
                 LoadedModel m = loader.load(p, devices);
                 loaded.add(m);

@@ -5,6 +5,8 @@ import java.util.Map;
 import ai.djl.Device;
 import ai.djl.Model;
 import dev.inceptionclassifier.model.arch.InceptionNetwork;
+import dev.inceptionclassifier.model.core.Architecture;
+import dev.inceptionclassifier.model.core.HostTensor;
 
 /**
  * A built-in architecture with its weights, ready for a Predictor: the compiled program or the eager blocks, both

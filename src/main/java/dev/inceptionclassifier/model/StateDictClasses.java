@@ -2,6 +2,9 @@ package dev.inceptionclassifier.model;
 
 import java.util.Map;
 
+import dev.inceptionclassifier.model.core.Architecture;
+import dev.inceptionclassifier.model.core.HostTensor;
+
 /** How many classes a state dict without a config classifies into: the rows of its classifier layer. */
 final class StateDictClasses {
 

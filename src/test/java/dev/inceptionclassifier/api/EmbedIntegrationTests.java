@@ -12,19 +12,18 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
-import dev.inceptionclassifier.config.ClassifierProperties;
 import dev.inceptionclassifier.image.ImageLimits;
 import dev.inceptionclassifier.image.ImagePipeline;
+import dev.inceptionclassifier.inference.ServedModels;
 import dev.inceptionclassifier.model.LoadedModel;
 import dev.inceptionclassifier.model.ModelInfo;
-import dev.inceptionclassifier.model.ModelLoader;
 import dev.inceptionclassifier.model.ModelRegistry;
-import dev.inceptionclassifier.model.ServingDevices;
-import dev.inceptionclassifier.model.Task;
+import dev.inceptionclassifier.model.core.Task;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -65,9 +64,17 @@ class EmbedIntegrationTests {
     /** The registry with the forced tasks; the networks are the loader's, unchanged. */
     @TestConfiguration
     static class ForcedTasks {
-        @Bean(destroyMethod = "")
-        ModelRegistry modelRegistry(ClassifierProperties props, ServingDevices devices) {
-            ModelRegistry loaded = ModelRegistry.load(props, ModelLoader.create(props), devices.devices());
+        @Bean
+        static BeanPostProcessor forcedTasks() {
+            return new BeanPostProcessor() {
+                @Override
+                public Object postProcessAfterInitialization(Object bean, String name) {
+                    return bean instanceof ModelRegistry loaded ? retasked(loaded) : bean;
+                }
+            };
+        }
+
+        private static ModelRegistry retasked(ModelRegistry loaded) {
             List<LoadedModel> models = new ArrayList<>();
             for (LoadedModel m : loaded.all()) {
                 models.add(switch (m.name()) {
@@ -97,6 +104,9 @@ class EmbedIntegrationTests {
 
     @Autowired
     PreprocessSpecs preprocessing;
+
+    @Autowired
+    ServedModels served;
 
     @Autowired
     MeterRegistry meters;
@@ -246,7 +256,7 @@ class EmbedIntegrationTests {
     /** The network's output for FACE, preprocessed as the service does, run here without the service. */
     private float[] direct(String name) throws Exception {
         LoadedModel m = registry.find(name).orElseThrow();
-        var spec = preprocessing.of(m);
+        var spec = preprocessing.of(served.find(name).orElseThrow());
         ImagePipeline pipeline = new ImagePipeline(new ImageLimits(2_000_000, 40_000_000, 20_000, 1 << 22, 100,
                 java.time.Duration.ofSeconds(10)));
         float[] input = pipeline.preprocess(pipeline.decode(FACE), spec);

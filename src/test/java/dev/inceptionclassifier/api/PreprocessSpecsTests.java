@@ -4,25 +4,38 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
-import dev.inceptionclassifier.config.ClassifierProperties.Preprocess;
 import dev.inceptionclassifier.image.ChannelOrder;
 import dev.inceptionclassifier.image.Interpolation;
 import dev.inceptionclassifier.image.PreprocessPreset;
 import dev.inceptionclassifier.image.PreprocessSpec;
-import dev.inceptionclassifier.model.Architecture;
-import dev.inceptionclassifier.model.InputPreprocessing;
+import dev.inceptionclassifier.model.core.Architecture;
+import dev.inceptionclassifier.inference.ServedModel;
+import dev.inceptionclassifier.model.core.InputPreprocessing;
 import org.junit.jupiter.api.Test;
 
 /** What each model's checkpoint says about preprocessing, turned into the image transform, with overrides. */
 class PreprocessSpecsTests {
 
+    /** The overrides in the order of {@code classifier.models[i].preprocess}. */
+    private record Preprocess(String resizeMode, Double cropPct, Integer inputSize, List<Double> mean,
+            List<Double> std, String preset, String interpolation) {
+    }
+
+    /** What the model package says, seen through the catalogue, with the overrides applied by the API. */
+    private static PreprocessSpec resolve(InputPreprocessing p, Preprocess o) {
+        var view = new ServedModel.Preprocessing(p.preset(), p.inputSize(), p.cropPct(), p.squash(),
+                p.interpolation(), p.mean(), p.std(), p.source());
+        return PreprocessSpecs.resolve(view, o == null ? null : new ApiSettings.Preprocess(o.preset(),
+                o.resizeMode(), o.cropPct(), o.interpolation(), o.mean(), o.std()));
+    }
+
     private static final Preprocess NONE = new Preprocess(null, null, null, null, null, null, null);
 
     @Test
     void timmArchitecturesDefaultToTimmsTransformWithTheirCropPct() {
-        assertThat(PreprocessSpecs.resolve(Architecture.INCEPTION_V4.defaultPreprocessing("d"), null))
+        assertThat(resolve(Architecture.INCEPTION_V4.defaultPreprocessing("d"), null))
                 .isEqualTo(PreprocessSpec.inception(0.875));
-        PreprocessSpec irv2 = PreprocessSpecs.resolve(Architecture.INCEPTION_RESNET_V2.defaultPreprocessing("d"),
+        PreprocessSpec irv2 = resolve(Architecture.INCEPTION_RESNET_V2.defaultPreprocessing("d"),
                 NONE);
         assertThat(irv2).isEqualTo(PreprocessSpec.inception(0.8975));
         assertThat(irv2.scaleSize()).isEqualTo(333);
@@ -37,13 +50,13 @@ class PreprocessSpecsTests {
                 new Object[] {"facenet", 160, PreprocessPreset.FACENET},
                 new Object[] {"timm", 299, PreprocessPreset.TIMM})) {
             int size = (int) c[1];
-            PreprocessSpec spec = PreprocessSpecs.resolve(InputPreprocessing.preset((String) c[0], size, "d"), NONE);
+            PreprocessSpec spec = resolve(InputPreprocessing.preset((String) c[0], size, "d"), NONE);
             assertThat(spec).as("%s %d", c[0], size).isEqualTo(((PreprocessPreset) c[2]).spec(size));
         }
-        PreprocessSpec tv = PreprocessSpecs.resolve(InputPreprocessing.preset("torchvision", 299, "d"), null);
+        PreprocessSpec tv = resolve(InputPreprocessing.preset("torchvision", 299, "d"), null);
         assertThat(tv.scaleSize()).isEqualTo(342);
         assertThat(tv.interpolation()).isEqualTo(Interpolation.BILINEAR);
-        PreprocessSpec cadene = PreprocessSpecs.resolve(InputPreprocessing.preset("cadene", 224, "d"), null);
+        PreprocessSpec cadene = resolve(InputPreprocessing.preset("cadene", 224, "d"), null);
         assertThat(cadene.channelOrder()).isEqualTo(ChannelOrder.BGR);
         assertThat(cadene.valueRange()).isEqualTo(255);
         assertThat(cadene.scaleSize()).isEqualTo(256);
@@ -55,10 +68,10 @@ class PreprocessSpecsTests {
         float[] imagenetStd = {0.229f, 0.224f, 0.225f};
         var gluon = new InputPreprocessing("timm", 299, 0.875, false, "bicubic", imagenetMean, imagenetStd,
                 "config.json");
-        PreprocessSpec spec = PreprocessSpecs.resolve(gluon, NONE);
+        PreprocessSpec spec = resolve(gluon, NONE);
         assertThat(spec).isEqualTo(new PreprocessSpec(299, 0.875, false, imagenetMean, imagenetStd));
         var bilinearSquash = new InputPreprocessing("timm", 224, 1.0, true, "bilinear", null, null, "config.json");
-        PreprocessSpec s2 = PreprocessSpecs.resolve(bilinearSquash, NONE);
+        PreprocessSpec s2 = resolve(bilinearSquash, NONE);
         assertThat(s2.squash()).isTrue();
         assertThat(s2.interpolation()).isEqualTo(Interpolation.BILINEAR);
         assertThat(s2.mean()).containsExactly(0.5f, 0.5f, 0.5f);
@@ -67,7 +80,7 @@ class PreprocessSpecsTests {
     @Test
     void overridesReplaceOnlyWhatIsSetAndKeepChannelOrderAndValueRange() {
         var cadene = InputPreprocessing.preset("cadene", 224, "d");
-        PreprocessSpec spec = PreprocessSpecs.resolve(cadene, new Preprocess(null, 0.8, null, null,
+        PreprocessSpec spec = resolve(cadene, new Preprocess(null, 0.8, null, null,
                 List.of(2.0, 2.0, 2.0), null, "bicubic"));
         assertThat(spec.channelOrder()).isEqualTo(ChannelOrder.BGR);
         assertThat(spec.valueRange()).isEqualTo(255);
@@ -77,7 +90,7 @@ class PreprocessSpecsTests {
         assertThat(spec.cropPct()).isEqualTo(0.8);
         assertThat(spec.scaleSize()).isEqualTo(280);
 
-        PreprocessSpec squash = PreprocessSpecs.resolve(Architecture.INCEPTION_V4.defaultPreprocessing("d"),
+        PreprocessSpec squash = resolve(Architecture.INCEPTION_V4.defaultPreprocessing("d"),
                 new Preprocess("squash", null, null, List.of(0.485, 0.456, 0.406), null, null, null));
         assertThat(squash.squash()).isTrue();
         assertThat(squash.mean()).containsExactly(0.485f, 0.456f, 0.406f);
@@ -88,10 +101,10 @@ class PreprocessSpecsTests {
     @Test
     void aConfiguredPresetReplacesWhatTheCheckpointImplies() {
         var irv2 = Architecture.INCEPTION_RESNET_V2.defaultPreprocessing("d");
-        assertThat(PreprocessSpecs.resolve(irv2, new Preprocess(null, null, null, null, null, "torchvision", null)))
+        assertThat(resolve(irv2, new Preprocess(null, null, null, null, null, "torchvision", null)))
                 .isEqualTo(PreprocessPreset.TORCHVISION.spec(299));
         // the network's input size (already in the model's record) is kept
-        assertThat(PreprocessSpecs.resolve(irv2.withInputSize(160), new Preprocess(null, null, null, null, null,
+        assertThat(resolve(irv2.withInputSize(160), new Preprocess(null, null, null, null, null,
                 "facenet", null))).isEqualTo(PreprocessPreset.FACENET.spec(160));
     }
 }

@@ -22,7 +22,7 @@ import java.util.stream.IntStream;
 
 import dev.inceptionclassifier.image.ImageLimits;
 import dev.inceptionclassifier.image.ImagePipeline;
-import dev.inceptionclassifier.model.ModelRegistry;
+import dev.inceptionclassifier.inference.ServedModels;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,7 +76,7 @@ class ProtocolsIntegrationTests {
     RequestMappingHandlerMapping mappings;
 
     @Autowired
-    ModelRegistry models;
+    ServedModels models;
 
     @Autowired
     PreprocessSpecs preprocessing;

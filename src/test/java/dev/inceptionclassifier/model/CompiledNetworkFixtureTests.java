@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.inceptionclassifier.model.core.Architecture;
+import dev.inceptionclassifier.model.core.HostTensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import ai.djl.Device;
-import dev.inceptionclassifier.config.ClassifierProperties;
 import org.junit.jupiter.api.Test;
 
 class ServingDevicesTests {
@@ -36,13 +35,13 @@ class ServingDevicesTests {
 
     @Test
     void engineThreadsDefaultToCoresPerWorker() {
-        var engine = new ClassifierProperties.Engine(null, null, true, true, null);
+        var engine = new EngineSettings(null, null, true, true, null);
         Map<String, String> p = EngineSetup.systemProperties(engine, 2, 8);
         assertThat(p).containsEntry("ai.djl.pytorch.num_threads", "4")
                 .containsEntry("ai.djl.pytorch.num_interop_threads", "1").containsEntry("ai.djl.offline", "true")
                 .doesNotContainKey("DJL_CACHE_DIR");
         assertThat(EngineSetup.systemProperties(engine, 4, 2)).containsEntry("ai.djl.pytorch.num_threads", "1");
-        var explicit = new ClassifierProperties.Engine(3, 2, false, false, java.nio.file.Path.of("/var/cache/djl"));
+        var explicit = new EngineSettings(3, 2, false, false, java.nio.file.Path.of("/var/cache/djl"));
         assertThat(EngineSetup.systemProperties(explicit, 1, 8)).containsEntry("ai.djl.pytorch.num_threads", "3")
                 .containsEntry("ai.djl.pytorch.num_interop_threads", "2")
                 .containsEntry("ai.djl.pytorch.graph_optimizer", "false")

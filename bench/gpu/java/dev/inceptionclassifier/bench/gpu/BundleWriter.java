@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import dev.inceptionclassifier.model.Architecture;
+import dev.inceptionclassifier.model.core.Architecture;
 import dev.inceptionclassifier.model.graph.BatchNorm;
 import dev.inceptionclassifier.model.graph.NetworkGraph;
 import dev.inceptionclassifier.model.graph.Node;

@@ -19,7 +19,7 @@ import java.util.StringJoiner;
 import java.util.function.Predicate;
 import java.util.zip.CRC32;
 
-import dev.inceptionclassifier.model.HostTensor;
+import dev.inceptionclassifier.model.core.HostTensor;
 import dev.inceptionclassifier.model.checkpoint.RestrictedUnpickler.Global;
 import dev.inceptionclassifier.model.checkpoint.RestrictedUnpickler.Kind;
 import dev.inceptionclassifier.model.checkpoint.RestrictedUnpickler.PickleException;

@@ -36,7 +36,6 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.inceptionclassifier.config.ClassifierProperties;
 import dev.inceptionclassifier.model.source.Pins.Pin;
 
 /**
@@ -64,17 +63,17 @@ final class Downloader {
     /** A live download writes at least every read timeout (else it fails and deletes its file): older is a leftover. */
     private final Duration staleAfter;
 
-    Downloader(HttpClient client, ClassifierProperties.Hub hub) {
+    Downloader(HttpClient client, SourceSettings.Hub hub) {
         this.client = client;
         this.token = hub.token() == null || hub.token().isBlank() ? null : hub.token().trim();
         this.hubOrigin = hubOrigin(hub.endpoint());
         this.readTimeout = hub.readTimeout();
-        this.maxDownloadBytes = hub.maxDownloadSize().toBytes();
+        this.maxDownloadBytes = hub.maxDownloadBytes();
         this.staleAfter = hub.readTimeout().multipliedBy(2).plusMinutes(1);
     }
 
     /** The resolvers' client: HTTP/1.1 (the JDK's HTTP/2 windows slow large downloads), no automatic redirects. */
-    static HttpClient newClient(ClassifierProperties.Hub hub) {
+    static HttpClient newClient(SourceSettings.Hub hub) {
         return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import dev.inceptionclassifier.config.ClassifierProperties;
 
 /**
  * Loads class labels from a file (one label per line, or {@code index<TAB>synset<TAB>label} lines), an https URL
@@ -40,12 +39,12 @@ public final class LabelsResolver {
     private final String labelsBaseUrl;
     private final Downloader downloader;
 
-    public LabelsResolver(ClassifierProperties props) {
-        this(props, Downloader.newClient(props.hub()));
+    public LabelsResolver(SourceSettings settings) {
+        this(settings, Downloader.newClient(settings.hub()));
     }
 
-    LabelsResolver(ClassifierProperties props, HttpClient client) {
-        this.cache = props.resolvedModelCache();
+    LabelsResolver(SourceSettings props, HttpClient client) {
+        this.cache = props.cache();
         this.offline = props.offline();
         this.labelsBaseUrl = props.labelsBaseUrl();
         this.downloader = new Downloader(client, props.hub());

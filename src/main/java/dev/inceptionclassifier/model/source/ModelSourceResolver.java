@@ -21,8 +21,7 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.inceptionclassifier.config.ClassifierProperties;
-import dev.inceptionclassifier.model.Architecture;
+import dev.inceptionclassifier.model.core.Architecture;
 import dev.inceptionclassifier.model.source.Pins.Pin;
 
 /**
@@ -72,12 +71,12 @@ public final class ModelSourceResolver {
     private final String hubEndpoint;
     private final Downloader downloader;
 
-    public ModelSourceResolver(ClassifierProperties props) {
-        this(props, Downloader.newClient(props.hub()));
+    public ModelSourceResolver(SourceSettings settings) {
+        this(settings, Downloader.newClient(settings.hub()));
     }
 
-    ModelSourceResolver(ClassifierProperties props, HttpClient client) {
-        this.cache = props.resolvedModelCache();
+    ModelSourceResolver(SourceSettings props, HttpClient client) {
+        this.cache = props.cache();
         this.offline = props.offline();
         this.hubEndpoint = props.hub().endpoint();
         this.downloader = new Downloader(client, props.hub());

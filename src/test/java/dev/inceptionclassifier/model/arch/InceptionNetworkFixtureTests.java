@@ -17,8 +17,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import dev.inceptionclassifier.model.Architecture;
-import dev.inceptionclassifier.model.HostTensor;
+import dev.inceptionclassifier.model.core.Architecture;
+import dev.inceptionclassifier.model.core.HostTensor;
 import tools.jackson.databind.JsonNode;
 
 /**

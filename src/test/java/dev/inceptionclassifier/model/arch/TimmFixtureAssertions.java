@@ -10,7 +10,7 @@ import java.util.stream.IntStream;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import dev.inceptionclassifier.model.Architecture;
+import dev.inceptionclassifier.model.core.Architecture;
 import tools.jackson.databind.JsonNode;
 
 /**

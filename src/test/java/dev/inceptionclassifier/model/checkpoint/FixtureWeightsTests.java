@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import dev.inceptionclassifier.model.Architecture;
-import dev.inceptionclassifier.model.HostTensor;
+import dev.inceptionclassifier.model.core.Architecture;
+import dev.inceptionclassifier.model.core.HostTensor;
 import tools.jackson.databind.JsonNode;
 
 /** The fixture generator agrees with the reference, and a full-size timm checkpoint survives a safetensors round trip. */

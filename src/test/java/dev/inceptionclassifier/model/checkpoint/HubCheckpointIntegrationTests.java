@@ -27,8 +27,8 @@ import javax.imageio.ImageIO;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.inceptionclassifier.ClassifierApplication;
-import dev.inceptionclassifier.model.Architecture;
-import dev.inceptionclassifier.model.HostTensor;
+import dev.inceptionclassifier.model.core.Architecture;
+import dev.inceptionclassifier.model.core.HostTensor;
 import dev.inceptionclassifier.model.arch.InceptionNetwork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

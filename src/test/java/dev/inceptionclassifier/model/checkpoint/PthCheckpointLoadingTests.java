@@ -17,24 +17,22 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
-import dev.inceptionclassifier.config.ClassifierProperties;
-import dev.inceptionclassifier.config.ClassifierProperties.ModelProperties;
-import dev.inceptionclassifier.config.ClassifierProperties.Preprocess;
-import dev.inceptionclassifier.config.ClassifierProperties.Sha256;
-import dev.inceptionclassifier.model.Architecture;
+import dev.inceptionclassifier.model.core.Architecture;
 import dev.inceptionclassifier.model.CpuFeatures;
 import dev.inceptionclassifier.model.Execution;
-import dev.inceptionclassifier.model.HostTensor;
-import dev.inceptionclassifier.model.InputPreprocessing;
+import dev.inceptionclassifier.model.core.HostTensor;
+import dev.inceptionclassifier.model.core.InputPreprocessing;
 import dev.inceptionclassifier.model.LoadedModel;
 import dev.inceptionclassifier.model.ModelLoadException;
 import dev.inceptionclassifier.model.ModelLoader;
+import dev.inceptionclassifier.model.ModelSettings;
 import dev.inceptionclassifier.model.Precision;
-import dev.inceptionclassifier.model.Task;
+import dev.inceptionclassifier.model.core.Task;
 import dev.inceptionclassifier.model.arch.InceptionNetwork;
 import dev.inceptionclassifier.model.source.LabelsResolver;
 import dev.inceptionclassifier.model.source.ModelSourceResolver;
 import dev.inceptionclassifier.model.source.ResolvedSource;
+import dev.inceptionclassifier.model.source.SourceSettings;
 import dev.inceptionclassifier.model.source.TestProps;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -97,7 +95,7 @@ class PthCheckpointLoadingTests {
         float[] fromSafetensors = outputs(props("timm", dir.resolve("timm").toString(), null), input);
         assertThat(fromSafetensors).hasSize(2 * CLASSES);
         for (String file : List.of("v4.pth", "v4_legacy.pt")) {
-            ModelProperties p = props(file, dir.resolve(file).toString(), "inception_v4");
+            ModelSettings p = props(file, dir.resolve(file).toString(), "inception_v4");
             try (LoadedModel m = loader().load(p, List.of(Device.cpu()))) {
                 assertThat(m.info().numClasses()).isEqualTo(CLASSES);
                 assertThat(m.info().tasks()).containsExactly(Task.CLASSIFY);
@@ -113,7 +111,7 @@ class PthCheckpointLoadingTests {
 
     @Test
     void contentTellsAStateDictFromTorchScript() {
-        ModelSourceResolver resolver = new ModelSourceResolver(properties(List.of()));
+        ModelSourceResolver resolver = new ModelSourceResolver(TestProps.cache(dir.resolve("cache")).offline(true).build());
         assertThat(resolver.resolve(dir.resolve("v4_legacy.pt").toString(), null))
                 .isInstanceOf(ResolvedSource.StateDict.class);
         assertThat(resolver.resolve(dir.resolve("v4.pth").toString(), null))
@@ -128,45 +126,36 @@ class PthCheckpointLoadingTests {
         String pth = dir.resolve("v4.pth").toString();
         assertThatThrownBy(() -> loader().load(props("noarch", pth, null), List.of(Device.cpu())))
                 .isInstanceOf(ModelLoadException.class).hasMessageContaining("set classifier.models[].architecture");
-        ModelProperties eleven = new ModelProperties("eleven", "inception_v4", pth, null, 42, 11, preprocess(), true,
-                new Sha256(null, null), false, null, null);
+        ModelSettings eleven = new ModelSettings("eleven", "inception_v4", pth, null, 42, 11, null, true,
+                new ModelSettings.Sha256(null, null), false, null, null);
         assertThatThrownBy(() -> loader().load(eleven, List.of(Device.cpu()))).isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("num-classes is 11").hasMessageContaining("'last_linear.weight' has 10 rows");
-        ModelProperties irv2 = props("irv2", pth, "inception_resnet_v2");
+        ModelSettings irv2 = props("irv2", pth, "inception_resnet_v2");
         assertThatThrownBy(() -> loader().load(irv2, List.of(Device.cpu()))).isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("Model 'irv2'").hasMessageContaining("missing");
     }
 
     @Test
     void aHostileCheckpointFailsTheLoadAndRunsNothing() {
-        ModelProperties p = props("hostile", dir.resolve("hostile.pth").toString(), "inception_v4");
+        ModelSettings p = props("hostile", dir.resolve("hostile.pth").toString(), "inception_v4");
         assertThatThrownBy(() -> loader().load(p, List.of(Device.cpu()))).isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("Model 'hostile'").hasMessageContaining("refused global 'posix.system'")
                 .hasMessageContaining("nothing was executed");
         assertThat(dir.resolve("pwned")).doesNotExist();
     }
 
-    private static ModelProperties props(String name, String source, String architecture) {
-        return new ModelProperties(name, architecture, source, null, 42, null, preprocess(), true,
-                new Sha256(null, null), false, null, null);
-    }
-
-    private static Preprocess preprocess() {
-        return new Preprocess(null, null, null, null, null, null, null);
-    }
-
-    private static ClassifierProperties properties(List<ModelProperties> models) {
-        return TestProps.cache(dir.resolve("cache")).offline(true).build(models.isEmpty()
-                ? List.of(props("m", "random", "inception_v4")) : models);
+    private static ModelSettings props(String name, String source, String architecture) {
+        return new ModelSettings(name, architecture, source, null, 42, null, null, true,
+                new ModelSettings.Sha256(null, null), false, null, null);
     }
 
     private static ModelLoader loader() {
-        ClassifierProperties p = properties(List.of());
+        SourceSettings p = TestProps.cache(dir.resolve("cache")).offline(true).build();
         return new ModelLoader(new ModelSourceResolver(p), new LabelsResolver(p), false, Precision.FP32,
                 Execution.COMPILED, CpuFeatures.system());
     }
 
-    private static float[] outputs(ModelProperties p, float[] input) {
+    private static float[] outputs(ModelSettings p, float[] input) {
         try (LoadedModel m = loader().load(p, List.of(Device.cpu()))) {
             return run(m, input);
         }

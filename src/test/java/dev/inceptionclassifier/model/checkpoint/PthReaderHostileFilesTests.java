@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.inceptionclassifier.model.HostTensor;
+import dev.inceptionclassifier.model.core.HostTensor;
 
 /**
  * {@link PthReader} on hostile and broken checkpoints ({@code pth_hostile.py}): code execution through

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.inceptionclassifier.model.HostTensor;
+import dev.inceptionclassifier.model.core.HostTensor;
 
 /**
  * {@link PthReader} on checkpoints written by real PyTorch ({@code pth_real.py}: torch.save in both container formats,

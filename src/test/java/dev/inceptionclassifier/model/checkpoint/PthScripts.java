@@ -15,7 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import dev.inceptionclassifier.model.HostTensor;
+import dev.inceptionclassifier.model.core.HostTensor;
 
 /**
  * Runs the Python scripts next to this class ({@code pth_*.py}, sharing {@code pth_common.py}) with real PyTorch, and

@@ -22,7 +22,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.inceptionclassifier.model.HostTensor;
+import dev.inceptionclassifier.model.core.HostTensor;
 import dev.inceptionclassifier.model.checkpoint.SafetensorsReader.Dtype;
 
 class SafetensorsReaderTests {

@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.inceptionclassifier.model.InputPreprocessing;
+import dev.inceptionclassifier.model.core.InputPreprocessing;
 
 class TimmConfigTests {
 

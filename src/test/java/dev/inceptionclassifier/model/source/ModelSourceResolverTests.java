@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.util.unit.DataSize;
 
-import dev.inceptionclassifier.model.Architecture;
+import dev.inceptionclassifier.model.core.Architecture;
 import dev.inceptionclassifier.model.source.ResolvedSource.RandomWeights;
 import dev.inceptionclassifier.model.source.ResolvedSource.TimmCheckpoint;
 import dev.inceptionclassifier.model.source.ResolvedSource.TorchScript;

@@ -2,21 +2,10 @@ package dev.inceptionclassifier.model.source;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
-import dev.inceptionclassifier.config.ClassifierProperties;
-import dev.inceptionclassifier.config.ClassifierProperties.Engine;
-import dev.inceptionclassifier.config.ClassifierProperties.Hub;
-import dev.inceptionclassifier.config.ClassifierProperties.Image;
-import dev.inceptionclassifier.config.ClassifierProperties.Inference;
-import dev.inceptionclassifier.config.ClassifierProperties.ModelProperties;
-import dev.inceptionclassifier.config.ClassifierProperties.Preprocess;
-import dev.inceptionclassifier.config.ClassifierProperties.Security;
-import dev.inceptionclassifier.config.ClassifierProperties.Sha256;
 import org.springframework.util.unit.DataSize;
 
-/** {@link ClassifierProperties} for the source tests, built with the canonical constructors. */
-/** Test properties: everything defaulted, one {@code inception_v4} model unless {@link #build(List)} says. */
+/** {@link SourceSettings} for the tests of model loading. */
 public final class TestProps {
 
     private Path cache;
@@ -63,21 +52,8 @@ public final class TestProps {
         return this;
     }
 
-    ClassifierProperties build() {
-        return build(List.of(new ModelProperties("m", "inception_v4", null, null, 42, null,
-                new Preprocess(null, null, null, null, null, null, null), true, new Sha256(null, null), false, null,
-                null)));
-    }
-
-    /** The properties with {@code models}. */
-    public ClassifierProperties build(List<ModelProperties> models) {
-        return new ClassifierProperties(models, false, offline, cache,
-                new Hub(endpoint, token, Duration.ofSeconds(2), readTimeout, maxDownloadSize), labelsBaseUrl,
-                new Engine(null, null, true, true, null),
-                new Image(20_971_520, 40_000_000, 20_000, 4_194_304, 100, Duration.ofSeconds(10), 16, 67_108_864,
-                        "auto", null, null, "50%", Duration.ofSeconds(2), Duration.ofSeconds(60)),
-                new Inference("cpu", 1, 8, Duration.ofMillis(5), 64, Duration.ofSeconds(10), 503, Duration.ofSeconds(1),
-                        "fp32", Duration.ofSeconds(30), Duration.ofSeconds(10), 3, "compiled"),
-                new Security(List.of(), false));
+    public SourceSettings build() {
+        return new SourceSettings(cache, offline, labelsBaseUrl,
+                new SourceSettings.Hub(endpoint, token, Duration.ofSeconds(2), readTimeout, maxDownloadSize.toBytes()));
     }
 }

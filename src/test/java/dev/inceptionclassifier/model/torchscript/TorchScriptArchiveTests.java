@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
-import dev.inceptionclassifier.model.Architecture;
+import dev.inceptionclassifier.model.core.Architecture;
 import dev.inceptionclassifier.model.graph.NetworkGraph;
 
 /** The emitted program and its archive, without libtorch (loading them is checked where libtorch runs). */

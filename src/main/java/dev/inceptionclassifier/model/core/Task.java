@@ -1,4 +1,4 @@
-package dev.inceptionclassifier.model;
+package dev.inceptionclassifier.model.core;
 
 import java.util.Locale;
 
