@@ -31,6 +31,11 @@ public final class FamilyReference {
     private FamilyReference() {
     }
 
+    /** {@link #ARCHITECTURES}, for {@code @MethodSource}. */
+    public static java.util.stream.Stream<Architecture> family() {
+        return ARCHITECTURES.stream();
+    }
+
     /** The family reference directory; skips the calling test with a message where it is absent. */
     public static Path dir() {
         String prop = System.getProperty("reference.dir", "../shared/reference");
