@@ -95,6 +95,11 @@ public final class InceptionNetwork {
         return SeededWeights.generate(stateDictShapes(arch, numClasses), seed);
     }
 
+    /** {@link #randomStateDict(Architecture, int, long)} for any description, e.g. an embedding network. */
+    public static Map<String, HostTensor> randomStateDict(NetworkGraph graph, long seed) {
+        return SeededWeights.generate(graph.stateDictShapes(), seed);
+    }
+
     /**
      * Loads a timm (unfused) state dict strictly, like {@code load_state_dict(strict=True)}: keys ending in
      * {@code .num_batches_tracked} are ignored; missing keys, unexpected keys and shape mismatches are all reported
