@@ -28,6 +28,7 @@ import dev.inceptionclassifier.model.Precision;
 import dev.inceptionclassifier.model.arch.InceptionNetwork;
 import dev.inceptionclassifier.model.checkpoint.SafetensorsReader;
 import dev.inceptionclassifier.model.checkpoint.TorchScriptLoader;
+import dev.inceptionclassifier.model.graph.NetworkGraph;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -41,7 +42,11 @@ public final class EngineBenchmark {
 
     private static final String USAGE = """
             usage: run-engine.sh [options]
-              --arch NAME        inception_v4 (default) or inception_resnet_v2
+              --arch NAME        inception_v4 (default), inception_resnet_v2, inception_v3, googlenet,
+                                 bninception or inception_resnet_v1 (its 512-d embedding); a comma-separated list
+                                 loads them all and times them side by side in this process, alternating blocks of
+                                 3 batches, each at its native input size, and prints FAMILY lines with img/s and
+                                 the ratio to the first architecture of the list
               --batches LIST     batch sizes, e.g. 1,4,8 (default)
               --seconds S        measured seconds per batch size (default 20; at least 3 batches each)
               --warmup N         unmeasured batches per batch size first (default 2)
@@ -60,7 +65,7 @@ public final class EngineBenchmark {
                                  see the same machine load; prints VERSUS lines with the ratio of the medians
               --threads N        ai.djl.pytorch.num_threads (default: all cores, as one service worker gets)
               --classes N        output classes (default 1000)
-              --input-size N     square input side (default 299, as the models are trained)
+              --input-size N     square input side (default: the architecture's native size, 299, 224 or 160)
               --input KIND       picture (default: photo-like gradients normalised to [-1, 1], as the service's
                                  preprocessing produces) or gaussian (N(0, 1) noise)
             """;
@@ -76,7 +81,7 @@ public final class EngineBenchmark {
         String bn = "folded";
         int threads = Runtime.getRuntime().availableProcessors();
         int classes = 1000;
-        int inputSize = 299;
+        Integer inputSizeOption = null;
         String input = "picture";
         String execution = "compiled";
         String precision = "fp32";
@@ -103,7 +108,7 @@ public final class EngineBenchmark {
                 case "--bn" -> bn = v;
                 case "--threads" -> threads = Integer.parseInt(v);
                 case "--classes" -> classes = Integer.parseInt(v);
-                case "--input-size" -> inputSize = Integer.parseInt(v);
+                case "--input-size" -> inputSizeOption = Integer.parseInt(v);
                 case "--input" -> input = v;
                 case "--execution" -> execution = v;
                 case "--precision" -> precision = v;
@@ -131,7 +136,24 @@ public final class EngineBenchmark {
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         System.setProperty("ai.djl.offline", "true");
         Engine engine = Engine.getEngine("PyTorch");
+        if (arch.contains(",")) {
+            if (torchscript != null || versus != null || weights != null || execution.equals("eager")
+                    && !bn.equals("folded")) {
+                fail("a list of architectures takes neither --torchscript, --versus, --weights nor --bn");
+            }
+            System.out.printf(Locale.ROOT, "engine %s %s, DJL %s; %s %s, seeded random weights, %s input at each "
+                            + "architecture's native size; ai.djl.pytorch.num_threads=%d, num_interop_threads=1; "
+                            + "%d cores; load average %s%n", engine.getEngineName(), engine.getVersion(),
+                    Engine.getDjlVersion(), execution, precision, input, threads,
+                    Runtime.getRuntime().availableProcessors(), loadAverage());
+            sideBySide(Arrays.stream(arch.split(",")).map(String::trim).map(Architecture::fromTimmName).toList(),
+                    classes, Execution.parse(execution), Precision.parse(precision), batches, inputSizeOption, input,
+                    warmup, seconds, threads);
+            System.out.println("load average after: " + loadAverage());
+            return;
+        }
         Architecture architecture = Architecture.fromTimmName(arch);
+        int inputSize = inputSizeOption != null ? inputSizeOption : architecture.inputSize();
         System.out.printf(Locale.ROOT, "engine %s %s, DJL %s; %s, %d classes, %s input %dx%d, %s; "
                         + "ai.djl.pytorch.num_threads=%d, num_interop_threads=1; %d cores; load average %s%n",
                 engine.getEngineName(), engine.getVersion(), Engine.getDjlVersion(), arch, classes, input, inputSize,
@@ -141,7 +163,8 @@ public final class EngineBenchmark {
 
         // a TorchScript file brings its own weights
         Map<String, HostTensor> state = torchscript != null ? null : weights != null
-                ? SafetensorsReader.read(Path.of(weights)) : InceptionNetwork.randomStateDict(architecture, classes, 42);
+                ? SafetensorsReader.read(Path.of(weights)) : InceptionNetwork.randomStateDict(graph(architecture,
+                classes), 42);
         if (versus != null) {
             if (torchscript != null) {
                 fail("--versus compares the built-in network with a file; it does not take --torchscript");
@@ -156,7 +179,7 @@ public final class EngineBenchmark {
         List<String> summary = new ArrayList<>();
         List<Variant> variants = new ArrayList<>();
         String modelName = arch;
-        int numClasses = classes;
+        int numClasses = torchscript != null ? classes : outputs(graph(architecture, classes), inputSize);
         if (torchscript != null) {
             Path file = Path.of(torchscript);
             String name = label != null ? label : file.getFileName().toString();
@@ -166,11 +189,12 @@ public final class EngineBenchmark {
         } else {
             Execution exec = Execution.parse(execution);
             Precision prec = Precision.parse(precision);
+            NetworkGraph graph = graph(architecture, classes);
             List<Boolean> folds = exec == Execution.COMPILED || bn.equals("folded") ? List.of(true)
                     : bn.equals("unfolded") ? List.of(false) : List.of(true, false);
             for (boolean folded : folds) {
                 variants.add(new Variant(execution, precision, folded ? "folded" : "unfolded",
-                        () -> Networks.load(modelName, architecture, numClasses, state, prec, exec, folded,
+                        () -> Networks.load(modelName, graph, state, prec, exec, folded,
                                 Device.cpu()), exec));
             }
         }
@@ -194,7 +218,7 @@ public final class EngineBenchmark {
                     System.out.printf(Locale.ROOT, "%-6s %8s %10s %12s %12s %12s %14s%n", "batch", "batches",
                             "img/s", "ms/batch p50", "ms/batch p99", "ms/image", "first batch ms");
                     for (int b : batches) {
-                        Row r = measure(predictor, b, inputSize, input, warmup, seconds, classes);
+                        Row r = measure(predictor, b, inputSize, input, warmup, seconds, numClasses);
                         System.out.printf(Locale.ROOT, "%-6d %8d %10.2f %12.1f %12.1f %12.1f %14.0f%n", b, r.batches,
                                 r.imagesPerSecond, r.p50Ms, r.p99Ms, 1000 / r.imagesPerSecond, r.firstMs);
                         summary.add(String.format(Locale.ROOT, "ENGINE arch=%s execution=%s precision=%s bn=%s "
@@ -209,6 +233,91 @@ public final class EngineBenchmark {
         System.out.println();
         summary.forEach(System.out::println);
         System.out.println("load average after: " + loadAverage());
+    }
+
+    /** The network as the service runs it: Inception-ResNet-v1 as its embedding, the others as classifiers. */
+    private static NetworkGraph graph(Architecture architecture, int classes) {
+        return architecture == Architecture.INCEPTION_RESNET_V1 ? architecture.embeddingGraph()
+                : architecture.graph(classes);
+    }
+
+    private static int outputs(NetworkGraph graph, int inputSize) {
+        return graph.outputShapes(inputSize, inputSize).get("").channels();
+    }
+
+    /**
+     * Several architectures loaded at once and timed in one process, alternating blocks of 3 batches per batch size
+     * until each has run {@code seconds}: every network sees the same machine load, so the ratios to the first one
+     * hold on a busy machine even when the absolute figures do not.
+     */
+    private static void sideBySide(List<Architecture> archs, int classes, Execution execution, Precision precision,
+            int[] batches, Integer inputSizeOption, String input, int warmup, double seconds, int threads)
+            throws Exception {
+        List<Model> models = new ArrayList<>();
+        List<Predictor<float[], float[]>> predictors = new ArrayList<>();
+        int[] sizes = new int[archs.size()];
+        int[] outputs = new int[archs.size()];
+        try {
+            for (int i = 0; i < archs.size(); i++) {
+                Architecture a = archs.get(i);
+                NetworkGraph graph = graph(a, classes);
+                sizes[i] = inputSizeOption != null ? inputSizeOption : a.inputSize();
+                outputs[i] = outputs(graph, sizes[i]);
+                long t0 = System.nanoTime();
+                Model m = Networks.load(a.timmName(), graph, InceptionNetwork.randomStateDict(graph, 42), precision,
+                        execution, true, Device.cpu());
+                models.add(m);
+                predictors.add(m.newPredictor(new ArrayTranslator(sizes[i])));
+                System.out.printf(Locale.ROOT, "loaded %s (%s %s, input %dx%d, %d outputs) in %d ms%n", a.timmName(),
+                        execution.id(), precision.id(), sizes[i], sizes[i], outputs[i],
+                        (System.nanoTime() - t0) / 1_000_000);
+            }
+            List<String> summary = new ArrayList<>();
+            System.out.printf(Locale.ROOT, "%n%-20s %-6s %8s %12s %10s %10s%n", "arch", "batch", "batches",
+                    "ms/batch p50", "img/s", "vs " + archs.get(0).timmName());
+            for (int batch : batches) {
+                List<List<float[]>> inputs = new ArrayList<>();
+                List<Histogram> hist = new ArrayList<>();
+                double[] spent = new double[archs.size()];
+                for (int i = 0; i < archs.size(); i++) {
+                    Random rnd = new Random(batch);
+                    List<float[]> in = new ArrayList<>(batch);
+                    for (int j = 0; j < batch; j++) {
+                        in.add(input.equals("gaussian") ? gaussian(rnd, sizes[i]) : picture(rnd, sizes[i], j));
+                    }
+                    inputs.add(in);
+                    hist.add(new Histogram(1, TimeUnit.MINUTES.toMicros(10), 3));
+                    for (int w = 0; w < Math.max(1, warmup); w++) {
+                        check(predictors.get(i).batchPredict(in), batch, outputs[i]);
+                    }
+                }
+                boolean more = true;
+                while (more) {
+                    more = false;
+                    for (int i = 0; i < archs.size(); i++) {
+                        spent[i] += block(predictors.get(i), inputs.get(i), hist.get(i), batch, outputs[i]);
+                        more |= spent[i] < seconds || hist.get(i).getTotalCount() < 6;
+                    }
+                }
+                double first = 0;
+                for (int i = 0; i < archs.size(); i++) {
+                    double p50 = hist.get(i).getValueAtPercentile(50) / 1000.0;
+                    double ips = batch * 1000 / p50;
+                    first = i == 0 ? ips : first;
+                    System.out.printf(Locale.ROOT, "%-20s %-6d %8d %12.1f %10.2f %10.2f%n", archs.get(i).timmName(),
+                            batch, hist.get(i).getTotalCount(), p50, ips, ips / first);
+                    summary.add(String.format(Locale.ROOT, "FAMILY arch=%s execution=%s precision=%s input=%d "
+                            + "batch=%d img_per_s=%.3f ms_per_batch_p50=%.1f ratio_to_%s=%.3f batches=%d threads=%d",
+                            archs.get(i).timmName(), execution.id(), precision.id(), sizes[i], batch, ips, p50,
+                            archs.get(0).timmName(), ips / first, hist.get(i).getTotalCount(), threads));
+                }
+            }
+            System.out.println();
+            summary.forEach(System.out::println);
+        } finally {
+            predictors.forEach(Predictor::close);
+            models.forEach(Model::close);
+        }
     }
 
     private record Row(long batches, double imagesPerSecond, double p50Ms, double p99Ms, double firstMs) {

@@ -73,7 +73,8 @@ public record ClassifierProperties(
      * One served model.
      *
      * @param name the name clients use ({@code ?model=}); letters, digits, '.', '_' and '-'
-     * @param architecture {@code inception_v4} or {@code inception_resnet_v2}; may be omitted for timm checkpoints
+     * @param architecture {@code inception_v4}, {@code inception_resnet_v2}, {@code inception_v3},
+     *     {@code inception_resnet_v1}, {@code googlenet} or {@code bninception}; may be omitted for timm checkpoints
      *     (taken from config.json) and TorchScript files; required for {@code .pth}/{@code .pt} state dicts
      * @param source where the weights come from: {@code hf-hub:<repo>[@rev]}, a folder path or {@code file:} URL, an
      *     {@code https://} folder URL, a path or URL ending in {@code .pth} (a PyTorch state dict) or {@code .pt}
@@ -106,10 +107,11 @@ public record ClassifierProperties(
             @Pattern(regexp = "fp32|bf16|fp16") String precision,
             @Pattern(regexp = "compiled|eager") String execution) {
 
-        @AssertTrue(message = "architecture must be inception_v4 or inception_resnet_v2")
+        @AssertTrue(message = "architecture must be inception_v4, inception_resnet_v2, inception_v3, "
+                + "inception_resnet_v1, googlenet or bninception")
         boolean isArchitectureKnown() {
-            return architecture == null || architecture.equals("inception_v4")
-                    || architecture.equals("inception_resnet_v2");
+            return architecture == null || List.of("inception_v4", "inception_resnet_v2", "inception_v3",
+                    "inception_resnet_v1", "googlenet", "bninception").contains(architecture);
         }
     }
 

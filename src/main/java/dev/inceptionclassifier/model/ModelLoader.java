@@ -13,6 +13,7 @@ import dev.inceptionclassifier.model.core.InputPreprocessing;
 import dev.inceptionclassifier.model.core.Task;
 import dev.inceptionclassifier.model.arch.InceptionNetwork;
 import dev.inceptionclassifier.model.checkpoint.PthReader;
+import dev.inceptionclassifier.model.graph.NetworkGraph;
 import dev.inceptionclassifier.model.checkpoint.SafetensorsReader;
 import dev.inceptionclassifier.model.checkpoint.TimmConfig;
 import dev.inceptionclassifier.model.checkpoint.TorchScriptLoader;
@@ -127,9 +128,12 @@ public final class ModelLoader {
         int numClasses = config.numClasses();
         Labels labels = labels(props, numClasses, config.labelNames());
         Map<String, HostTensor> state = SafetensorsReader.read(c.weights());
-        Map<Device, Model> models = build(props, arch, numClasses, state, devices, plan);
-        return new LoadedModel(info(props, arch.timmName(), c.description(), false, numClasses, labels,
-                inputSize(config.preprocess(), props), arch.tasks(numClasses), plan), labels.names(), models);
+        InputPreprocessing preprocess = inputSize(config.preprocess(), props);
+        // timm's networks (its inception_v3 included) have no transform_input: config.json's mean/std say it all
+        Map<Device, Model> models = build(props, arch.servingGraph(numClasses, false), preprocess, state, devices,
+                plan);
+        return new LoadedModel(info(props, arch.timmName(), c.description(), false, numClasses, labels, preprocess,
+                arch.tasks(numClasses), plan), labels.names(), models);
     }
 
     /**
@@ -147,10 +151,10 @@ public final class ModelLoader {
         Map<String, HostTensor> state = PthReader.read(d.file());
         int numClasses = StateDictClasses.count(arch, state, props.numClasses());
         Labels labels = labels(props, numClasses, null);
-        Map<Device, Model> models = build(props, arch, numClasses, state, devices, plan);
-        return new LoadedModel(info(props, arch.timmName(), d.description(), false, numClasses, labels,
-                inputSize(arch.defaultPreprocessing("architecture default"), props), arch.tasks(numClasses), plan),
-                labels.names(), models);
+        InputPreprocessing preprocess = inputSize(arch.defaultPreprocessing("architecture default"), props);
+        Map<Device, Model> models = build(props, servingGraph(arch, numClasses), preprocess, state, devices, plan);
+        return new LoadedModel(info(props, arch.timmName(), d.description(), false, numClasses, labels, preprocess,
+                arch.tasks(numClasses), plan), labels.names(), models);
     }
 
     private LoadedModel loadRandom(ModelSettings props, Architecture arch, ResolvedSource.RandomWeights r,
@@ -161,11 +165,12 @@ public final class ModelLoader {
         // an embedding network's random weights embed only, unless classes are asked for
         int numClasses = props.numClasses() != null ? props.numClasses() : arch.embeddingSize() > 0 ? 0 : 1000;
         Labels labels = labels(props, numClasses, null);
-        Map<String, HostTensor> state = InceptionNetwork.randomStateDict(arch, numClasses, r.seed());
-        Map<Device, Model> models = build(props, arch, numClasses, state, devices, plan);
-        return new LoadedModel(info(props, arch.timmName(), r.description(), true, numClasses, labels,
-                inputSize(arch.defaultPreprocessing("architecture default"), props), arch.tasks(numClasses), plan),
-                labels.names(), models);
+        NetworkGraph graph = servingGraph(arch, numClasses);
+        Map<String, HostTensor> state = InceptionNetwork.randomStateDict(graph, r.seed());
+        InputPreprocessing preprocess = inputSize(arch.defaultPreprocessing("architecture default"), props);
+        Map<Device, Model> models = build(props, graph, preprocess, state, devices, plan);
+        return new LoadedModel(info(props, arch.timmName(), r.description(), true, numClasses, labels, preprocess,
+                arch.tasks(numClasses), plan), labels.names(), models);
     }
 
     private LoadedModel loadTorchScript(ModelSettings props, ResolvedSource.TorchScript t, List<Device> devices)
@@ -192,12 +197,28 @@ public final class ModelLoader {
                 List.of(Task.CLASSIFY), new Plan(Precision.FP32, Execution.TORCHSCRIPT)), labels.names(), models);
     }
 
-    private static Map<Device, Model> build(ModelSettings props, Architecture arch, int numClasses,
+    /**
+     * The description for weights without a config of their own (state dicts, random weights): with torchvision's
+     * {@code transform_input} where the architecture's published weights use torchvision's preset.
+     */
+    private static NetworkGraph servingGraph(Architecture arch, int numClasses) {
+        return arch.servingGraph(numClasses, arch.defaultPreset().equals("torchvision"));
+    }
+
+    private static Map<Device, Model> build(ModelSettings props, NetworkGraph graph, InputPreprocessing preprocess,
             Map<String, HostTensor> state, List<Device> devices, Plan plan) {
+        int size = preprocess.inputSize();
+        try {
+            graph.outputShapes(size, size);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the network cannot take a " + size + "x" + size + " input ("
+                    + e.getMessage() + "); set classifier.models[].preprocess.input-size to a size it accepts (its"
+                    + " native size does)", e);
+        }
         Map<Device, Model> models = new LinkedHashMap<>();
         try {
             for (Device d : devices) {
-                models.put(d, Networks.load(props.name(), arch, numClasses, state, plan.precision(), plan.execution(),
+                models.put(d, Networks.load(props.name(), graph, state, plan.precision(), plan.execution(),
                         props.foldBatchNorm(), d));
             }
         } catch (RuntimeException e) {

@@ -7,6 +7,7 @@ import ai.djl.Model;
 import dev.inceptionclassifier.model.arch.InceptionNetwork;
 import dev.inceptionclassifier.model.core.Architecture;
 import dev.inceptionclassifier.model.core.HostTensor;
+import dev.inceptionclassifier.model.graph.NetworkGraph;
 
 /**
  * A built-in architecture with its weights, ready for a Predictor: the compiled program or the eager blocks, both
@@ -25,13 +26,23 @@ public final class Networks {
      */
     public static Model load(String name, Architecture arch, int numClasses, Map<String, HostTensor> stateDict,
             Precision precision, Execution execution, boolean foldBatchNorm, Device device) {
+        return load(name, arch.graph(numClasses), stateDict, precision, execution, foldBatchNorm, device);
+    }
+
+    /**
+     * Loads a description with a state dict in its layout, e.g. {@link Architecture#embeddingGraph()} or
+     * {@link Architecture#graphWithTransformInput}; otherwise as {@link #load(String, Architecture, int, Map,
+     * Precision, Execution, boolean, Device)}.
+     */
+    public static Model load(String name, NetworkGraph graph, Map<String, HostTensor> stateDict,
+            Precision precision, Execution execution, boolean foldBatchNorm, Device device) {
         return switch (execution) {
-            case COMPILED -> CompiledNetwork.load(name, arch.graph(numClasses), stateDict, precision, device);
+            case COMPILED -> CompiledNetwork.load(name, graph, stateDict, precision, device);
             case EAGER -> {
                 if (precision != Precision.FP32) {
                     throw new IllegalArgumentException("the eager execution runs fp32 only, not " + precision);
                 }
-                InceptionNetwork net = InceptionNetwork.create(arch, numClasses, foldBatchNorm);
+                InceptionNetwork net = InceptionNetwork.of(graph, foldBatchNorm);
                 Model m = Model.newInstance(name, device, "PyTorch");
                 try {
                     m.setBlock(net.block());

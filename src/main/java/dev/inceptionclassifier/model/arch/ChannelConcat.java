@@ -48,18 +48,33 @@ final class ChannelConcat extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
+        // [N, C, H, W] inside the network, [N, C] in a head (logits next to an embedding)
         long channels = 0;
         Shape first = null;
         for (Block branch : branches) {
             Shape s = branch.getOutputShapes(inputShapes)[0];
             if (first == null) {
                 first = s;
-            } else if (s.get(0) != first.get(0) || s.get(2) != first.get(2) || s.get(3) != first.get(3)) {
+            } else if (!sameExceptChannels(first, s)) {
                 throw new IllegalStateException("branch shapes differ: " + first + " vs " + s);
             }
             channels += s.get(1);
         }
-        return new Shape[] {new Shape(first.get(0), channels, first.get(2), first.get(3))};
+        long[] out = first.getShape();
+        out[1] = channels;
+        return new Shape[] {new Shape(out)};
+    }
+
+    private static boolean sameExceptChannels(Shape a, Shape b) {
+        if (a.dimension() != b.dimension()) {
+            return false;
+        }
+        for (int i = 0; i < a.dimension(); i++) {
+            if (i != 1 && a.get(i) != b.get(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -34,8 +34,12 @@ import dev.inceptionclassifier.model.graph.NetworkGraph;
  */
 public final class InceptionNetwork {
 
-    /** Any size the network accepts does: DJL only infers the parameters' shapes from it. */
-    private static final int INIT_SIZE = 299;
+    /**
+     * Any size the network accepts does: DJL only infers the parameters' shapes from it. Not every network accepts
+     * every size (BN-Inception's stride-2 convolutions and ceil-mode pools disagree at 299), so the first of these
+     * that the description accepts is used.
+     */
+    private static final int[] INIT_SIZES = {299, 224, 160};
 
     private final String name;
     private final boolean bnFolded;
@@ -91,11 +95,16 @@ public final class InceptionNetwork {
         return SeededWeights.generate(stateDictShapes(arch, numClasses), seed);
     }
 
+    /** {@link #randomStateDict(Architecture, int, long)} for any description, e.g. an embedding network. */
+    public static Map<String, HostTensor> randomStateDict(NetworkGraph graph, long seed) {
+        return SeededWeights.generate(graph.stateDictShapes(), seed);
+    }
+
     /**
      * Loads a timm (unfused) state dict strictly, like {@code load_state_dict(strict=True)}: keys ending in
      * {@code .num_batches_tracked} are ignored; missing keys, unexpected keys and shape mismatches are all reported
      * in one {@link CheckpointMismatchException}, before anything is copied. With {@code bnFolded} the BatchNorms are
-     * folded into their convolutions. Initializes the block on {@code manager} (input [1,3,299,299]) if needed, then
+     * folded into their convolutions. Initializes the block on {@code manager} (input [1,3,299,299], or 224x224 where the network needs it) if needed, then
      * copies every value into its parameter and freezes the parameters. Pass the manager of the DJL model that holds
      * {@link #block()} so that the parameters live and die with the model.
      */
@@ -137,8 +146,23 @@ public final class InceptionNetwork {
         if (!network.isInitialized()) {
             // every value is overwritten right after; zeros is the cheapest initializer DJL accepts
             network.setInitializer(Initializer.ZEROS, p -> true);
-            network.initialize(manager, dataType, new Shape(1, graph.inChannels(), INIT_SIZE, INIT_SIZE));
+            int size = initSize(graph);
+            network.initialize(manager, dataType, new Shape(1, graph.inChannels(), size, size));
         }
+    }
+
+    private static int initSize(NetworkGraph graph) {
+        IllegalArgumentException last = null;
+        for (int size : INIT_SIZES) {
+            try {
+                graph.outputShapes(size, size);
+                return size;
+            } catch (IllegalArgumentException e) {
+                last = e;
+            }
+        }
+        throw new IllegalStateException(graph.className() + " accepts none of the sizes " + Arrays.toString(
+                INIT_SIZES), last);
     }
 
     /** The parameter's array, after checking its data type and that DJL inferred the timm key's shape. */

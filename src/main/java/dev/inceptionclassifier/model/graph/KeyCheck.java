@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * How a checkpoint's keys and shapes differ from a description's, like {@code load_state_dict(strict=True)}: keys
- * ending in {@code .num_batches_tracked} are never missing nor unexpected.
+ * ending in {@code .num_batches_tracked} are never missing nor unexpected, and the weights of the description's
+ * auxiliary layers ({@link NetworkGraph#auxiliary()}) are accepted when their shapes match, and never required.
  *
  * @param missing keys the network needs that the checkpoint lacks, in state-dict order
  * @param unexpected keys of the checkpoint the network does not have, sorted
@@ -35,8 +36,17 @@ public record KeyCheck(List<String> missing, List<String> unexpected, List<Strin
                         + Arrays.toString(e.getValue()));
             }
         }
+        Map<String, long[]> auxiliary = graph.auxiliaryShapes();
+        for (Map.Entry<String, long[]> e : auxiliary.entrySet()) {
+            long[] shape = checkpoint.get(e.getKey());
+            if (shape != null && !Arrays.equals(shape, e.getValue())) {
+                mismatched.add(e.getKey() + ": checkpoint " + Arrays.toString(shape) + ", model (auxiliary, ignored) "
+                        + Arrays.toString(e.getValue()));
+            }
+        }
         List<String> unexpected = checkpoint.keySet().stream()
-                .filter(k -> !k.endsWith(".num_batches_tracked") && !expected.containsKey(k))
+                .filter(k -> !k.endsWith(".num_batches_tracked") && !expected.containsKey(k)
+                        && !auxiliary.containsKey(k))
                 .sorted()
                 .toList();
         return new KeyCheck(missing, unexpected, mismatched);

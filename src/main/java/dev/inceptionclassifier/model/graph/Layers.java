@@ -71,6 +71,37 @@ public final class Layers {
         return new Node.AvgPool(3, 3, 1, 1, 1, 1, false, false);
     }
 
+    /** MaxPool2d(k, stride s, padding p, ceil_mode=True): torchvision's GoogLeNet and Cadene's BN-Inception. */
+    public static Node.MaxPool maxPoolCeil(int k, int stride, int pad) {
+        return new Node.MaxPool(k, k, stride, stride, pad, pad, true);
+    }
+
+    /**
+     * {@code avg_pool2d(x, 3, stride=1, padding=1)} with PyTorch's default {@code count_include_pad=True}: border
+     * averages divide by 9, the zero padding included (torchvision/timm Inception-v3, and with {@code ceil} Cadene's
+     * BN-Inception); not Inception-v4's pool.
+     */
+    public static Node.AvgPool avgPool3IncludingPad(boolean ceil) {
+        return new Node.AvgPool(3, 3, 1, 1, 1, 1, ceil, true);
+    }
+
+    /**
+     * torchvision's {@code transform_input} (GoogLeNet, Inception3): {@code x_c * (std_c / 0.5) + (mean_c - 0.5) / 0.5}
+     * with ImageNet's mean and std, computed in double as Python does, so an ImageNet-normalised input becomes the
+     * {@code (p - 0.5) / 0.5} scaling of the TF-ported weights.
+     */
+    public static Node.ChannelAffine transformInput() {
+        double[] mean = {0.485, 0.456, 0.406};
+        double[] std = {0.229, 0.224, 0.225};
+        double[] scale = new double[3];
+        double[] shift = new double[3];
+        for (int c = 0; c < 3; c++) {
+            scale[c] = std[c] / 0.5;
+            shift[c] = (mean[c] - 0.5) / 0.5;
+        }
+        return new Node.ChannelAffine(scale, shift);
+    }
+
     public static Node.Sequence seq(Node... nodes) {
         return new Node.Sequence(List.of(nodes));
     }

@@ -16,8 +16,11 @@ import java.util.function.Consumer;
  * @param inChannels channels of the input image
  * @param stages the feature extractor, in order
  * @param head what turns the last stage's map into the output, e.g. global average pool and a linear classifier
+ * @param auxiliary layers the reference trains with but never runs in eval (GoogLeNet's {@code aux1}/{@code aux2},
+ *     Inception-v3's {@code AuxLogits}): a published checkpoint may carry their weights, which are accepted with
+ *     their shapes checked and never loaded; their nodes only name those weights and are never executed
  */
-public record NetworkGraph(String className, int inChannels, List<Stage> stages, Node head) {
+public record NetworkGraph(String className, int inChannels, List<Stage> stages, Node head, List<Node> auxiliary) {
 
     /**
      * One stage of the feature extractor.
@@ -32,7 +35,13 @@ public record NetworkGraph(String className, int inChannels, List<Stage> stages,
         }
     }
 
+    /** A network without auxiliary layers. */
+    public NetworkGraph(String className, int inChannels, List<Stage> stages, Node head) {
+        this(className, inChannels, stages, head, List.of());
+    }
+
     public NetworkGraph {
+        auxiliary = List.copyOf(auxiliary);
         if (className == null || !className.matches("[A-Za-z][A-Za-z0-9_]*")) {
             throw new IllegalArgumentException("class name must be an identifier: " + className);
         }
@@ -47,7 +56,12 @@ public record NetworkGraph(String className, int inChannels, List<Stage> stages,
             }
         }
         // every key once: a typo that gives two layers the same name must not load one tensor twice
-        checkedKeys(stages, head);
+        Set<String> keys = checkedKeys(stages, head).keySet();
+        for (String aux : auxiliaryShapes(auxiliary).keySet()) {
+            if (keys.contains(aux)) {
+                throw new IllegalArgumentException(className + ": auxiliary key " + aux + " is also a network key");
+            }
+        }
     }
 
     /**
@@ -56,6 +70,14 @@ public record NetworkGraph(String className, int inChannels, List<Stage> stages,
      */
     public LinkedHashMap<String, long[]> stateDictShapes() {
         return checkedKeys(stages, head);
+    }
+
+    /**
+     * The float entries of the {@link #auxiliary} layers with their shapes: accepted in a checkpoint if their shapes
+     * match, never loaded.
+     */
+    public LinkedHashMap<String, long[]> auxiliaryShapes() {
+        return auxiliaryShapes(auxiliary);
     }
 
     /**
@@ -127,6 +149,11 @@ public record NetworkGraph(String className, int inChannels, List<Stage> stages,
         } else if (node instanceof Node.Residual r) {
             walk(r.body(), visitor);
         }
+    }
+
+    private static LinkedHashMap<String, long[]> auxiliaryShapes(List<Node> auxiliary) {
+        return auxiliary.isEmpty() ? new LinkedHashMap<>()
+                : checkedKeys(List.of(), new Node.Sequence(auxiliary));
     }
 
     private static LinkedHashMap<String, long[]> checkedKeys(List<Stage> stages, Node head) {

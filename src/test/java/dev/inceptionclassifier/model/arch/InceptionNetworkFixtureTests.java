@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -32,7 +33,7 @@ class InceptionNetworkFixtureTests {
 
     @Test
     void fixtureFormulaReproducesTimmsWeightProbesAndInputs() {
-        for (Architecture arch : Architecture.values()) {
+        for (Architecture arch : List.of(Architecture.INCEPTION_V4, Architecture.INCEPTION_RESNET_V2)) {
             Map<String, double[]> weights = TimmReference.fixtureWeights(arch);
             JsonNode probes = TimmReference.fixture(arch).get("weight_probes_float64");
             assertThat(probes.size()).isGreaterThan(5);
@@ -58,7 +59,7 @@ class InceptionNetworkFixtureTests {
     }
 
     @ParameterizedTest
-    @EnumSource(Architecture.class)
+    @EnumSource(value = Architecture.class, names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
     void float32StagesAndLogitsMatchTimm(Architecture arch) {
         JsonNode fx = TimmReference.fixture(arch);
         InceptionNetwork net = InceptionNetwork.create(arch, 1000, false);
@@ -73,7 +74,7 @@ class InceptionNetworkFixtureTests {
     }
 
     @ParameterizedTest
-    @EnumSource(Architecture.class)
+    @EnumSource(value = Architecture.class, names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
     void float64LogitsMatchTimmsFloat64RunAndFoldingIsExact(Architecture arch) {
         JsonNode fx = TimmReference.fixture(arch);
         Map<String, double[]> sd = TimmReference.fixtureWeights(arch);
@@ -105,7 +106,7 @@ class InceptionNetworkFixtureTests {
     }
 
     @ParameterizedTest
-    @EnumSource(Architecture.class)
+    @EnumSource(value = Architecture.class, names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
     void foldedNetworkGivesTheUnfusedLogits(Architecture arch) {
         Map<String, HostTensor> sd = TimmReference.fixtureStateDict(arch);
         InceptionNetwork unfused = InceptionNetwork.create(arch, 1000, false);
