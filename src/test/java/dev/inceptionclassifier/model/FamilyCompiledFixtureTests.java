@@ -1,5 +1,9 @@
 package dev.inceptionclassifier.model;
 
+import dev.inceptionclassifier.model.core.HostTensor;
+
+import dev.inceptionclassifier.model.core.Architecture;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
