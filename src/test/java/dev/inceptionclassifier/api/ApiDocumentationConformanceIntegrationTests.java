@@ -3,8 +3,6 @@ package dev.inceptionclassifier.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -22,6 +20,7 @@ import java.util.function.Supplier;
 import dev.inceptionclassifier.image.ImageCorpus;
 import dev.inceptionclassifier.image.ImageRejectedException.Reason;
 import dev.inceptionclassifier.inference.InferenceService;
+import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -337,12 +336,7 @@ class ApiDocumentationConformanceIntegrationTests {
     }
 
     private static byte[] solid(Color colour) {
-        BufferedImage img = new BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setColor(colour);
-        g.fillRect(0, 0, 320, 240);
-        g.dispose();
-        return TestImages.encode(img, "png");
+        return TestImages.write(TestImages.solid(320, 240, colour.getRGB()), "png");
     }
 
     private static void sleep(long ms) {

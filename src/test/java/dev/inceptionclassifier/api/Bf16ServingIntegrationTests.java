@@ -2,6 +2,7 @@ package dev.inceptionclassifier.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.springframework.boot.test.context.SpringBootTest;

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 
 import dev.inceptionclassifier.image.DecodeMemoryBudget;
 import dev.inceptionclassifier.image.ImageCorpus;
+import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

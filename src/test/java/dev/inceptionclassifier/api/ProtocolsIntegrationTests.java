@@ -23,6 +23,7 @@ import java.util.stream.IntStream;
 import dev.inceptionclassifier.image.ImageLimits;
 import dev.inceptionclassifier.image.ImagePipeline;
 import dev.inceptionclassifier.inference.ServedModels;
+import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -29,6 +29,7 @@ import com.microsoft.playwright.Request;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.inceptionclassifier.inference.InferenceFaultHook;
+import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -370,7 +371,7 @@ class UploadPageIntegrationTests {
 
         page.navigate(base + "/");
         page.fill("#apikey", KEY);
-        page.waitForFileChooser(() -> page.click("#pick")).setFiles(write("cyan.png", TestImages.encode(cyan, "png")));
+        page.waitForFileChooser(() -> page.click("#pick")).setFiles(write("cyan.png", TestImages.write(cyan, "png")));
 
         Locator error = page.locator("#error");
         PlaywrightAssertions.assertThat(error).containsText("Service Unavailable (503)");

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -59,7 +60,7 @@ class DashboardQueriesIntegrationTests {
         // jvm_gc_pause_seconds appears with the first collection after start-up; make sure there is one, early.
         System.gc();
 
-        byte[] jpeg = Http.jpeg(400, 300, 3);
+        byte[] jpeg = TestImages.jpeg(400, 300, 3);
         for (int i = 0; i < 6; i++) {
             Http.Response r = Http.postImage("http://127.0.0.1:" + port + "/classify", jpeg, "photo.jpg", "image/jpeg");
             assertThat(r.status()).as(r.body()).isEqualTo(200);

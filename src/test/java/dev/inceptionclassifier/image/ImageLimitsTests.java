@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Random;
 
+import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.Test;
 
 import dev.inceptionclassifier.image.ImageRejectedException.Reason;

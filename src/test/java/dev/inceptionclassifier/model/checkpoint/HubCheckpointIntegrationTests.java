@@ -3,8 +3,6 @@ package dev.inceptionclassifier.model.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -23,13 +21,13 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
-import javax.imageio.ImageIO;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.inceptionclassifier.ClassifierApplication;
 import dev.inceptionclassifier.model.core.Architecture;
 import dev.inceptionclassifier.model.core.HostTensor;
 import dev.inceptionclassifier.model.arch.InceptionNetwork;
+import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,7 +75,7 @@ class HubCheckpointIntegrationTests {
         writeCheckpoint(repo.resolve("model.safetensors"));
         startHub(repo);
         Path cache = dir.resolve("cache");
-        byte[] jpeg = jpeg();
+        byte[] jpeg = TestImages.jpeg(400, 300, 0);
         String endpoint = "--classifier.hub.endpoint=http://127.0.0.1:" + hub.getAddress().getPort();
 
         String weightsPin = "--classifier.models[0].sha256.weights=" + sha256(repo.resolve("model.safetensors"));
@@ -215,17 +213,5 @@ class HubCheckpointIntegrationTests {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             return JsonMapper.builder().build().readTree(r.body());
         }
-    }
-
-    private static byte[] jpeg() throws IOException {
-        BufferedImage img = new BufferedImage(400, 300, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < 300; y++) {
-            for (int x = 0; x < 400; x++) {
-                img.setRGB(x, y, ((x * 255 / 400) << 16) | (((x + y) & 0xff) << 8) | ((y * 255 / 300)));
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(img, "jpg", out);
-        return out.toByteArray();
     }
 }
