@@ -34,6 +34,7 @@ import dev.inceptionclassifier.model.source.ModelSourceResolver;
 import dev.inceptionclassifier.model.source.ResolvedSource;
 import dev.inceptionclassifier.model.source.SourceSettings;
 import dev.inceptionclassifier.model.source.TestProps;
+import dev.inceptionclassifier.support.Python;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +54,7 @@ class PthCheckpointLoadingTests {
 
     @BeforeAll
     static void writeCheckpoints() throws IOException {
-        PythonTorch.assumeAvailable();
+        Python.assumeModules("torch");
         Map<String, HostTensor> state = InceptionNetwork.randomStateDict(Architecture.INCEPTION_V4, CLASSES, 11);
         Path folder = Files.createDirectories(dir.resolve("timm"));
         List<SafetensorsWriter.Tensor> tensors = new ArrayList<>();
@@ -63,7 +64,7 @@ class PthCheckpointLoadingTests {
                 {"architecture": "inception_v4", "num_classes": %d, "pretrained_cfg": {"input_size": [3, 299, 299],
                  "interpolation": "bicubic", "crop_pct": 0.875, "mean": [0.5, 0.5, 0.5], "std": [0.5, 0.5, 0.5]}}
                 """.formatted(CLASSES));
-        PythonTorch.runScript(dir, """
+        Python.runScript(dir, """
                 import collections, json, os, struct, sys
                 import numpy as np, torch
                 src, out = sys.argv[1], sys.argv[2]

@@ -21,6 +21,7 @@ import dev.inceptionclassifier.image.ImageLimits;
 import dev.inceptionclassifier.image.ImagePipeline;
 import dev.inceptionclassifier.image.PreprocessSpec;
 import dev.inceptionclassifier.inference.TopK;
+import dev.inceptionclassifier.support.Python;
 import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,7 +70,7 @@ class TorchScriptServiceIntegrationTests {
 
     @Test
     void aTorchScriptModelClassifiesThroughTheEndpointLikePyTorch() throws Exception {
-        PythonTorch.assumeAvailable();
+        Python.assumeModules("torch");
         byte[] jpeg = TestImages.jpeg(480, 360, 0);
         // The exact tensor the service will compute: same pipeline, same preprocessing settings.
         ImagePipeline images = new ImagePipeline(ImageLimits.defaults());
@@ -77,7 +78,7 @@ class TorchScriptServiceIntegrationTests {
         ByteBuffer buf = ByteBuffer.allocate(input.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         buf.asFloatBuffer().put(input);
         Files.write(dir.resolve("input.f32"), buf.array());
-        PythonTorch.runScript(dir, EXPORT, dir.toString());
+        Python.runScript(dir, EXPORT, dir.toString());
         float[] expected = new float[7];
         ByteBuffer.wrap(Files.readAllBytes(dir.resolve("expected.f32"))).order(ByteOrder.LITTLE_ENDIAN)
                 .asFloatBuffer().get(expected);
