@@ -2,7 +2,6 @@ package dev.inceptionclassifier.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -10,6 +9,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 import dev.inceptionclassifier.model.CpuFeatures;
+import dev.inceptionclassifier.support.TestImages;
 
 /**
  * The service with {@code classifier.inference.precision=bf16} on a CPU that computes bfloat16 natively (skipped

@@ -7,10 +7,10 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Random;
 
-import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.Test;
 
 import dev.inceptionclassifier.image.ImageRejectedException.Reason;
+import dev.inceptionclassifier.support.TestImages;
 
 /** Limits and budgets: refused from the header, quickly, without allocating the raster. */
 class ImageLimitsTests {
