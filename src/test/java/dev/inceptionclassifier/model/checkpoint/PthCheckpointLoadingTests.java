@@ -18,7 +18,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
 import dev.inceptionclassifier.model.core.Architecture;
-import dev.inceptionclassifier.model.CpuFeatures;
 import dev.inceptionclassifier.model.Execution;
 import dev.inceptionclassifier.model.core.HostTensor;
 import dev.inceptionclassifier.model.core.InputPreprocessing;
@@ -29,7 +28,6 @@ import dev.inceptionclassifier.model.ModelSettings;
 import dev.inceptionclassifier.model.Precision;
 import dev.inceptionclassifier.model.core.Task;
 import dev.inceptionclassifier.model.arch.InceptionNetwork;
-import dev.inceptionclassifier.model.source.LabelsResolver;
 import dev.inceptionclassifier.model.source.ModelSourceResolver;
 import dev.inceptionclassifier.model.source.ResolvedSource;
 import dev.inceptionclassifier.model.source.SourceSettings;
@@ -152,8 +150,7 @@ class PthCheckpointLoadingTests {
 
     private static ModelLoader loader() {
         SourceSettings p = TestProps.cache(dir.resolve("cache")).offline(true).build();
-        return new ModelLoader(new ModelSourceResolver(p), new LabelsResolver(p), false, Precision.FP32,
-                Execution.COMPILED, CpuFeatures.system());
+        return ModelLoader.create(p, false, Precision.FP32.id(), Execution.COMPILED.id());
     }
 
     private static float[] outputs(ModelSettings p, float[] input) {
