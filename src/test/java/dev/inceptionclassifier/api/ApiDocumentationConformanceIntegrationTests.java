@@ -20,6 +20,7 @@ import java.util.function.Supplier;
 import dev.inceptionclassifier.image.ImageCorpus;
 import dev.inceptionclassifier.image.ImageRejectedException.Reason;
 import dev.inceptionclassifier.inference.InferenceService;
+import dev.inceptionclassifier.support.RandomInceptionV4;
 import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -40,11 +41,8 @@ import tools.jackson.databind.JsonNode;
  * test. Faults come from {@link HardeningIntegrationTests.Faults} (solid magenta fails a batch, cyan is a native
  * out-of-memory, yellow is slow); an API key is configured, so the 401s are documented and produced too.
  */
+@RandomInceptionV4
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "classifier.fallback-to-random=false",
-        "classifier.models[0].name=inception_v4",
-        "classifier.models[0].architecture=inception_v4",
-        "classifier.models[0].source=random",
         "classifier.inference.max-batch-size=1",
         "classifier.inference.max-batch-delay=0ms",
         "classifier.inference.queue-capacity=1",

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import dev.inceptionclassifier.image.ImageCorpus;
 import dev.inceptionclassifier.image.ImageRejectedException.Reason;
 import dev.inceptionclassifier.inference.InferenceFaultHook;
+import dev.inceptionclassifier.support.RandomInceptionV4;
 import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,11 +26,8 @@ import org.springframework.context.annotation.Bean;
  * and the service keeps serving. A test-only {@link InferenceFaultHook} recognises solid-colour images: magenta
  * fails its batch, cyan simulates a native out-of-memory, yellow makes the batch slow.
  */
+@RandomInceptionV4
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "classifier.fallback-to-random=false",
-        "classifier.models[0].name=inception_v4",
-        "classifier.models[0].architecture=inception_v4",
-        "classifier.models[0].source=random",
         "classifier.inference.max-batch-size=1",
         "classifier.inference.max-batch-delay=0ms",
         "classifier.inference.queue-capacity=1",

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.inceptionclassifier.support.RandomInceptionV4;
 import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -28,11 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  * 127.0.0.1) that scrapes the running service, must return data: metric names, labels and aggregations in the
  * dashboard match what the service exposes.
  */
+@RandomInceptionV4
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "classifier.fallback-to-random=false",
-        "classifier.models[0].name=inception_v4",
-        "classifier.models[0].architecture=inception_v4",
-        "classifier.models[0].source=random",
         "classifier.inference.workers=1",
         "classifier.inference.max-batch-size=2",
         "classifier.inference.max-batch-delay=20ms"})

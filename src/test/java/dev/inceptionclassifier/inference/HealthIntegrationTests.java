@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import dev.inceptionclassifier.support.RandomInceptionV4;
 import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,11 +26,8 @@ import org.springframework.context.annotation.Bean;
  * {@code request-timeout} takes both DOWN (the one worker is stuck in a call that cannot be cancelled), and both come
  * back when the batch ends. The hang is a test hook that blocks the batch until released.
  */
+@RandomInceptionV4
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "classifier.fallback-to-random=false",
-        "classifier.models[0].name=inception_v4",
-        "classifier.models[0].architecture=inception_v4",
-        "classifier.models[0].source=random",
         "classifier.models[0].preprocess.input-size=75",
         "classifier.inference.max-batch-size=1",
         "classifier.inference.request-timeout=1s",
