@@ -18,13 +18,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import javax.imageio.ImageIO;
 
 import ai.djl.ndarray.NDManager;
 import dev.inceptionclassifier.inference.InferenceFaultHook;
 import dev.inceptionclassifier.model.LoadedModel;
 import dev.inceptionclassifier.model.ModelLoadException;
 import dev.inceptionclassifier.model.ModelRegistry;
+import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -104,7 +104,7 @@ class LifecycleIntegrationTests {
         int port = ((WebServerApplicationContext) ctx).getWebServer().getPort();
         NDManager manager = nativeMemoryOf(ctx);
         HttpClient client = HttpClient.newHttpClient();
-        byte[] png = png();
+        byte[] png = TestImages.png(64, 48, 0);
         List<CompletableFuture<HttpResponse<String>>> accepted = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             accepted.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/classify"))
@@ -147,7 +147,7 @@ class LifecycleIntegrationTests {
             hang.set(true);
             var stuck = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + port + "/classify")).header("Content-Type", "image/png").timeout(Duration.ofSeconds(30))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(png())).build(), HttpResponse.BodyHandlers.ofString());
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(TestImages.png(64, 48, 0))).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
             long t0 = System.nanoTime();
             ctx.close();
@@ -164,14 +164,6 @@ class LifecycleIntegrationTests {
     private static NDManager nativeMemoryOf(ConfigurableApplicationContext ctx) {
         LoadedModel model = ctx.getBean(ModelRegistry.class).find(null).orElseThrow();
         return model.model(model.devices().iterator().next()).getNDManager();
-    }
-
-    private static byte[] png() throws IOException {
-        var img = new java.awt.image.BufferedImage(64, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
-        img.setRGB(3, 3, 0x123456);
-        var out = new java.io.ByteArrayOutputStream();
-        ImageIO.write(img, "png", out);
-        return out.toByteArray();
     }
 
     private static ModelLoadException modelLoadException(Throwable e) {

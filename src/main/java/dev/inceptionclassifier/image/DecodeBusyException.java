@@ -6,7 +6,7 @@ package dev.inceptionclassifier.image;
  */
 public class DecodeBusyException extends RuntimeException {
 
-    public DecodeBusyException(String message) {
+    DecodeBusyException(String message) {
         super(message);
     }
 }

@@ -22,12 +22,12 @@ public class ImageRejectedException extends RuntimeException {
 
     private final Reason reason;
 
-    public ImageRejectedException(Reason reason, String message) {
+    ImageRejectedException(Reason reason, String message) {
         super(message);
         this.reason = reason;
     }
 
-    public ImageRejectedException(Reason reason, String message, Throwable cause) {
+    ImageRejectedException(Reason reason, String message, Throwable cause) {
         super(message, cause);
         this.reason = reason;
     }

@@ -3,7 +3,7 @@ package dev.inceptionclassifier.image;
 /** {@code turbojpeg} was asked for explicitly, and libjpeg-turbo's TurboJPEG binding or library is not usable. */
 public class JpegDecoderUnavailableException extends IllegalStateException {
 
-    public JpegDecoderUnavailableException(String message, Throwable cause) {
+    JpegDecoderUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }
 }

@@ -40,7 +40,7 @@ public class InferenceService implements SmartLifecycle, DisposableBean {
     private volatile boolean running;
     private boolean closed;
 
-    public InferenceService(ModelRegistry registry, ServingDevices devices, InferenceSettings cfg,
+    InferenceService(ModelRegistry registry, ServingDevices devices, InferenceSettings cfg,
             MeterRegistry meters, ObjectProvider<InferenceFaultHook> faultHook) {
         this.registry = registry;
         this.drainTimeout = cfg.drainTimeout();

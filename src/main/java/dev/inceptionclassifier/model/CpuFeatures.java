@@ -19,7 +19,7 @@ public final class CpuFeatures {
 
     private final Supplier<Set<String>> flags;
 
-    public CpuFeatures(Supplier<Set<String>> flags) {
+    CpuFeatures(Supplier<Set<String>> flags) {
         this.flags = flags;
     }
 
@@ -28,7 +28,7 @@ public final class CpuFeatures {
         return new CpuFeatures(() -> parse(Path.of("/proc/cpuinfo")));
     }
 
-    public Set<String> flags() {
+    Set<String> flags() {
         return flags.get();
     }
 

@@ -3,7 +3,7 @@ package dev.inceptionclassifier.model;
 /** A configured model could not be loaded; the message names the model and the cause in one paragraph. */
 public class ModelLoadException extends RuntimeException {
 
-    public ModelLoadException(String model, String source, Throwable cause) {
+    ModelLoadException(String model, String source, Throwable cause) {
         super("Model '" + model + "' (source " + source + ") could not be loaded: " + describe(cause), cause);
     }
 

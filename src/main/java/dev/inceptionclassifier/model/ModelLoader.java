@@ -52,7 +52,7 @@ public final class ModelLoader {
      * @param defaultExecution the execution of models that do not set their own
      * @param cpu the CPU's features, to refuse bf16 where it is not native
      */
-    public ModelLoader(ModelSourceResolver sources, LabelsResolver labelsResolver, boolean fallbackToRandom,
+    ModelLoader(ModelSourceResolver sources, LabelsResolver labelsResolver, boolean fallbackToRandom,
             Precision defaultPrecision, Execution defaultExecution, CpuFeatures cpu) {
         this.sources = sources;
         this.labelsResolver = labelsResolver;

@@ -3,8 +3,6 @@ package dev.inceptionclassifier.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -22,6 +20,8 @@ import java.util.function.Supplier;
 import dev.inceptionclassifier.image.ImageCorpus;
 import dev.inceptionclassifier.image.ImageRejectedException.Reason;
 import dev.inceptionclassifier.inference.InferenceService;
+import dev.inceptionclassifier.support.RandomInceptionV4;
+import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -41,11 +41,8 @@ import tools.jackson.databind.JsonNode;
  * test. Faults come from {@link HardeningIntegrationTests.Faults} (solid magenta fails a batch, cyan is a native
  * out-of-memory, yellow is slow); an API key is configured, so the 401s are documented and produced too.
  */
+@RandomInceptionV4
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "classifier.fallback-to-random=false",
-        "classifier.models[0].name=inception_v4",
-        "classifier.models[0].architecture=inception_v4",
-        "classifier.models[0].source=random",
         "classifier.inference.max-batch-size=1",
         "classifier.inference.max-batch-delay=0ms",
         "classifier.inference.queue-capacity=1",
@@ -337,12 +334,7 @@ class ApiDocumentationConformanceIntegrationTests {
     }
 
     private static byte[] solid(Color colour) {
-        BufferedImage img = new BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setColor(colour);
-        g.fillRect(0, 0, 320, 240);
-        g.dispose();
-        return TestImages.encode(img, "png");
+        return TestImages.write(TestImages.solid(320, 240, colour.getRGB()), "png");
     }
 
     private static void sleep(long ms) {

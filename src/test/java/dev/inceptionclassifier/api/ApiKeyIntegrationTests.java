@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.inceptionclassifier.support.RandomInceptionV4;
+import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -15,11 +17,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * endpoint that the router might accept needs a key; only the health probes are open. Each path is also sent with
  * a key, to show which spellings really reach a handler (those would have been bypasses of a raw-URI check).
  */
+@RandomInceptionV4
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "classifier.fallback-to-random=false",
-        "classifier.models[0].name=inception_v4",
-        "classifier.models[0].architecture=inception_v4",
-        "classifier.models[0].source=random",
         "classifier.models[0].preprocess.input-size=75",
         "classifier.inference.max-batch-size=1",
         "classifier.security.api-keys=first-key,second-key",

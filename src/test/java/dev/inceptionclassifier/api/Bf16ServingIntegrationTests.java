@@ -9,6 +9,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 import dev.inceptionclassifier.model.CpuFeatures;
+import dev.inceptionclassifier.support.TestImages;
 
 /**
  * The service with {@code classifier.inference.precision=bf16} on a CPU that computes bfloat16 natively (skipped

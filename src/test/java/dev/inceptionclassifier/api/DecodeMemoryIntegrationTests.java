@@ -10,6 +10,8 @@ import java.util.concurrent.Executors;
 
 import dev.inceptionclassifier.image.DecodeMemoryBudget;
 import dev.inceptionclassifier.image.ImageCorpus;
+import dev.inceptionclassifier.support.RandomInceptionV4;
+import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -22,11 +24,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * one that can never fit gets 413 before any pixel is decoded; with the budget full a photo waits, then gets 503;
  * and a photo works afterwards.
  */
+@RandomInceptionV4
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "classifier.fallback-to-random=false",
-        "classifier.models[0].name=inception_v4",
-        "classifier.models[0].architecture=inception_v4",
-        "classifier.models[0].source=random",
         "classifier.inference.max-batch-size=4",
         "classifier.inference.request-timeout=120s",
         "classifier.inference.retry-after=3s",

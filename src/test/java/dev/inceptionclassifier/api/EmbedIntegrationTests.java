@@ -19,6 +19,7 @@ import dev.inceptionclassifier.model.LoadedModel;
 import dev.inceptionclassifier.model.ModelInfo;
 import dev.inceptionclassifier.model.ModelRegistry;
 import dev.inceptionclassifier.model.core.Task;
+import dev.inceptionclassifier.support.TestImages;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

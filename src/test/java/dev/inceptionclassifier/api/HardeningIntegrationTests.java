@@ -3,8 +3,6 @@ package dev.inceptionclassifier.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import dev.inceptionclassifier.image.ImageCorpus;
 import dev.inceptionclassifier.image.ImageRejectedException.Reason;
 import dev.inceptionclassifier.inference.InferenceFaultHook;
+import dev.inceptionclassifier.support.RandomInceptionV4;
+import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -26,11 +26,8 @@ import org.springframework.context.annotation.Bean;
  * and the service keeps serving. A test-only {@link InferenceFaultHook} recognises solid-colour images: magenta
  * fails its batch, cyan simulates a native out-of-memory, yellow makes the batch slow.
  */
+@RandomInceptionV4
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "classifier.fallback-to-random=false",
-        "classifier.models[0].name=inception_v4",
-        "classifier.models[0].architecture=inception_v4",
-        "classifier.models[0].source=random",
         "classifier.inference.max-batch-size=1",
         "classifier.inference.max-batch-delay=0ms",
         "classifier.inference.queue-capacity=1",
@@ -211,11 +208,6 @@ class HardeningIntegrationTests {
     }
 
     private static byte[] solid(Color colour) {
-        BufferedImage img = new BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setColor(colour);
-        g.fillRect(0, 0, 320, 240);
-        g.dispose();
-        return TestImages.encode(img, "png");
+        return TestImages.write(TestImages.solid(320, 240, colour.getRGB()), "png");
     }
 }

@@ -2,7 +2,6 @@ package dev.inceptionclassifier.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,12 +16,13 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import dev.inceptionclassifier.image.ImageLimits;
 import dev.inceptionclassifier.image.ImagePipeline;
 import dev.inceptionclassifier.inference.ServedModels;
+import dev.inceptionclassifier.support.Python;
+import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -355,21 +355,13 @@ class ProtocolsIntegrationTests {
         Path c = dir.resolve("c.png");
         Files.write(a, PHOTO_A);
         Files.write(c, PHOTO_C);
-        Path script = dir.resolve("oip_client.py");
+        Python.assumeModules();
+        String client;
         try (var in = ProtocolsIntegrationTests.class.getResourceAsStream("/protocols/oip_client.py")) {
-            Files.write(script, in.readAllBytes());
+            client = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        Process p;
-        try {
-            p = new ProcessBuilder("python3", script.toString(), "http://127.0.0.1:" + port, "inception_v4",
-                    a.toString(), c.toString()).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            assumeTrue(false, "python3 is not installed: " + e.getMessage());
-            return;
-        }
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(output).isZero();
+        String output = Python.runScript(dir, client, "http://127.0.0.1:" + port, "inception_v4", a.toString(),
+                c.toString());
         JsonNode r = JSON.readTree(output);
         assertThat(r.get("server").get("body").get("extensions").toString()).contains("binary_tensor_data");
         assertThat(r.get("live").asInt()).isEqualTo(200);

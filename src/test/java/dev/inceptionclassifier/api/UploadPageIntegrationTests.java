@@ -28,7 +28,7 @@ import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Request;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
-import dev.inceptionclassifier.inference.InferenceFaultHook;
+import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,9 +36,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -49,6 +48,7 @@ import tools.jackson.databind.node.ObjectNode;
  * against the whole service on a random port: two models on seeded random weights at a small input size, an API key
  * configured. The browser tests skip where Chromium is absent; the header checks run everywhere.
  */
+@Import(HardeningIntegrationTests.Faults.class) // a cyan image fails its batch as a native out-of-memory would
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "classifier.fallback-to-random=false",
         "classifier.security.api-keys=page-test-key",
@@ -61,24 +61,6 @@ class UploadPageIntegrationTests {
     private static final Path CHROMIUM = Paths.get(System.getProperty("chromium.path", "/usr/bin/chromium"));
     private static final String KEY = "page-test-key";
     private static final Path SCREENSHOTS = Paths.get("target", "upload-page");
-
-    /** A cyan image fails its batch as a native out-of-memory would: a real 503 with Retry-After. */
-    @TestConfiguration
-    static class Faults {
-        @Bean
-        InferenceFaultHook faultHook() {
-            return (model, inputs) -> {
-                for (float[] x : inputs) {
-                    int plane = x.length / 3;
-                    boolean cyan = IntStream.range(0, plane)
-                            .allMatch(i -> x[i] == -1f && x[plane + i] == 1f && x[2 * plane + i] == 1f);
-                    if (cyan) {
-                        throw new IllegalStateException("DefaultCPUAllocator: can't allocate memory: injected");
-                    }
-                }
-            };
-        }
-    }
 
     @TempDir
     static Path files;
@@ -370,7 +352,7 @@ class UploadPageIntegrationTests {
 
         page.navigate(base + "/");
         page.fill("#apikey", KEY);
-        page.waitForFileChooser(() -> page.click("#pick")).setFiles(write("cyan.png", TestImages.encode(cyan, "png")));
+        page.waitForFileChooser(() -> page.click("#pick")).setFiles(write("cyan.png", TestImages.write(cyan, "png")));
 
         Locator error = page.locator("#error");
         PlaywrightAssertions.assertThat(error).containsText("Service Unavailable (503)");

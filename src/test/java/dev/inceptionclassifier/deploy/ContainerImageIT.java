@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Capability;
+import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
@@ -89,7 +90,7 @@ class ContainerImageIT {
             app.start();
             String base = "http://127.0.0.1:" + port;
 
-            Http.Response r = Http.postImage(base + "/classify", Http.jpeg(500, 375, 2), "photo.jpg", "image/jpeg");
+            Http.Response r = Http.postImage(base + "/classify", TestImages.jpeg(500, 375, 2), "photo.jpg", "image/jpeg");
             assertThat(r.status()).as(r.body()).isEqualTo(200);
             JsonNode json = JSON.readTree(r.body());
             assertThat(json.path("model").asString()).isEqualTo("inception_v4");

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.inceptionclassifier.support.RandomInceptionV4;
+import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -27,11 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  * 127.0.0.1) that scrapes the running service, must return data: metric names, labels and aggregations in the
  * dashboard match what the service exposes.
  */
+@RandomInceptionV4
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "classifier.fallback-to-random=false",
-        "classifier.models[0].name=inception_v4",
-        "classifier.models[0].architecture=inception_v4",
-        "classifier.models[0].source=random",
         "classifier.inference.workers=1",
         "classifier.inference.max-batch-size=2",
         "classifier.inference.max-batch-delay=20ms"})
@@ -59,7 +58,7 @@ class DashboardQueriesIntegrationTests {
         // jvm_gc_pause_seconds appears with the first collection after start-up; make sure there is one, early.
         System.gc();
 
-        byte[] jpeg = Http.jpeg(400, 300, 3);
+        byte[] jpeg = TestImages.jpeg(400, 300, 3);
         for (int i = 0; i < 6; i++) {
             Http.Response r = Http.postImage("http://127.0.0.1:" + port + "/classify", jpeg, "photo.jpg", "image/jpeg");
             assertThat(r.status()).as(r.body()).isEqualTo(200);

@@ -1,6 +1,5 @@
 package dev.inceptionclassifier.deploy;
 
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,8 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-
-import javax.imageio.ImageIO;
 
 /** Loopback HTTP for the deployment tests: classify uploads and Prometheus API queries. */
 final class Http {
@@ -44,28 +41,6 @@ final class Http {
 
     static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    /** A JPEG photo-like test picture made with ImageIO. */
-    static byte[] jpeg(int width, int height, int variant) {
-        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int r = (int) (127.5 + 127.5 * Math.sin(0.03 * x + 0.011 * y + variant));
-                int g = (int) (127.5 + 127.5 * Math.sin(0.017 * x - 0.029 * y + 2 * variant));
-                int b = ((x / 16 + y / 16 + variant) % 2) * 200 + 20;
-                img.setRGB(x, y, (r << 16) | (g << 8) | b);
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(img, "jpg", out)) {
-                throw new IllegalStateException("no JPEG writer");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     private static Response send(HttpRequest request) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 
 import dev.inceptionclassifier.image.ImageRejectedException.Reason;
+import dev.inceptionclassifier.support.TestImages;
 
 /**
  * A corpus of odd, valid and hostile uploads, all generated in memory (nothing binary is committed), for the image

@@ -10,6 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import dev.inceptionclassifier.image.ImageRejectedException.Reason;
+import dev.inceptionclassifier.support.TestImages;
 
 /** Limits and budgets: refused from the header, quickly, without allocating the raster. */
 class ImageLimitsTests {

@@ -2,6 +2,7 @@ package dev.inceptionclassifier.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.Test;
 
 /** Prints decode + preprocess times for typical and large photos (figures for the README; loose bounds only). */

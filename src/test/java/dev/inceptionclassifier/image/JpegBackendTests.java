@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 import dev.inceptionclassifier.image.ImageRejectedException.Reason;
+import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 

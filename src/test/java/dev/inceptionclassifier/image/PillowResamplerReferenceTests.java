@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.inceptionclassifier.support.Python;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,9 +43,9 @@ class PillowResamplerReferenceTests {
 
     @TestFactory
     List<DynamicTest> bytesEqualPillow(@TempDir Path dir) throws Exception {
-        String unavailable = PythonReference.unavailable("numpy", "PIL");
+        String unavailable = Python.unavailable("numpy", "PIL");
         if (unavailable != null) {
-            return PythonReference.skipped(unavailable);
+            return Python.skipped(unavailable);
         }
         StringBuilder json = new StringBuilder("[");
         List<String> names = new ArrayList<>();
@@ -57,7 +58,7 @@ class PillowResamplerReferenceTests {
                 names.add(filter.configName() + " " + s[0] + "x" + s[1] + " -> " + s[2] + "x" + s[3]);
             }
         }
-        PythonReference.runScript(dir, SCRIPT, dir.toString(), json.append(']').toString());
+        Python.runScript(dir, SCRIPT, dir.toString(), json.append(']').toString());
         List<DynamicTest> tests = new ArrayList<>();
         int i = 0;
         for (Interpolation filter : Interpolation.values()) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.inceptionclassifier.support.Python;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
@@ -133,14 +134,14 @@ class PreprocessPresetReferenceTests {
         String ref = System.getProperty("reference.dir");
         Path fixtures = ref == null ? null : Path.of(ref, "preprocess");
         if (fixtures == null || !Files.isDirectory(fixtures)) {
-            return PythonReference.skipped("reference fixture absent (system property reference.dir=" + ref
+            return Python.skipped("reference fixture absent (system property reference.dir=" + ref
                     + "); skipping the comparison with the reference transforms");
         }
-        String unavailable = PythonReference.unavailable("numpy", "PIL", "torch", "torchvision");
+        String unavailable = Python.unavailable("numpy", "PIL", "torch", "torchvision");
         if (unavailable != null) {
-            return PythonReference.skipped(unavailable);
+            return Python.skipped(unavailable);
         }
-        PythonReference.runScript(dir, SCRIPT, fixtures.toString(), dir.toString());
+        Python.runScript(dir, SCRIPT, fixtures.toString(), dir.toString());
         JsonNode cases = JsonMapper.builder().build().readTree(dir.resolve("cases.json").toFile());
         List<DynamicTest> tests = new ArrayList<>();
         for (JsonNode c : cases) {

@@ -12,6 +12,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import dev.inceptionclassifier.support.RandomInceptionV4;
+import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -24,11 +26,8 @@ import org.springframework.context.annotation.Bean;
  * {@code request-timeout} takes both DOWN (the one worker is stuck in a call that cannot be cancelled), and both come
  * back when the batch ends. The hang is a test hook that blocks the batch until released.
  */
+@RandomInceptionV4
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "classifier.fallback-to-random=false",
-        "classifier.models[0].name=inception_v4",
-        "classifier.models[0].architecture=inception_v4",
-        "classifier.models[0].source=random",
         "classifier.models[0].preprocess.input-size=75",
         "classifier.inference.max-batch-size=1",
         "classifier.inference.request-timeout=1s",
@@ -105,7 +104,7 @@ class HealthIntegrationTests {
     }
 
     private HttpRequest classify() {
-        byte[] png = png();
+        byte[] png = TestImages.png(64, 48, 0);
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/classify"))
                 .header("Content-Type", "image/png").timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(png)).build();
@@ -133,15 +132,4 @@ class HealthIntegrationTests {
         return r;
     }
 
-    private static byte[] png() {
-        try {
-            var img = new java.awt.image.BufferedImage(64, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
-            img.setRGB(3, 3, 0x123456);
-            var out = new java.io.ByteArrayOutputStream();
-            javax.imageio.ImageIO.write(img, "png", out);
-            return out.toByteArray();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 }

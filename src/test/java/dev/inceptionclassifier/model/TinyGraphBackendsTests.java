@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 
 import dev.inceptionclassifier.model.core.HostTensor;
+import dev.inceptionclassifier.support.Python;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +27,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.inceptionclassifier.model.arch.InceptionNetwork;
-import dev.inceptionclassifier.model.checkpoint.PythonTorch;
 import dev.inceptionclassifier.model.graph.BatchNorm;
 import dev.inceptionclassifier.model.graph.BatchNormFolding;
 import dev.inceptionclassifier.model.graph.Dims;
@@ -167,7 +167,7 @@ class TinyGraphBackendsTests {
 
     @Test
     void everyBackendMatchesTheNetworkWrittenInPyTorch() throws IOException {
-        PythonTorch.assumeAvailable();
+        Python.assumeModules("torch");
         NetworkGraph graph = tiny();
         Map<String, HostTensor> sd = weights(graph, 5);
         float[] x = input(2);
@@ -178,7 +178,7 @@ class TinyGraphBackendsTests {
         writeTensors("input", Map.of("x", x), Map.of("x", new long[] {2, 3, SIZE, SIZE}), null);
         Files.write(dir.resolve("tiny.pt"), TorchScriptArchive.bytes("tiny", graph.className(),
                 TorchScriptEmitter.emit(graph)));
-        PythonTorch.runScript(dir, REFERENCE, dir.toString());
+        Python.runScript(dir, REFERENCE, dir.toString());
 
         float[] reference = readFloats(dir.resolve("reference.bin"));
         float[] pythonLoaded = readFloats(dir.resolve("jit.bin"));

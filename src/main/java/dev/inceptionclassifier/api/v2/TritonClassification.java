@@ -48,7 +48,7 @@ public final class TritonClassification {
     }
 
     /** {@code std::to_string(float)}, i.e. C's {@code "%f"} of the value as a double. */
-    public static String format(float value) {
+    static String format(float value) {
         if (Float.isNaN(value)) {
             return (Float.floatToRawIntBits(value) < 0 ? "-" : "") + "nan";
         }

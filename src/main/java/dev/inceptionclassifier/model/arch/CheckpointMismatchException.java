@@ -14,7 +14,7 @@ public class CheckpointMismatchException extends IllegalArgumentException {
     private final transient List<String> unexpectedKeys;
     private final transient List<String> shapeMismatches;
 
-    public CheckpointMismatchException(String model, List<String> missingKeys, List<String> unexpectedKeys,
+    CheckpointMismatchException(String model, List<String> missingKeys, List<String> unexpectedKeys,
             List<String> shapeMismatches) {
         super(message(model, missingKeys, unexpectedKeys, shapeMismatches));
         this.missingKeys = List.copyOf(missingKeys);

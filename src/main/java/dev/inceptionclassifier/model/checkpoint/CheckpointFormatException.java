@@ -7,13 +7,13 @@ import java.nio.file.Path;
  * A checkpoint or model configuration file is malformed, truncated or uses something this service does not support.
  * The message names the file and what is wrong with it. Unlike a download failure, retrying will not help.
  */
-public class CheckpointFormatException extends IOException {
+class CheckpointFormatException extends IOException {
 
-    public CheckpointFormatException(Path file, String problem) {
+    CheckpointFormatException(Path file, String problem) {
         super(file + ": " + problem);
     }
 
-    public CheckpointFormatException(Path file, String problem, Throwable cause) {
+    CheckpointFormatException(Path file, String problem, Throwable cause) {
         super(file + ": " + problem, cause);
     }
 }

@@ -1,8 +1,9 @@
 package dev.inceptionclassifier.model.checkpoint;
 
 /**
- * The 16-bit float formats, widened to float32 exactly. {@link PthReader} uses these rather than
- * {@link SafetensorsReader}'s copies so that reading a .pth file does not initialise the JSON machinery.
+ * The 16-bit float formats, widened to float32 exactly, for both checkpoint readers ({@link SafetensorsReader} and
+ * {@link PthReader}). A class of its own, so that reading a .pth file does not initialise the safetensors JSON
+ * machinery.
  */
 final class HalfFloats {
 

@@ -156,7 +156,7 @@ public final class SafetensorsReader {
             int n = Math.min(chunk.length, count - done);
             halves.get(chunk, 0, n);
             for (int i = 0; i < n; i++) {
-                out[offset + done + i] = bf16 ? bf16ToFloat(chunk[i]) : f16ToFloat(chunk[i]);
+                out[offset + done + i] = bf16 ? HalfFloats.bf16ToFloat(chunk[i]) : HalfFloats.f16ToFloat(chunk[i]);
             }
         }
     }
@@ -197,28 +197,6 @@ public final class SafetensorsReader {
             }
             return mapped.slice((int) (begin - mappedBegin), (int) length).order(ByteOrder.LITTLE_ENDIAN);
         }
-    }
-
-    /** bfloat16 is the upper half of a float32. */
-    static float bf16ToFloat(short bits) {
-        return Float.intBitsToFloat((bits & 0xffff) << 16);
-    }
-
-    /** IEEE 754 binary16 to float32, exact (every half is representable as a float). */
-    static float f16ToFloat(short half) {
-        int bits = half & 0xffff;
-        int sign = (bits & 0x8000) << 16;
-        int exponent = (bits >>> 10) & 0x1f;
-        int mantissa = bits & 0x3ff;
-        if (exponent == 0x1f) {
-            return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
-        }
-        if (exponent == 0) {
-            // zero or subnormal: mantissa * 2^-24, exact in float
-            float magnitude = mantissa * 0x1p-24f;
-            return sign == 0 ? magnitude : -magnitude;
-        }
-        return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
     }
 
     /** Reads and validates the header of {@code file}. */

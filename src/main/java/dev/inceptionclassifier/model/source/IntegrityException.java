@@ -5,9 +5,9 @@ package dev.inceptionclassifier.model.source;
  * {@link ModelUnavailableException} this never falls back to random weights: the start fails. The file is never
  * kept in the cache.
  */
-public class IntegrityException extends RuntimeException {
+class IntegrityException extends RuntimeException {
 
-    public IntegrityException(String message) {
+    IntegrityException(String message) {
         super(message);
     }
 }

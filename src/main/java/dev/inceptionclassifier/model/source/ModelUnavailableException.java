@@ -6,11 +6,11 @@ package dev.inceptionclassifier.model.source;
  */
 public class ModelUnavailableException extends RuntimeException {
 
-    public ModelUnavailableException(String message) {
+    ModelUnavailableException(String message) {
         super(message);
     }
 
-    public ModelUnavailableException(String message, Throwable cause) {
+    ModelUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }
 }

@@ -3,11 +3,7 @@ package dev.inceptionclassifier.model.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,18 +16,16 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
-import javax.imageio.ImageIO;
-
-import com.sun.net.httpserver.HttpServer;
 import dev.inceptionclassifier.ClassifierApplication;
 import dev.inceptionclassifier.model.core.Architecture;
 import dev.inceptionclassifier.model.core.HostTensor;
 import dev.inceptionclassifier.model.arch.InceptionNetwork;
-import org.junit.jupiter.api.AfterEach;
+import dev.inceptionclassifier.support.FakeServer;
+import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -60,15 +54,8 @@ class HubCheckpointIntegrationTests {
     @TempDir
     Path dir;
 
-    private HttpServer hub;
-    private final AtomicInteger hubRequests = new AtomicInteger();
-
-    @AfterEach
-    void stop() {
-        if (hub != null) {
-            hub.stop(0);
-        }
-    }
+    @RegisterExtension
+    final FakeServer hub = new FakeServer();
 
     @Test
     void loadsFromTheHubThenFromTheCacheWithoutNetwork() throws Exception {
@@ -77,25 +64,24 @@ class HubCheckpointIntegrationTests {
         writeCheckpoint(repo.resolve("model.safetensors"));
         startHub(repo);
         Path cache = dir.resolve("cache");
-        byte[] jpeg = jpeg();
-        String endpoint = "--classifier.hub.endpoint=http://127.0.0.1:" + hub.getAddress().getPort();
+        byte[] jpeg = TestImages.jpeg(400, 300, 0);
+        String endpoint = "--classifier.hub.endpoint=" + hub.base();
 
         String weightsPin = "--classifier.models[0].sha256.weights=" + sha256(repo.resolve("model.safetensors"));
         JsonNode first = classify(jpeg, endpoint, "--classifier.model-cache=" + cache, weightsPin);
         assertThat(first.get("weights").asString()).isEqualTo("hf-hub:timm/inception_v4.tf_in1k@" + COMMIT);
         assertThat(first.get("randomWeights").asBoolean()).isFalse();
         // HEAD resolve/main/config.json for the commit, then both files of that commit
-        assertThat(hubRequests.get()).isEqualTo(3);
+        assertThat(hub.requestCount()).isEqualTo(3);
         Path repoCache = cache.resolve("hub/models--timm--inception_v4.tf_in1k");
         assertThat(Files.readString(repoCache.resolve("refs/main"))).isEqualTo(COMMIT);
         assertThat(Files.list(repoCache.resolve("snapshots/" + COMMIT)).map(p -> p.getFileName().toString())
                 .toList()).containsExactlyInAnyOrder("config.json", "model.safetensors", "config.json.sha256",
                         "model.safetensors.sha256");
 
-        hubRequests.set(0);
         JsonNode cached = classify(jpeg, endpoint, "--classifier.model-cache=" + cache, "--classifier.offline=true",
                 weightsPin);
-        assertThat(hubRequests.get()).isZero();
+        assertThat(hub.requestCount()).as("the offline start sends no request").isEqualTo(3);
         assertThat(cached.get("predictions")).isEqualTo(first.get("predictions"));
 
         JsonNode folder = classify(jpeg, "--classifier.models[0].source=" + repo);
@@ -111,12 +97,11 @@ class HubCheckpointIntegrationTests {
         startHub(repo);
         Path cache = dir.resolve("cache");
 
-        assertThatThrownBy(() -> start("--classifier.hub.endpoint=http://127.0.0.1:" + hub.getAddress().getPort(),
+        assertThatThrownBy(() -> start("--classifier.hub.endpoint=" + hub.base(),
                 "--classifier.model-cache=" + cache, "--classifier.fallback-to-random=true",
                 "--classifier.models[0].sha256.weights=" + "ab".repeat(32)).close())
                 .hasStackTraceContaining("Model 'inception_v4' (source default) could not be loaded: sha256 mismatch: "
-                        + "model.safetensors of http://127.0.0.1:" + hub.getAddress().getPort()
-                        + "/timm/inception_v4.tf_in1k/resolve/" + COMMIT + "/model.safetensors hashes to "
+                        + "model.safetensors of " + hub.base() + "/timm/inception_v4.tf_in1k/resolve/" + COMMIT + "/model.safetensors hashes to "
                         + sha256(repo.resolve("model.safetensors")) + ", but classifier.models[].sha256.weights pins "
                         + "ab".repeat(32));
         try (Stream<Path> files = Files.walk(cache)) {
@@ -174,30 +159,11 @@ class HubCheckpointIntegrationTests {
         SafetensorsWriter.write(file, tensors);
     }
 
-    /** Serves {@code repo}'s files at {@link #COMMIT}, and names that commit for any revision, as the hub does. */
-    private void startHub(Path repo) throws IOException {
-        hub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        hub.createContext("/timm/inception_v4.tf_in1k/resolve/", exchange -> {
-            hubRequests.incrementAndGet();
-            String name = Path.of(exchange.getRequestURI().getPath()).getFileName().toString();
-            Path file = repo.resolve(name);
-            exchange.getResponseHeaders().set("X-Repo-Commit", COMMIT);
-            if (!Files.isRegularFile(file)) {
-                exchange.sendResponseHeaders(404, -1);
-                exchange.close();
-                return;
-            }
-            if (exchange.getRequestMethod().equals("HEAD")) {
-                exchange.sendResponseHeaders(200, -1);
-                exchange.close();
-                return;
-            }
-            exchange.sendResponseHeaders(200, Files.size(file));
-            try (OutputStream out = exchange.getResponseBody()) {
-                Files.copy(file, out);
-            }
-        });
-        hub.start();
+    /** Serves {@code repo}'s files at {@link #COMMIT}, and names that commit for {@code main}, as the hub does. */
+    private void startHub(Path repo) {
+        for (String revision : List.of("main", COMMIT)) {
+            hub.folder("/timm/inception_v4.tf_in1k/resolve/" + revision + "/", repo, Map.of("X-Repo-Commit", COMMIT));
+        }
     }
 
     private static JsonNode classify(byte[] jpeg, String... extra) throws Exception {
@@ -215,17 +181,5 @@ class HubCheckpointIntegrationTests {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             return JsonMapper.builder().build().readTree(r.body());
         }
-    }
-
-    private static byte[] jpeg() throws IOException {
-        BufferedImage img = new BufferedImage(400, 300, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < 300; y++) {
-            for (int x = 0; x < 400; x++) {
-                img.setRGB(x, y, ((x * 255 / 400) << 16) | (((x + y) & 0xff) << 8) | ((y * 255 / 300)));
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(img, "jpg", out);
-        return out.toByteArray();
     }
 }

@@ -18,7 +18,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
 import dev.inceptionclassifier.model.core.Architecture;
-import dev.inceptionclassifier.model.CpuFeatures;
 import dev.inceptionclassifier.model.Execution;
 import dev.inceptionclassifier.model.core.HostTensor;
 import dev.inceptionclassifier.model.core.InputPreprocessing;
@@ -29,11 +28,11 @@ import dev.inceptionclassifier.model.ModelSettings;
 import dev.inceptionclassifier.model.Precision;
 import dev.inceptionclassifier.model.core.Task;
 import dev.inceptionclassifier.model.arch.InceptionNetwork;
-import dev.inceptionclassifier.model.source.LabelsResolver;
 import dev.inceptionclassifier.model.source.ModelSourceResolver;
 import dev.inceptionclassifier.model.source.ResolvedSource;
 import dev.inceptionclassifier.model.source.SourceSettings;
 import dev.inceptionclassifier.model.source.TestProps;
+import dev.inceptionclassifier.support.Python;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +52,7 @@ class PthCheckpointLoadingTests {
 
     @BeforeAll
     static void writeCheckpoints() throws IOException {
-        PythonTorch.assumeAvailable();
+        Python.assumeModules("torch");
         Map<String, HostTensor> state = InceptionNetwork.randomStateDict(Architecture.INCEPTION_V4, CLASSES, 11);
         Path folder = Files.createDirectories(dir.resolve("timm"));
         List<SafetensorsWriter.Tensor> tensors = new ArrayList<>();
@@ -63,7 +62,7 @@ class PthCheckpointLoadingTests {
                 {"architecture": "inception_v4", "num_classes": %d, "pretrained_cfg": {"input_size": [3, 299, 299],
                  "interpolation": "bicubic", "crop_pct": 0.875, "mean": [0.5, 0.5, 0.5], "std": [0.5, 0.5, 0.5]}}
                 """.formatted(CLASSES));
-        PythonTorch.runScript(dir, """
+        Python.runScript(dir, """
                 import collections, json, os, struct, sys
                 import numpy as np, torch
                 src, out = sys.argv[1], sys.argv[2]
@@ -151,8 +150,7 @@ class PthCheckpointLoadingTests {
 
     private static ModelLoader loader() {
         SourceSettings p = TestProps.cache(dir.resolve("cache")).offline(true).build();
-        return new ModelLoader(new ModelSourceResolver(p), new LabelsResolver(p), false, Precision.FP32,
-                Execution.COMPILED, CpuFeatures.system());
+        return ModelLoader.create(p, false, Precision.FP32.id(), Execution.COMPILED.id());
     }
 
     private static float[] outputs(ModelSettings p, float[] input) {

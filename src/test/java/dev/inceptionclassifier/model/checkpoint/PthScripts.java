@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.inceptionclassifier.model.core.HostTensor;
+import dev.inceptionclassifier.support.Python;
 
 /**
  * Runs the Python scripts next to this class ({@code pth_*.py}, sharing {@code pth_common.py}) with real PyTorch, and
@@ -28,9 +29,9 @@ final class PthScripts {
 
     /** Runs {@code script} (a resource name) in {@code dir} with {@code dir} as its output folder. */
     static void run(Path dir, String script) throws IOException {
-        PythonTorch.assumeAvailable();
+        Python.assumeModules("torch");
         Files.writeString(dir.resolve("pth_common.py"), resource("pth_common.py"));
-        PythonTorch.runScript(dir, resource(script), dir.toString());
+        Python.runScript(dir, resource(script), dir.toString());
     }
 
     private static String resource(String name) {

@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.inceptionclassifier.support.Python;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,8 +77,8 @@ class TorchScriptLoaderTests {
 
     @Test
     void reproducesPyTorchsLogitsForATracedModel() throws IOException, TranslateException {
-        PythonTorch.assumeAvailable();
-        PythonTorch.runScript(dir, EXPORT, dir.toString());
+        Python.assumeModules("torch");
+        Python.runScript(dir, EXPORT, dir.toString());
         float[] input = readFloats(dir.resolve("input.f32"));
         float[] expected = readFloats(dir.resolve("logits.f32"));
         assertThat(expected).hasSize(20);

@@ -3,8 +3,6 @@ package dev.inceptionclassifier.model.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,13 +15,14 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.stream.IntStream;
 
-import javax.imageio.ImageIO;
 
 import dev.inceptionclassifier.ClassifierApplication;
 import dev.inceptionclassifier.image.ImageLimits;
 import dev.inceptionclassifier.image.ImagePipeline;
 import dev.inceptionclassifier.image.PreprocessSpec;
 import dev.inceptionclassifier.inference.TopK;
+import dev.inceptionclassifier.support.Python;
+import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -71,15 +70,15 @@ class TorchScriptServiceIntegrationTests {
 
     @Test
     void aTorchScriptModelClassifiesThroughTheEndpointLikePyTorch() throws Exception {
-        PythonTorch.assumeAvailable();
-        byte[] jpeg = jpeg();
+        Python.assumeModules("torch");
+        byte[] jpeg = TestImages.jpeg(480, 360, 0);
         // The exact tensor the service will compute: same pipeline, same preprocessing settings.
         ImagePipeline images = new ImagePipeline(ImageLimits.defaults());
         float[] input = images.preprocess(images.decode(jpeg), PreprocessSpec.inception(0.875));
         ByteBuffer buf = ByteBuffer.allocate(input.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         buf.asFloatBuffer().put(input);
         Files.write(dir.resolve("input.f32"), buf.array());
-        PythonTorch.runScript(dir, EXPORT, dir.toString());
+        Python.runScript(dir, EXPORT, dir.toString());
         float[] expected = new float[7];
         ByteBuffer.wrap(Files.readAllBytes(dir.resolve("expected.f32"))).order(ByteOrder.LITTLE_ENDIAN)
                 .asFloatBuffer().get(expected);
@@ -115,17 +114,5 @@ class TorchScriptServiceIntegrationTests {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(models.body()).contains("\"architecture\":\"torchscript\"").contains("\"numClasses\":7");
         }
-    }
-
-    private static byte[] jpeg() throws Exception {
-        BufferedImage img = new BufferedImage(480, 360, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < 360; y++) {
-            for (int x = 0; x < 480; x++) {
-                img.setRGB(x, y, ((x * 255 / 480) << 16) | ((y * 255 / 360) << 8) | ((x ^ y) & 0xff));
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(img, "jpg", out);
-        return out.toByteArray();
     }
 }

@@ -13,9 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
+import dev.inceptionclassifier.support.FakeServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class LabelsResolverTests {
@@ -26,18 +27,14 @@ class LabelsResolverTests {
     @TempDir
     Path tmp;
 
+    @RegisterExtension
+    final FakeServer server = new FakeServer();
+
     private Path cache;
-    private FakeServer server;
 
     @BeforeEach
-    void setUp() throws IOException {
+    void setUp() {
         cache = tmp.resolve("cache");
-        server = new FakeServer();
-    }
-
-    @AfterEach
-    void tearDown() {
-        server.close();
     }
 
     /** The shared reference copies of timm's label files; the test is skipped where they are absent. */

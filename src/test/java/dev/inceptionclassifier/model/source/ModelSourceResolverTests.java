@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.util.unit.DataSize;
 
@@ -26,6 +26,7 @@ import dev.inceptionclassifier.model.core.Architecture;
 import dev.inceptionclassifier.model.source.ResolvedSource.RandomWeights;
 import dev.inceptionclassifier.model.source.ResolvedSource.TimmCheckpoint;
 import dev.inceptionclassifier.model.source.ResolvedSource.TorchScript;
+import dev.inceptionclassifier.support.FakeServer;
 
 class ModelSourceResolverTests {
 
@@ -41,21 +42,16 @@ class ModelSourceResolverTests {
     @TempDir
     Path tmp;
 
+    @RegisterExtension
+    final FakeServer hub = new FakeServer();
+    @RegisterExtension
+    final FakeServer cdn = FakeServer.onOtherHost();
+
     private Path cache;
-    private FakeServer hub;
-    private FakeServer cdn;
 
     @BeforeEach
-    void setUp() throws IOException {
+    void setUp() {
         cache = tmp.resolve("cache");
-        hub = new FakeServer();
-        cdn = FakeServer.onOtherHost();
-    }
-
-    @AfterEach
-    void tearDown() {
-        hub.close();
-        cdn.close();
     }
 
     private static byte[] randomBytes(int n, long seed) {

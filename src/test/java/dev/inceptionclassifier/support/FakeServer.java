@@ -1,9 +1,14 @@
-package dev.inceptionclassifier.model.source;
+package dev.inceptionclassifier.support;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,16 +18,22 @@ import java.util.concurrent.Executors;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A loopback HTTP server for the source tests: serves fixed bodies with chosen headers, redirects, error statuses,
- * truncated, stalled and chunked bodies, answers HEAD with the headers alone, and records every request (method,
- * path and Authorization header). Unknown paths get 404.
+ * A loopback HTTP server for the tests that download: serves fixed bodies or a folder's files with chosen headers,
+ * redirects, error statuses, truncated, stalled and chunked bodies, answers HEAD with the headers alone, and records
+ * every request (method, path and Authorization header). Unknown paths get 404. Registered as a field with
+ * {@code @RegisterExtension}, it stops after each test.
  */
-final class FakeServer implements AutoCloseable {
+public final class FakeServer implements AutoCloseable, AfterEachCallback {
 
     /** One recorded request. */
-    record Request(String path, String authorization, String method) {
+    public record Request(String path, String authorization, String method) {
+    }
+
+    private record Folder(Path dir, Map<String, String> headers) {
     }
 
     private record Route(int status, byte[] body, Map<String, String> headers, int sendBytes, long stallMillis,
@@ -36,18 +47,24 @@ final class FakeServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
+    private final Map<String, Folder> folders = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
     private final String host;
 
     /** A server on 127.0.0.1. */
-    FakeServer() throws IOException {
-        this(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}));
+    public FakeServer() {
+        this(new byte[] {127, 0, 0, 1});
     }
 
-    private FakeServer(InetAddress address) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(address, 0), 0);
-        host = address.getHostAddress();
+    private FakeServer(byte[] address) {
+        try {
+            InetAddress inet = InetAddress.getByAddress(address);
+            server = HttpServer.create(new InetSocketAddress(inet, 0), 0);
+            host = inet.getHostAddress();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
@@ -57,78 +74,90 @@ final class FakeServer implements AutoCloseable {
      * A server on another host than {@link #FakeServer()}: 127.0.0.2, which Linux routes to loopback without setup;
      * elsewhere 127.0.0.1 (then only the port differs, which is still another origin).
      */
-    static FakeServer onOtherHost() throws IOException {
+    public static FakeServer onOtherHost() {
         try {
-            return new FakeServer(InetAddress.getByAddress(new byte[] {127, 0, 0, 2}));
-        } catch (java.net.BindException e) {
-            return new FakeServer();
+            return new FakeServer(new byte[] {127, 0, 0, 2});
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof BindException) {
+                return new FakeServer();
+            }
+            throw e;
         }
     }
 
     /** {@code http://<address>:<port>}, without a trailing slash. */
-    String base() {
+    public String base() {
         return "http://" + host + ":" + server.getAddress().getPort();
     }
 
-    String url(String path) {
+    public String url(String path) {
         return base() + path;
     }
 
-    FakeServer file(String path, byte[] body, Map<String, String> headers) {
+    public FakeServer file(String path, byte[] body, Map<String, String> headers) {
         routes.put(path, new Route(200, body, headers, body.length, 0));
         return this;
     }
 
-    FakeServer file(String path, byte[] body) {
+    public FakeServer file(String path, byte[] body) {
         return file(path, body, Map.of());
     }
 
+    /**
+     * Serves the files of {@code dir} under {@code prefix} ({@code prefix + name}) from disk, with {@code headers} on
+     * every answer, a 404 for a name {@code dir} lacks included (the hub names its commit on those too).
+     */
+    public FakeServer folder(String prefix, Path dir, Map<String, String> headers) {
+        folders.put(prefix, new Folder(dir, headers));
+        return this;
+    }
+
     /** 302 to {@code location}, with extra headers (the hub puts X-Linked-Etag/Size on its LFS redirects). */
-    FakeServer redirect(String path, String location, Map<String, String> headers) {
-        Map<String, String> h = new java.util.HashMap<>(headers);
+    public FakeServer redirect(String path, String location, Map<String, String> headers) {
+        Map<String, String> h = new HashMap<>(headers);
         h.put("Location", location);
         routes.put(path, new Route(302, new byte[0], h, 0, 0));
         return this;
     }
 
-    FakeServer status(String path, int status) {
+    public FakeServer status(String path, int status) {
         routes.put(path, new Route(status, new byte[0], Map.of(), 0, 0));
         return this;
     }
 
     /** Sends the body chunked: no Content-Length announces its size. */
-    FakeServer chunked(String path, byte[] body) {
+    public FakeServer chunked(String path, byte[] body) {
         routes.put(path, new Route(200, body, Map.of(), body.length, 0, true));
         return this;
     }
 
     /** Announces the full length but sends only {@code sendBytes}, then closes the connection. */
-    FakeServer truncated(String path, byte[] body, int sendBytes) {
+    public FakeServer truncated(String path, byte[] body, int sendBytes) {
         routes.put(path, new Route(200, body, Map.of(), sendBytes, 0));
         return this;
     }
 
     /** Sends {@code sendBytes}, then waits {@code stallMillis} before sending the rest. */
-    FakeServer stalled(String path, byte[] body, int sendBytes, long stallMillis) {
+    public FakeServer stalled(String path, byte[] body, int sendBytes, long stallMillis) {
         routes.put(path, new Route(200, body, Map.of(), sendBytes, stallMillis));
         return this;
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         return List.copyOf(requests);
     }
 
     /** The recorded requests as "METHOD path". */
-    List<String> log() {
+    public List<String> log() {
         return requests.stream().map(r -> r.method() + " " + r.path()).toList();
     }
 
     /** GET requests only: the bodies that were downloaded. */
-    List<String> gets() {
+    public List<String> gets() {
         return requests.stream().filter(r -> r.method().equals("GET")).map(Request::path).toList();
     }
 
-    int requestCount() {
+    public int requestCount() {
         return requests.size();
     }
 
@@ -138,6 +167,9 @@ final class FakeServer implements AutoCloseable {
                 exchange.getRequestMethod()));
         Route route = routes.get(path);
         try {
+            if (route == null && serveFromFolder(exchange, path)) {
+                return;
+            }
             if (route == null) {
                 exchange.sendResponseHeaders(404, -1);
                 return;
@@ -161,6 +193,32 @@ final class FakeServer implements AutoCloseable {
             // for a truncated body this closes the connection short of Content-Length
             exchange.close();
         }
+    }
+
+    private boolean serveFromFolder(HttpExchange exchange, String path) throws IOException {
+        for (Map.Entry<String, Folder> e : folders.entrySet()) {
+            String name = path.startsWith(e.getKey()) ? path.substring(e.getKey().length()) : null;
+            if (name == null || name.isEmpty() || name.contains("/") || name.startsWith(".")) {
+                continue;
+            }
+            e.getValue().headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+            Path file = e.getValue().dir().resolve(name);
+            if (!Files.isRegularFile(file)) {
+                exchange.sendResponseHeaders(404, -1);
+            } else if (exchange.getRequestMethod().equals("HEAD")) {
+                exchange.sendResponseHeaders(200, -1);
+            } else {
+                exchange.sendResponseHeaders(200, Files.size(file));
+                Files.copy(file, exchange.getResponseBody());
+            }
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 
     @Override

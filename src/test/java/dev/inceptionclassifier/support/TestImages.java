@@ -1,4 +1,4 @@
-package dev.inceptionclassifier.image;
+package dev.inceptionclassifier.support;
 
 import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
@@ -23,19 +23,58 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 
 /**
- * Encoders for test images, all in memory: JPEG (via ImageIO, plus hand-made segments), a PNG encoder with full
- * control over chunks, bit depths and Adam7 interlacing, GIF (ImageIO), BMP and lossless WebP (VP8L, for images with
- * at most two values per channel) written byte by byte.
+ * The images the tests make themselves, all in memory: photo-like pictures for the service tests, and encoders for the
+ * decoder tests: JPEG (via ImageIO, plus hand-made segments), a PNG encoder with full control over chunks, bit depths
+ * and Adam7 interlacing, GIF (ImageIO), BMP and lossless WebP (VP8L, for images with at most two values per channel)
+ * written byte by byte.
  */
-final class TestImages {
+public final class TestImages {
 
     private TestImages() {
     }
 
     // ---------- pixels ----------
 
+    /**
+     * A photo-like picture: smooth gradients with some structure; {@code variant} gives another picture of the same
+     * kind. The bytes of {@link #jpeg(int, int, int)} and {@link #png(int, int, int)} are stable for a given JDK.
+     */
+    public static BufferedImage picture(int width, int height, int variant) {
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int r = (int) (127.5 + 127.5 * Math.sin(0.03 * x + 0.011 * y + variant));
+                int g = (int) (127.5 + 127.5 * Math.sin(0.017 * x - 0.029 * y + 2 * variant));
+                int b = ((x / 16 + y / 16 + variant) % 2) * 200 + 20;
+                img.setRGB(x, y, (r << 16) | (g << 8) | b);
+            }
+        }
+        return img;
+    }
+
+    /** {@link #picture} as a JPEG at ImageIO's default quality (0.75). */
+    public static byte[] jpeg(int width, int height, int variant) {
+        return write(picture(width, height, variant), "jpg");
+    }
+
+    /** {@link #picture} as a PNG. */
+    public static byte[] png(int width, int height, int variant) {
+        return write(picture(width, height, variant), "png");
+    }
+
+    /** One flat colour (0xRRGGBB), for tests whose model reacts to a colour. */
+    public static BufferedImage solid(int width, int height, int rgb) {
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                img.setRGB(x, y, rgb);
+            }
+        }
+        return img;
+    }
+
     /** A smooth RGB pattern with some texture, as packed 0xRRGGBB. */
-    static BufferedImage pattern(int w, int h) {
+    public static BufferedImage pattern(int w, int h) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -49,7 +88,7 @@ final class TestImages {
     }
 
     /** Four flat quadrants: top-left, top-right, bottom-left, bottom-right colours (0xRRGGBB). */
-    static BufferedImage quadrants(int w, int h, int tl, int tr, int bl, int br) {
+    public static BufferedImage quadrants(int w, int h, int tl, int tr, int bl, int br) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -63,7 +102,7 @@ final class TestImages {
 
     // ---------- JPEG ----------
 
-    static byte[] jpeg(BufferedImage img, float quality, boolean progressive) {
+    public static byte[] jpeg(BufferedImage img, float quality, boolean progressive) {
         try {
             ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
             ByteArrayOutputStream bo = new ByteArrayOutputStream();
@@ -85,12 +124,12 @@ final class TestImages {
         }
     }
 
-    static byte[] jpeg(BufferedImage img) {
+    public static byte[] jpeg(BufferedImage img) {
         return jpeg(img, 0.92f, false);
     }
 
     /** A 4-component JPEG of raw component values (no colour transform) with an Adobe APP14 segment. */
-    static byte[] jpeg4(int w, int h, int[] components, int adobeTransform) {
+    public static byte[] jpeg4(int w, int h, int[] components, int adobeTransform) {
         WritableRaster ras = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, w, h, 4, null);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -120,7 +159,7 @@ final class TestImages {
      * The JPEG with {@code n} fill bytes (0xFF, legal before any marker) before every marker segment up to the first
      * SOS and before EOI.
      */
-    static byte[] withFillBytes(byte[] jpeg, int n) {
+    public static byte[] withFillBytes(byte[] jpeg, int n) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(jpeg.length + 64 * n);
         out.write(jpeg, 0, 2);
         int pos = 2;
@@ -144,7 +183,7 @@ final class TestImages {
     }
 
     /** Inserts a marker segment right after SOI. */
-    static byte[] insertSegment(byte[] jpeg, int marker, byte[] payload) {
+    public static byte[] insertSegment(byte[] jpeg, int marker, byte[] payload) {
         if (payload.length > 65533) {
             throw new IllegalArgumentException("segment too long");
         }
@@ -160,7 +199,7 @@ final class TestImages {
     }
 
     /** An APP1 payload "Exif\0\0" + a TIFF IFD0 holding just the orientation tag. */
-    static byte[] exifPayload(int orientation, boolean littleEndian) {
+    public static byte[] exifPayload(int orientation, boolean littleEndian) {
         byte[] tiff = exifTiff(orientation, littleEndian);
         byte[] out = new byte[6 + tiff.length];
         System.arraycopy("Exif".getBytes(StandardCharsets.US_ASCII), 0, out, 0, 4);
@@ -169,7 +208,7 @@ final class TestImages {
     }
 
     /** A TIFF structure (as in PNG eXIf) with IFD0 = {ImageWidth dummy, Orientation}. */
-    static byte[] exifTiff(int orientation, boolean le) {
+    public static byte[] exifTiff(int orientation, boolean le) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         if (le) {
             o.writeBytes(new byte[] {'I', 'I', 42, 0, 8, 0, 0, 0});
@@ -212,7 +251,7 @@ final class TestImages {
     }
 
     /** ICC profile payloads for APP2 (the standard "ICC_PROFILE\0" + sequence number + count). */
-    static byte[] iccApp2(byte[] profile) {
+    public static byte[] iccApp2(byte[] profile) {
         byte[] out = new byte[14 + profile.length];
         System.arraycopy("ICC_PROFILE".getBytes(StandardCharsets.US_ASCII), 0, out, 0, 11);
         out[12] = 1;
@@ -221,12 +260,12 @@ final class TestImages {
         return out;
     }
 
-    static byte[] srgbProfile() {
+    public static byte[] srgbProfile() {
         return ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_sRGB).getData();
     }
 
     /** Repeats the last scan (SOS header and data) of a progressive JPEG until it has {@code scans} scans. */
-    static byte[] withExtraScans(byte[] progressive, int extra) {
+    public static byte[] withExtraScans(byte[] progressive, int extra) {
         int eoi = progressive.length - 2;
         int lastSos = -1;
         for (int i = 2; i < eoi; i++) {
@@ -247,7 +286,7 @@ final class TestImages {
     // ---------- PNG ----------
 
     /** A PNG encoder with control over everything a hostile or odd file may contain. */
-    static final class Png {
+    public static final class Png {
         private final int width;
         private final int height;
         private final int colorType;
@@ -260,14 +299,14 @@ final class TestImages {
         private final List<byte[]> after = new ArrayList<>();
         private byte[] idatOverride;
 
-        Png(int width, int height, int colorType, int bitDepth) {
+        public Png(int width, int height, int colorType, int bitDepth) {
             this.width = width;
             this.height = height;
             this.colorType = colorType;
             this.bitDepth = bitDepth;
         }
 
-        int channels() {
+        public int channels() {
             return switch (colorType) {
                 case 0, 3 -> 1;
                 case 2 -> 3;
@@ -278,17 +317,17 @@ final class TestImages {
         }
 
         /** Samples per pixel interleaved, row-major, at the bit depth. */
-        Png samples(int[] s) {
+        public Png samples(int[] s) {
             this.samples = s;
             return this;
         }
 
-        Png interlaced() {
+        public Png interlaced() {
             this.interlaced = true;
             return this;
         }
 
-        Png palette(int... rgb) {
+        public Png palette(int... rgb) {
             plte = new byte[rgb.length * 3];
             for (int i = 0; i < rgb.length; i++) {
                 plte[3 * i] = (byte) (rgb[i] >> 16);
@@ -298,27 +337,27 @@ final class TestImages {
             return this;
         }
 
-        Png trns(byte[] t) {
+        public Png trns(byte[] t) {
             this.trns = t;
             return this;
         }
 
-        Png chunkBeforeData(String type, byte[] data) {
+        public Png chunkBeforeData(String type, byte[] data) {
             before.add(chunk(type, data));
             return this;
         }
 
-        Png chunkAfterData(String type, byte[] data) {
+        public Png chunkAfterData(String type, byte[] data) {
             after.add(chunk(type, data));
             return this;
         }
 
-        Png idat(byte[] raw) {
+        public Png idat(byte[] raw) {
             this.idatOverride = raw;
             return this;
         }
 
-        byte[] build() {
+        public byte[] build() {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
             byte[] ihdr = new byte[13];
@@ -390,7 +429,7 @@ final class TestImages {
         }
     }
 
-    static byte[] chunk(String type, byte[] data) {
+    public static byte[] chunk(String type, byte[] data) {
         byte[] c = new byte[12 + data.length];
         be32(c, 0, data.length);
         byte[] t = type.getBytes(StandardCharsets.US_ASCII);
@@ -402,7 +441,7 @@ final class TestImages {
         return c;
     }
 
-    static byte[] deflate(byte[] raw) {
+    public static byte[] deflate(byte[] raw) {
         Deflater d = new Deflater(Deflater.BEST_COMPRESSION);
         d.setInput(raw);
         d.finish();
@@ -416,7 +455,7 @@ final class TestImages {
     }
 
     /** zlib stream of {@code n} zero bytes, produced without holding them all. */
-    static byte[] deflatedZeros(long n) {
+    public static byte[] deflatedZeros(long n) {
         Deflater d = new Deflater(Deflater.BEST_COMPRESSION);
         byte[] zeros = new byte[1 << 20];
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -438,7 +477,7 @@ final class TestImages {
         return out.toByteArray();
     }
 
-    static void be32(byte[] b, int pos, int v) {
+    public static void be32(byte[] b, int pos, int v) {
         b[pos] = (byte) (v >>> 24);
         b[pos + 1] = (byte) (v >>> 16);
         b[pos + 2] = (byte) (v >>> 8);
@@ -446,7 +485,7 @@ final class TestImages {
     }
 
     /** Samples of an RGB image as 0..255 ints, scaled to {@code bits}. */
-    static int[] rgbSamples(BufferedImage img, int channels, int bits) {
+    public static int[] rgbSamples(BufferedImage img, int channels, int bits) {
         int w = img.getWidth();
         int h = img.getHeight();
         int[] s = new int[w * h * channels];
@@ -476,7 +515,7 @@ final class TestImages {
 
     // ---------- GIF ----------
 
-    static BufferedImage indexed(int w, int h, int[] palette, int transparentIndex, int colorIndex) {
+    public static BufferedImage indexed(int w, int h, int[] palette, int transparentIndex, int colorIndex) {
         byte[] r = new byte[palette.length];
         byte[] g = new byte[palette.length];
         byte[] b = new byte[palette.length];
@@ -498,7 +537,7 @@ final class TestImages {
         return img;
     }
 
-    static byte[] write(BufferedImage img, String format) {
+    public static byte[] write(BufferedImage img, String format) {
         try {
             ByteArrayOutputStream bo = new ByteArrayOutputStream();
             if (!ImageIO.write(img, format, bo)) {
@@ -511,7 +550,7 @@ final class TestImages {
     }
 
     /** An animated GIF with the given frames. */
-    static byte[] animatedGif(BufferedImage... frames) {
+    public static byte[] animatedGif(BufferedImage... frames) {
         try {
             ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
             ByteArrayOutputStream bo = new ByteArrayOutputStream();
@@ -533,7 +572,7 @@ final class TestImages {
     }
 
     /** A GIF header and image descriptor claiming the given sizes, with a token body. */
-    static byte[] gifClaiming(int screenW, int screenH, int frameW, int frameH) {
+    public static byte[] gifClaiming(int screenW, int screenH, int frameW, int frameH) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         o.writeBytes("GIF89a".getBytes(StandardCharsets.US_ASCII));
         o.writeBytes(new byte[] {(byte) screenW, (byte) (screenW >> 8), (byte) screenH, (byte) (screenH >> 8),
@@ -548,7 +587,7 @@ final class TestImages {
     // ---------- BMP ----------
 
     /** A 24-bit BMP, bottom-up or (negative height) top-down. */
-    static byte[] bmp24(BufferedImage img, boolean topDown) {
+    public static byte[] bmp24(BufferedImage img, boolean topDown) {
         int w = img.getWidth();
         int h = img.getHeight();
         int stride = (w * 3 + 3) & ~3;
@@ -576,7 +615,7 @@ final class TestImages {
         return b;
     }
 
-    static void le32(byte[] b, int pos, int v) {
+    public static void le32(byte[] b, int pos, int v) {
         b[pos] = (byte) v;
         b[pos + 1] = (byte) (v >>> 8);
         b[pos + 2] = (byte) (v >>> 16);
@@ -590,7 +629,7 @@ final class TestImages {
      * take at most two distinct values across the image (alpha is 255). With {@code exifOrientation > 0} it is an
      * extended (VP8X) file with an EXIF chunk.
      */
-    static byte[] webpLossless(int w, int h, int[] rgb, int exifOrientation) {
+    public static byte[] webpLossless(int w, int h, int[] rgb, int exifOrientation) {
         BitWriter bw = new BitWriter();
         bw.write(0x2f, 8);
         bw.write(w - 1, 14);
