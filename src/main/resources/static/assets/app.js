@@ -1,16 +1,22 @@
-// The upload page: GET models, POST classify (multipart), render the answer. No framework, no build step.
+// The upload page: GET models, POST classify or embed (multipart), render the answer. No framework, no build step.
 // Server text is only ever written with textContent, never parsed as HTML.
 'use strict';
 
 (() => {
   const $ = (id) => document.getElementById(id);
   const ui = {
-    form: $('form'), model: $('model'), modelInfo: $('model-info'), topk: $('topk'), apikey: $('apikey'),
+    form: $('form'), model: $('model'), modelInfo: $('model-info'), taskField: $('task-field'), task: $('task'),
+    topkField: $('topk-field'), topk: $('topk'), apikey: $('apikey'),
     drop: $('drop'), pick: $('pick'), file: $('file'), filename: $('filename'), classify: $('classify'),
     modelWarning: $('model-warning'), preview: $('preview'), previewImg: $('preview-img'),
     previewCaption: $('preview-caption'), status: $('status'), error: $('error'), result: $('result'),
     resultWarning: $('result-warning'), predictions: $('predictions'), details: $('details'),
+    embedding: $('embedding'), embeddingSummary: $('embedding-summary'), embeddingHead: $('embedding-head'),
+    embeddingValues: $('embedding-values'), copy: $('copy'), copyStatus: $('copy-status'),
+    embeddingJson: $('embedding-json'), embeddingJsonLabel: $('embedding-json-label'),
   };
+  /** How many leading values of an embedding are shown; the copy button gives all of them. */
+  const SHOWN_VALUES = 8;
 
   // The API key lives in this variable only: never in storage, cookies or the URL, so a reload forgets it.
   let apiKey = '';
@@ -18,6 +24,7 @@
   let previewUrl = null;
   let catalogue = null;
   let latest = 0;
+  let embedding = null;
 
   const authHeaders = () => (apiKey ? { 'X-API-Key': apiKey } : {});
 
@@ -76,7 +83,7 @@
   function showProblem(action, p) {
     if (p.status === 401) {
       showError('This server requires an API key (401 Unauthorized).',
-        `Enter your key in “API key” and press Classify. ${p.detail || ''}`.trim());
+        `Enter your key in “API key” and press ${ui.classify.textContent}. ${p.detail || ''}`.trim());
       setStatus(`${action} needs an API key.`);
       ui.apikey.setAttribute('aria-invalid', 'true');
       ui.apikey.focus();
@@ -99,14 +106,37 @@
     return catalogue && catalogue.models.find((m) => m.name === ui.model.value);
   }
 
+  /** What a model serves; a catalogue without `task` (an older server) means classification. */
+  function tasksOf(m) {
+    return m && Array.isArray(m.task) && m.task.length ? m.task : ['classify'];
+  }
+
+  /** The task to ask for: the user's pick where the model serves both, else the one it serves. */
+  function currentTask() {
+    const tasks = tasksOf(selectedModel());
+    if (tasks.includes('classify') && tasks.includes('embed')) return ui.task.value;
+    return tasks.includes('classify') || !tasks.includes('embed') ? 'classify' : 'embed';
+  }
+
+  /** Shows the task choice only for a model serving both, and top-k only when classifying. */
+  function showTask() {
+    const tasks = tasksOf(selectedModel());
+    ui.taskField.hidden = !(tasks.includes('classify') && tasks.includes('embed'));
+    const embed = currentTask() === 'embed';
+    ui.topkField.hidden = embed;
+    ui.classify.textContent = embed ? 'Embed' : 'Classify';
+  }
+
   function showModelInfo() {
     const m = selectedModel();
     ui.modelWarning.hidden = true;
+    showTask();
     if (!m) {
       ui.modelInfo.textContent = '';
       return;
     }
     const parts = [m.architecture, `${m.inputSize}×${m.inputSize} px`, `weights ${m.weights}`];
+    if (!tasksOf(m).includes('classify')) parts.push('embedding only');
     const precision = m.precision !== undefined ? m.precision
       : catalogue.inference && catalogue.inference.precision;
     if (precision !== undefined && precision !== null) parts.push(`precision ${describe(precision)}`);
@@ -115,7 +145,8 @@
     ui.modelInfo.textContent = parts.join(' · ');
     ui.topk.max = String(m.numClasses || 100);
     if (m.randomWeights || m.warning) {
-      ui.modelWarning.textContent = m.warning || 'This model serves random weights: its predictions are meaningless.';
+      ui.modelWarning.textContent = m.warning
+        || 'This model serves random weights: its predictions and embeddings are meaningless.';
       ui.modelWarning.hidden = false;
     }
   }
@@ -142,10 +173,68 @@
     return true;
   }
 
-  function renderResult(r) {
+  /** The warning and details every answer has: model, weights, precision, execution, batch size, timings. */
+  function renderCommon(r) {
     ui.resultWarning.hidden = !(r.randomWeights || r.warning);
-    ui.resultWarning.textContent = r.warning || (r.randomWeights ? 'Random weights: predictions are meaningless.' : '');
+    ui.resultWarning.textContent = r.warning || (r.randomWeights ? 'Random weights: the answer is meaningless.' : '');
+    const rows = [['Model', r.model], ['Weights', r.weights]];
+    if (r.precision !== undefined && r.precision !== null) rows.push(['Precision', describe(r.precision)]);
+    if (r.execution !== undefined && r.execution !== null) rows.push(['Execution', describe(r.execution)]);
+    rows.push(['Batch size', r.batchSize]);
+    const t = r.timings || {};
+    for (const [name, key] of [['Decode', 'decodeMs'], ['Preprocess', 'preprocessMs'], ['Queue', 'queueMs'],
+      ['Inference', 'inferenceMs'], ['Total', 'totalMs']]) {
+      if (typeof t[key] === 'number') rows.push([name, `${t[key].toFixed(1)} ms`]);
+    }
+    ui.details.replaceChildren(...rows.flatMap(([k, v]) => {
+      const dt = document.createElement('dt');
+      dt.textContent = k;
+      const dd = document.createElement('dd');
+      dd.textContent = describe(v);
+      return [dt, dd];
+    }));
+    ui.result.hidden = false;
+  }
 
+  function renderEmbedding(r) {
+    embedding = r.embedding;
+    ui.predictions.replaceChildren();
+    const norm = Math.sqrt(embedding.reduce((s, x) => s + x * x, 0));
+    ui.embeddingSummary.textContent = `${embedding.length}-d embedding, L2 norm ${norm.toFixed(3)}`;
+    const shown = embedding.slice(0, SHOWN_VALUES);
+    ui.embeddingHead.textContent = embedding.length > shown.length
+      ? `First ${shown.length} of ${embedding.length} values:` : 'Values:';
+    ui.embeddingValues.textContent = `[${shown.map((x) => x.toFixed(4)).join(', ')}`
+      + `${embedding.length > shown.length ? ', …' : ''}]`;
+    ui.copyStatus.textContent = '';
+    ui.embeddingJson.hidden = true;
+    ui.embeddingJsonLabel.hidden = true;
+    ui.embedding.hidden = false;
+    renderCommon(r);
+    setStatus(`${r.model}: ${embedding.length}-d embedding, L2 norm ${norm.toFixed(3)}.`
+      + `${r.randomWeights ? ' Random weights: meaningless.' : ''}`);
+  }
+
+  /** Copies the whole embedding; where the clipboard is unavailable (plain http), shows it selected instead. */
+  async function copyEmbedding() {
+    if (!embedding) return;
+    const json = JSON.stringify(embedding);
+    try {
+      await navigator.clipboard.writeText(json);
+      ui.copyStatus.textContent = `Copied ${embedding.length} values.`;
+    } catch (e) {
+      ui.embeddingJson.value = json;
+      ui.embeddingJson.hidden = false;
+      ui.embeddingJsonLabel.hidden = false;
+      ui.embeddingJson.focus();
+      ui.embeddingJson.select();
+      ui.copyStatus.textContent = 'The browser refused the clipboard: the JSON is selected below, copy it from there.';
+    }
+  }
+
+  function renderClassification(r) {
+    embedding = null;
+    ui.embedding.hidden = true;
     ui.predictions.replaceChildren(...r.predictions.map((p) => {
       const li = document.createElement('li');
       const head = document.createElement('div');
@@ -171,24 +260,7 @@
       li.append(head, bar, index);
       return li;
     }));
-
-    const rows = [['Model', r.model], ['Weights', r.weights]];
-    if (r.precision !== undefined && r.precision !== null) rows.push(['Precision', describe(r.precision)]);
-    if (r.execution !== undefined && r.execution !== null) rows.push(['Execution', describe(r.execution)]);
-    rows.push(['Batch size', r.batchSize]);
-    const t = r.timings || {};
-    for (const [name, key] of [['Decode', 'decodeMs'], ['Preprocess', 'preprocessMs'], ['Queue', 'queueMs'],
-      ['Inference', 'inferenceMs'], ['Total', 'totalMs']]) {
-      if (typeof t[key] === 'number') rows.push([name, `${t[key].toFixed(1)} ms`]);
-    }
-    ui.details.replaceChildren(...rows.flatMap(([k, v]) => {
-      const dt = document.createElement('dt');
-      dt.textContent = k;
-      const dd = document.createElement('dd');
-      dd.textContent = describe(v);
-      return [dt, dd];
-    }));
-    ui.result.hidden = false;
+    renderCommon(r);
 
     const top = r.predictions[0];
     setStatus(top
@@ -197,6 +269,7 @@
       : `${r.model}: no classes returned.`);
   }
 
+  /** Posts the photo to /classify or /embed, whichever the chosen model and task call for. */
   async function classify() {
     if (!photo) {
       setStatus('Choose a photo first.');
@@ -207,37 +280,41 @@
       return;
     }
     const seq = ++latest;
+    const task = currentTask();
+    const action = task === 'embed' ? 'Embedding' : 'Classifying';
     const params = new URLSearchParams();
     if (ui.model.value) params.set('model', ui.model.value);
-    if (ui.topk.value) params.set('topK', ui.topk.value.trim());
+    if (task === 'classify' && ui.topk.value) params.set('topK', ui.topk.value.trim());
     const body = new FormData();
     body.append('image', photo, photo.name || 'image');
     clearError();
     ui.result.hidden = true;
-    setStatus(`Classifying ${photo.name || 'the image'}…`);
+    setStatus(`${action} ${photo.name || 'the image'}…`);
     let res;
     try {
-      res = await fetch(`classify?${params}`, {
+      res = await fetch(`${task}?${params}`, {
         method: 'POST', headers: { Accept: 'application/json', ...authHeaders() }, body,
       });
     } catch (e) {
-      if (seq === latest) networkError('Classifying');
+      if (seq === latest) networkError(action);
       return;
     }
     if (seq !== latest) return; // a newer request replaced this one
     if (!res.ok) {
-      showProblem('Classifying', await readProblem(res));
+      showProblem(action, await readProblem(res));
       return;
     }
     ui.apikey.removeAttribute('aria-invalid');
     const json = await res.json();
     // A batch answer is a list with one item per image; this page sends one image.
     const item = Array.isArray(json) ? json[0] : json;
-    if (item && Array.isArray(item.predictions)) {
-      renderResult(item);
+    if (item && task === 'classify' && Array.isArray(item.predictions)) {
+      renderClassification(item);
+    } else if (item && task === 'embed' && Array.isArray(item.embedding)) {
+      renderEmbedding(item);
     } else {
       const p = (item && (item.problem || item)) || {};
-      showProblem('Classifying', { status: p.status || res.status, title: p.title || 'Unexpected answer',
+      showProblem(action, { status: p.status || res.status, title: p.title || 'Unexpected answer',
         detail: p.detail });
     }
   }
@@ -291,9 +368,14 @@
     showModelInfo();
     if (photo) classify();
   });
+  ui.task.addEventListener('change', () => {
+    showTask();
+    if (photo) classify();
+  });
   ui.topk.addEventListener('change', () => {
     if (photo) classify();
   });
+  ui.copy.addEventListener('click', copyEmbedding);
   ui.apikey.addEventListener('change', () => {
     apiKey = ui.apikey.value.trim();
   });
@@ -304,7 +386,7 @@
     if (photo) {
       classify();
     } else {
-      setStatus('Models loaded. Choose a photo to classify it.');
+      setStatus('Models loaded. Choose a photo.');
       ui.pick.focus();
     }
   });

@@ -14,6 +14,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
@@ -41,12 +42,13 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The upload page at {@code /} in a real headless Chromium (Debian's {@code /usr/bin/chromium}, driven by Playwright),
- * against the whole service on a random port: two models on seeded random weights at a small input size, an API key
- * configured. The browser tests skip where Chromium is absent; the header checks run everywhere.
+ * against the whole service on a random port: two classifiers on seeded random weights at a small input size, two
+ * Inception-ResNet-v1 face models (one embeds only, one also classifies), an API key configured. The browser tests skip where Chromium is absent; the header checks run everywhere.
  */
 @Import(HardeningIntegrationTests.Faults.class) // a cyan image fails its batch as a native out-of-memory would
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -92,6 +94,15 @@ class UploadPageIntegrationTests {
         registry.add("classifier.models[1].source", () -> "random");
         registry.add("classifier.models[1].seed", () -> "7");
         registry.add("classifier.models[1].preprocess.input-size", () -> "139");
+        // Random facenet weights without num-classes embed only; with them the model serves both tasks.
+        registry.add("classifier.models[2].name", () -> "faces");
+        registry.add("classifier.models[2].architecture", () -> "inception_resnet_v1");
+        registry.add("classifier.models[2].source", () -> "random");
+        registry.add("classifier.models[3].name", () -> "faces_ids");
+        registry.add("classifier.models[3].architecture", () -> "inception_resnet_v1");
+        registry.add("classifier.models[3].source", () -> "random");
+        registry.add("classifier.models[3].seed", () -> "3");
+        registry.add("classifier.models[3].num-classes", () -> "10");
     }
 
     @BeforeAll
@@ -297,6 +308,114 @@ class UploadPageIntegrationTests {
         page.click("#classify");
         PlaywrightAssertions.assertThat(page.locator("#predictions li")).hasCount(4);
         assertThat(page.locator("#details").innerText()).doesNotContain("Precision", "Execution").contains("Total");
+    }
+
+    /**
+     * An embedding-only model, driven by the keyboard once the key is in: the task choice and top-k are not offered,
+     * the photo goes to {@code /embed} (never {@code /classify}), and the page shows the server's embedding.
+     */
+    @Test
+    void anEmbeddingOnlyModelShowsTheEmbeddingFromTheKeyboard() throws IOException {
+        assumeBrowser();
+        byte[] jpeg = TestImages.jpeg(480, 480, 11);
+        Path photo = write("face.jpg", jpeg);
+        JsonNode api = http.postRaw("/embed?model=faces", "image/jpeg", jpeg, ApiKeyFilter.HEADER, KEY).json();
+        assertThat(api.get("embedding")).hasSize(512);
+        List<FileChooser> choosers = new CopyOnWriteArrayList<>();
+        page.onFileChooser(choosers::add);
+        context.grantPermissions(List.of("clipboard-read", "clipboard-write"));
+
+        page.navigate(base + "/");
+        page.fill("#apikey", KEY);
+        page.press("#apikey", "Enter");
+        PlaywrightAssertions.assertThat(page.locator("#model")).isEnabled();
+        page.focus("#model");
+        for (int i = 0; i < 4 && !"faces".equals(page.inputValue("#model")); i++) {
+            page.keyboard().press("ArrowDown");
+        }
+        PlaywrightAssertions.assertThat(page.locator("#model")).hasValue("faces");
+        PlaywrightAssertions.assertThat(page.locator("#model-info")).containsText("embedding only");
+        PlaywrightAssertions.assertThat(page.locator("#model-warning")).containsText("random weights");
+        PlaywrightAssertions.assertThat(page.locator("#task-field")).isHidden();
+        PlaywrightAssertions.assertThat(page.locator("#topk-field")).isHidden();
+        PlaywrightAssertions.assertThat(page.locator("#classify")).hasText("Embed");
+        // Hidden fields leave the tab order: model, API key, picker.
+        page.keyboard().press("Tab");
+        PlaywrightAssertions.assertThat(page.locator("#apikey")).isFocused();
+        page.keyboard().press("Tab");
+        PlaywrightAssertions.assertThat(page.locator("#pick")).isFocused();
+        page.keyboard().press("Enter");
+        page.waitForCondition(() -> choosers.size() == 1);
+        choosers.get(0).setFiles(photo);
+
+        PlaywrightAssertions.assertThat(page.locator("#embedding-summary")).hasText("512-d embedding, L2 norm 1.000");
+        PlaywrightAssertions.assertThat(page.locator("#error")).isHidden();
+        PlaywrightAssertions.assertThat(page.locator("#predictions li")).hasCount(0);
+        PlaywrightAssertions.assertThat(page.locator("#embedding-head")).hasText("First 8 of 512 values:");
+        String shown = page.locator("#embedding-values").textContent();
+        assertThat(shown).startsWith("[").endsWith(", …]");
+        String[] values = shown.substring(1, shown.length() - 4).split(", ");
+        assertThat(values).hasSize(8);
+        for (int i = 0; i < 8; i++) {
+            assertThat(Double.parseDouble(values[i])).as("value %d", i)
+                    .isCloseTo(api.get("embedding").get(i).asDouble(), within(0.00006));
+        }
+        PlaywrightAssertions.assertThat(page.locator("#result-warning")).hasText(api.get("warning").asString());
+        assertThat(page.locator("#details").innerText()).contains("faces", api.get("weights").asString(),
+                "Batch size", "Inference", "Total", " ms");
+        PlaywrightAssertions.assertThat(page.locator("#status")).containsText("faces: 512-d embedding");
+        assertThat(requests).anyMatch(u -> u.startsWith(base + "/embed?model=faces"))
+                .noneMatch(u -> u.contains("/classify"));
+
+        // Tab on to the copy button; Enter copies all 512 values as a JSON array.
+        page.keyboard().press("Tab");
+        PlaywrightAssertions.assertThat(page.locator("#classify")).isFocused();
+        page.keyboard().press("Tab");
+        PlaywrightAssertions.assertThat(page.locator("#copy")).isFocused();
+        page.keyboard().press("Enter");
+        PlaywrightAssertions.assertThat(page.locator("#copy-status")).hasText("Copied 512 values.");
+        String clipboard = (String) page.evaluate("() => navigator.clipboard.readText()");
+        JsonNode copied = JsonMapper.builder().build().readTree(clipboard);
+        assertThat(copied).hasSize(512);
+        for (int i = 0; i < 512; i++) {
+            assertThat(copied.get(i).asDouble()).isEqualTo(api.get("embedding").get(i).asDouble());
+        }
+
+        assertTextContrast();
+        screenshot("upload-page-embed.png");
+        assertSameOriginAndNoCspViolation();
+    }
+
+    /** A model serving both tasks offers the choice, classifies by default and embeds when asked. */
+    @Test
+    void aModelServingBothTasksLetsTheUserPick() throws IOException {
+        assumeBrowser();
+        byte[] jpeg = TestImages.jpeg(320, 320, 12);
+        JsonNode api = http.postRaw("/embed?model=faces_ids", "image/jpeg", jpeg, ApiKeyFilter.HEADER, KEY).json();
+
+        page.navigate(base + "/");
+        page.fill("#apikey", KEY);
+        page.press("#apikey", "Enter");
+        PlaywrightAssertions.assertThat(page.locator("#model")).isEnabled();
+        page.selectOption("#model", "faces_ids");
+        PlaywrightAssertions.assertThat(page.locator("#task-field")).isVisible();
+        PlaywrightAssertions.assertThat(page.locator("#task")).hasValue("classify");
+        PlaywrightAssertions.assertThat(page.locator("#classify")).hasText("Classify");
+        page.waitForFileChooser(() -> page.click("#pick")).setFiles(write("both.jpg", jpeg));
+        PlaywrightAssertions.assertThat(page.locator("#predictions li")).hasCount(5);
+        PlaywrightAssertions.assertThat(page.locator("#embedding")).isHidden();
+        assertThat(requests).anyMatch(u -> u.startsWith(base + "/classify?model=faces_ids&topK=5"));
+
+        page.selectOption("#task", "embed");
+        PlaywrightAssertions.assertThat(page.locator("#topk-field")).isHidden();
+        PlaywrightAssertions.assertThat(page.locator("#classify")).hasText("Embed");
+        PlaywrightAssertions.assertThat(page.locator("#embedding-summary")).hasText("512-d embedding, L2 norm 1.000");
+        PlaywrightAssertions.assertThat(page.locator("#predictions li")).hasCount(0);
+        PlaywrightAssertions.assertThat(page.locator("#error")).isHidden();
+        String first = String.format(Locale.ROOT, "[%.4f, ", api.get("embedding").get(0).asDouble());
+        assertThat(page.locator("#embedding-values").textContent()).startsWith(first);
+        assertThat(requests).anyMatch(u -> u.equals(base + "/embed?model=faces_ids"));
+        assertSameOriginAndNoCspViolation();
     }
 
     /** The server's answer for these image bytes, with the query and key the page sent. */

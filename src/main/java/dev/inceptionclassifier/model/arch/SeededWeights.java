@@ -39,7 +39,8 @@ final class SeededWeights {
             n *= d;
         }
         float[] data = new float[Math.toIntExact(n)];
-        if (key.endsWith(".bn.weight") || key.endsWith(".bn.running_var")) {
+        // BatchNorm modules are named "bn" (timm, torchvision) or end in "bn" (facenet's last_bn, Cadene's conv_bn)
+        if (shape.length == 1 && (key.endsWith("bn.weight") || key.endsWith("bn.running_var"))) {
             Arrays.fill(data, 1f);
         } else if (shape.length >= 2) {
             double std = Math.sqrt(2.0 / (n / shape[0]));
