@@ -4,9 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import dev.inceptionclassifier.model.core.HostTensor;
 
@@ -23,9 +25,13 @@ final class SeededWeights {
 
     static Map<String, HostTensor> generate(Map<String, long[]> stateDict, long seed) {
         List<String> keys = List.copyOf(stateDict.keySet());
+        // a BatchNorm is whatever has a running_var, whatever its module is called (bn, last_bn, conv1_7x7_s2_bn)
+        Set<String> batchNorms = keys.stream().filter(k -> k.endsWith(RUNNING_VAR))
+                .map(k -> k.substring(0, k.length() - RUNNING_VAR.length())).collect(Collectors.toSet());
         Map<String, HostTensor> generated = new ConcurrentHashMap<>();
         // tensors are independent, so generating them in parallel cannot change any value
-        keys.parallelStream().forEach(k -> generated.put(k, tensor(k, stateDict.get(k).clone(), seed)));
+        keys.parallelStream().forEach(k -> generated.put(k, tensor(k, stateDict.get(k).clone(), seed,
+                batchNorms.contains(k.substring(0, k.lastIndexOf('.') + 1)))));
         LinkedHashMap<String, HostTensor> ordered = new LinkedHashMap<>();
         for (String k : keys) {
             ordered.put(k, generated.get(k));
@@ -33,14 +39,15 @@ final class SeededWeights {
         return ordered;
     }
 
-    private static HostTensor tensor(String key, long[] shape, long seed) {
+    private static final String RUNNING_VAR = "running_var";
+
+    private static HostTensor tensor(String key, long[] shape, long seed, boolean batchNorm) {
         long n = 1;
         for (long d : shape) {
             n *= d;
         }
         float[] data = new float[Math.toIntExact(n)];
-        // BatchNorm modules are named "bn" (timm, torchvision) or end in "bn" (facenet's last_bn, Cadene's conv_bn)
-        if (shape.length == 1 && (key.endsWith("bn.weight") || key.endsWith("bn.running_var"))) {
+        if (batchNorm && (key.endsWith(".weight") || key.endsWith("." + RUNNING_VAR))) {
             Arrays.fill(data, 1f);
         } else if (shape.length >= 2) {
             double std = Math.sqrt(2.0 / (n / shape[0]));
