@@ -15,8 +15,8 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.inceptionclassifier.model.Architecture;
-import dev.inceptionclassifier.model.HostTensor;
+import dev.inceptionclassifier.model.core.Architecture;
+import dev.inceptionclassifier.model.core.HostTensor;
 import dev.inceptionclassifier.model.graph.NetworkGraph;
 import tools.jackson.databind.JsonNode;
 

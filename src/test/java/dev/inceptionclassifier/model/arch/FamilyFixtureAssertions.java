@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.Arrays;
 import java.util.Locale;
 
-import dev.inceptionclassifier.model.Architecture;
+import dev.inceptionclassifier.model.core.Architecture;
 import tools.jackson.databind.JsonNode;
 
 /**

@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.inceptionclassifier.model.Architecture;
-import dev.inceptionclassifier.model.HostTensor;
+import dev.inceptionclassifier.model.core.Architecture;
+import dev.inceptionclassifier.model.core.HostTensor;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.inceptionclassifier.model.Architecture;
+import dev.inceptionclassifier.model.core.Architecture;
 import dev.inceptionclassifier.model.arch.FamilyReference;
 import dev.inceptionclassifier.model.arch.TimmReference;
 import tools.jackson.databind.JsonNode;
