@@ -138,8 +138,9 @@ class FamilyServingIntegrationTests {
                 os.makedirs(folder)
                 header, offset = {}, 0
                 for k, t in sd.items():
-                    header[k] = {'dtype': 'F32', 'shape': list(t.shape), 'data_offsets': [offset, offset + 4 * t.numel()]}
-                    offset += 4 * t.numel()
+                    end = offset + 4 * t.numel()
+                    header[k] = {'dtype': 'F32', 'shape': list(t.shape), 'data_offsets': [offset, end]}
+                    offset = end
                 h = json.dumps(header).encode()
                 with open(os.path.join(folder, 'model.safetensors'), 'wb') as f:
                     f.write(struct.pack('<Q', len(h)) + h)
