@@ -26,6 +26,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.inceptionclassifier.model.arch.FamilyFixtureAssertions;
+import dev.inceptionclassifier.model.core.Architecture;
+import dev.inceptionclassifier.model.core.HostTensor;
 import dev.inceptionclassifier.model.arch.FamilyReference;
 import dev.inceptionclassifier.model.arch.TimmFixtureAssertions;
 import dev.inceptionclassifier.model.arch.TimmReference;
