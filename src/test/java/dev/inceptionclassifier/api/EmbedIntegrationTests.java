@@ -32,9 +32,9 @@ import org.springframework.context.annotation.Bean;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code POST /embed} and the task checks, through the whole service. Until the embedding architecture
- * (Inception-ResNet-v1) is served, the tasks of seeded random Inception-v4 networks are forced here, in the test's
- * registry only: {@code faces} (512 outputs) embeds only, {@code both} (1000 outputs) classifies over its first 488
+ * {@code POST /embed} and the task checks, through the whole service, independent of any one architecture: the
+ * tasks of seeded random Inception-v4 networks are forced here, in the test's registry only (the real
+ * Inception-ResNet-v1 is served end to end in {@code FamilyServingIntegrationTests}): {@code faces} (512 outputs) embeds only, {@code both} (1000 outputs) classifies over its first 488
  * and embeds its last 512, {@code classifier} classifies only. Every embedding is checked against the network's own
  * output for the same preprocessed image, normalised here.
  */
