@@ -1,5 +1,11 @@
 package dev.inceptionclassifier.bench;
 
+import dev.inceptionclassifier.image.DecodeMemoryBudget;
+import dev.inceptionclassifier.image.ImageLimits;
+import dev.inceptionclassifier.image.ImagePipeline;
+import dev.inceptionclassifier.image.JpegBackend;
+import dev.inceptionclassifier.image.PreparedImage;
+import dev.inceptionclassifier.image.PreprocessSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,13 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import dev.inceptionclassifier.image.DecodeMemoryBudget;
-import dev.inceptionclassifier.image.ImageLimits;
-import dev.inceptionclassifier.image.ImagePipeline;
-import dev.inceptionclassifier.image.JpegBackend;
-import dev.inceptionclassifier.image.PreparedImage;
-import dev.inceptionclassifier.image.PreprocessSpec;
 
 /**
  * Decode + preprocess of one JPEG as the service does it ({@link ImagePipeline#prepare}: header scan, decode,
@@ -28,8 +27,7 @@ import dev.inceptionclassifier.image.PreprocessSpec;
  */
 public final class DecodeBenchmark {
 
-    private DecodeBenchmark() {
-    }
+    private DecodeBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new LinkedHashMap<>();
@@ -48,7 +46,8 @@ public final class DecodeBenchmark {
         PreprocessSpec spec = PreprocessSpec.inception(Double.parseDouble(opt.getOrDefault("crop-pct", "0.875")));
         Map<String, ImagePipeline> pipelines = new LinkedHashMap<>();
         for (String d : opt.getOrDefault("decoders", "turbojpeg,imageio").split(",")) {
-            JpegBackend backend = d.equals("imageio") ? JpegBackend.imageIo()
+            JpegBackend backend = d.equals("imageio")
+                    ? JpegBackend.imageIo()
                     : JpegBackend.select(JpegBackend.Choice.parse(d), null, null);
             System.out.println("# " + d + ": " + backend.description());
             pipelines.put(d, new ImagePipeline(ImageLimits.defaults(), backend, DecodeMemoryBudget.unlimited()));
@@ -72,26 +71,52 @@ public final class DecodeBenchmark {
             }
             java.util.Collections.reverse(order); // neither decoder always runs first
         }
-        System.out.printf(Locale.ROOT, "# image %s, %d bytes, %dx%d; %s; %d iterations after %d warm-up; java %s, %d"
-                + " cores%n", image.getFileName(), jpeg.length, first.width(), first.height(), spec, iterations, warmup,
-                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+                Locale.ROOT,
+                "# image %s, %d bytes, %dx%d; %s; %d iterations after %d warm-up; java %s, %d" + " cores%n",
+                image.getFileName(),
+                jpeg.length,
+                first.width(),
+                first.height(),
+                spec,
+                iterations,
+                warmup,
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors());
         if (inputs.size() == 2) {
             float[][] in = inputs.values().toArray(new float[0][]);
             double max = 0;
             for (int i = 0; i < in[0].length; i++) {
                 max = Math.max(max, Math.abs(in[0][i] - in[1][i]));
             }
-            System.out.printf(Locale.ROOT, "# largest difference between the decoders' model inputs: %.3g (%.2f uint8"
-                    + " levels)%n", max, max * 127.5);
+            System.out.printf(
+                    Locale.ROOT,
+                    "# largest difference between the decoders' model inputs: %.3g (%.2f uint8" + " levels)%n",
+                    max,
+                    max * 127.5);
         }
         for (var e : samples.entrySet()) {
-            double[] decode = e.getValue().stream().mapToDouble(s -> s[0] / 1e6).sorted().toArray();
-            double[] pre = e.getValue().stream().mapToDouble(s -> s[1] / 1e6).sorted().toArray();
-            double[] total = e.getValue().stream().mapToDouble(s -> (s[0] + s[1]) / 1e6).sorted().toArray();
-            System.out.printf(Locale.ROOT, "DECODE decoder=%s image=%s decode_ms_median=%.1f decode_ms_min=%.1f"
-                    + " preprocess_ms_median=%.1f preprocess_ms_min=%.1f total_ms_median=%.1f total_ms_min=%.1f n=%d%n",
-                    e.getKey(), image.getFileName(), median(decode), decode[0], median(pre), pre[0], median(total),
-                    total[0], total.length);
+            double[] decode =
+                    e.getValue().stream().mapToDouble(s -> s[0] / 1e6).sorted().toArray();
+            double[] pre =
+                    e.getValue().stream().mapToDouble(s -> s[1] / 1e6).sorted().toArray();
+            double[] total = e.getValue().stream()
+                    .mapToDouble(s -> (s[0] + s[1]) / 1e6)
+                    .sorted()
+                    .toArray();
+            System.out.printf(
+                    Locale.ROOT,
+                    "DECODE decoder=%s image=%s decode_ms_median=%.1f decode_ms_min=%.1f"
+                            + " preprocess_ms_median=%.1f preprocess_ms_min=%.1f total_ms_median=%.1f total_ms_min=%.1f n=%d%n",
+                    e.getKey(),
+                    image.getFileName(),
+                    median(decode),
+                    decode[0],
+                    median(pre),
+                    pre[0],
+                    median(total),
+                    total[0],
+                    total.length);
         }
     }
 

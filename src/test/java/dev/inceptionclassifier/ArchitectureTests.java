@@ -1,12 +1,7 @@
 package dev.inceptionclassifier;
 
-import static com.tngtech.archunit.base.DescribedPredicate.not;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
-import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
-
-import java.util.List;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -29,36 +24,60 @@ class ArchitectureTests {
     private static final String CONFIG = "dev.inceptionclassifier.config..";
 
     @ArchTest
-    static final ArchRule apiUsesImageAndInferenceOnly = noClasses().that().resideInAPackage(API)
-            .should().dependOnClassesThat().resideInAnyPackage(MODEL, CONFIG)
+    static final ArchRule apiUsesImageAndInferenceOnly = noClasses()
+            .that()
+            .resideInAPackage(API)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(MODEL, CONFIG)
             .because("api reads the model catalogue through inference and gets its settings from config");
 
     @ArchTest
-    static final ArchRule inferenceUsesModelOnly = noClasses().that().resideInAPackage(INFERENCE)
-            .should().dependOnClassesThat().resideInAnyPackage(API, CONFIG);
+    static final ArchRule inferenceUsesModelOnly = noClasses()
+            .that()
+            .resideInAPackage(INFERENCE)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(API, CONFIG);
 
     @ArchTest
-    static final ArchRule modelUsesNoneOfTheOthers = noClasses().that().resideInAPackage(MODEL)
-            .should().dependOnClassesThat().resideInAnyPackage(API, INFERENCE, CONFIG);
+    static final ArchRule modelUsesNoneOfTheOthers = noClasses()
+            .that()
+            .resideInAPackage(MODEL)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(API, INFERENCE, CONFIG);
 
     @ArchTest
-    static final ArchRule modelAndInferenceDoNotPreprocess = noClasses().that().resideInAnyPackage(MODEL, INFERENCE)
-            .should().dependOnClassesThat().resideInAPackage(IMAGE)
+    static final ArchRule modelAndInferenceDoNotPreprocess = noClasses()
+            .that()
+            .resideInAnyPackage(MODEL, INFERENCE)
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage(IMAGE)
             .because("images are decoded and preprocessed before they reach inference");
 
     @ArchTest
-    static final ArchRule imageIsPure = noClasses().that().resideInAPackage(IMAGE)
-            .should().dependOnClassesThat().resideInAnyPackage(API, INFERENCE, MODEL, CONFIG, "org.springframework..",
-                    "ai.djl..")
+    static final ArchRule imageIsPure = noClasses()
+            .that()
+            .resideInAPackage(IMAGE)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(API, INFERENCE, MODEL, CONFIG, "org.springframework..", "ai.djl..")
             .because("image decodes and preprocesses with plain Java, usable from anywhere");
 
     @ArchTest
-    static final ArchRule onlyConfigKnowsTheProperties = noClasses().that().resideOutsideOfPackage(CONFIG)
-            .should().dependOnClassesThat()
+    static final ArchRule onlyConfigKnowsTheProperties = noClasses()
+            .that()
+            .resideOutsideOfPackage(CONFIG)
+            .should()
+            .dependOnClassesThat()
             .haveNameMatching("dev\\.inceptionclassifier\\.config\\.ClassifierProperties(\\$.*)?")
             .because("config builds each package the small settings record it needs");
 
     @ArchTest
-    static final ArchRule noCycles = slices().matching("dev.inceptionclassifier.(**)").should().beFreeOfCycles()
+    static final ArchRule noCycles = slices().matching("dev.inceptionclassifier.(**)")
+            .should()
+            .beFreeOfCycles()
             .because("types shared by a package and its subpackages belong in a leaf");
 }

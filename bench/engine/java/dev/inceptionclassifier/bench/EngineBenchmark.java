@@ -1,15 +1,5 @@
 package dev.inceptionclassifier.bench;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
-
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -20,15 +10,24 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.Batchifier;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
-import dev.inceptionclassifier.model.core.Architecture;
 import dev.inceptionclassifier.model.Execution;
-import dev.inceptionclassifier.model.core.HostTensor;
 import dev.inceptionclassifier.model.Networks;
 import dev.inceptionclassifier.model.Precision;
 import dev.inceptionclassifier.model.arch.InceptionNetwork;
 import dev.inceptionclassifier.model.checkpoint.SafetensorsReader;
 import dev.inceptionclassifier.model.checkpoint.TorchScriptLoader;
+import dev.inceptionclassifier.model.core.Architecture;
+import dev.inceptionclassifier.model.core.HostTensor;
 import dev.inceptionclassifier.model.graph.NetworkGraph;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -70,8 +69,7 @@ public final class EngineBenchmark {
                                  preprocessing produces) or gaussian (N(0, 1) noise)
             """;
 
-    private EngineBenchmark() {
-    }
+    private EngineBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         String arch = "inception_v4";
@@ -101,8 +99,10 @@ public final class EngineBenchmark {
             String v = args[++i];
             switch (a) {
                 case "--arch" -> arch = v;
-                case "--batches" -> batches = Arrays.stream(v.split(",")).mapToInt(s -> Integer.parseInt(s.trim()))
-                        .toArray();
+                case "--batches" ->
+                    batches = Arrays.stream(v.split(","))
+                            .mapToInt(s -> Integer.parseInt(s.trim()))
+                            .toArray();
                 case "--seconds" -> seconds = Double.parseDouble(v);
                 case "--warmup" -> warmup = Integer.parseInt(v);
                 case "--bn" -> bn = v;
@@ -125,7 +125,8 @@ public final class EngineBenchmark {
         if (!List.of("folded", "unfolded", "both").contains(bn)) {
             fail("--bn must be folded, unfolded or both");
         }
-        if (!List.of("compiled", "eager").contains(execution) || !List.of("fp32", "bf16").contains(precision)) {
+        if (!List.of("compiled", "eager").contains(execution)
+                || !List.of("fp32", "bf16").contains(precision)) {
             fail("--execution must be compiled or eager, --precision fp32 or bf16");
         }
         if (torchscript == null && execution.equals("eager") && !precision.equals("fp32")) {
@@ -137,41 +138,88 @@ public final class EngineBenchmark {
         System.setProperty("ai.djl.offline", "true");
         Engine engine = Engine.getEngine("PyTorch");
         if (arch.contains(",")) {
-            if (torchscript != null || versus != null || weights != null || execution.equals("eager")
-                    && !bn.equals("folded")) {
+            if (torchscript != null
+                    || versus != null
+                    || weights != null
+                    || execution.equals("eager") && !bn.equals("folded")) {
                 fail("a list of architectures takes neither --torchscript, --versus, --weights nor --bn");
             }
-            System.out.printf(Locale.ROOT, "engine %s %s, DJL %s; %s %s, seeded random weights, %s input at each "
+            System.out.printf(
+                    Locale.ROOT,
+                    "engine %s %s, DJL %s; %s %s, seeded random weights, %s input at each "
                             + "architecture's native size; ai.djl.pytorch.num_threads=%d, num_interop_threads=1; "
-                            + "%d cores; load average %s%n", engine.getEngineName(), engine.getVersion(),
-                    Engine.getDjlVersion(), execution, precision, input, threads,
-                    Runtime.getRuntime().availableProcessors(), loadAverage());
-            sideBySide(Arrays.stream(arch.split(",")).map(String::trim).map(Architecture::fromTimmName).toList(),
-                    classes, Execution.parse(execution), Precision.parse(precision), batches, inputSizeOption, input,
-                    warmup, seconds, threads);
+                            + "%d cores; load average %s%n",
+                    engine.getEngineName(),
+                    engine.getVersion(),
+                    Engine.getDjlVersion(),
+                    execution,
+                    precision,
+                    input,
+                    threads,
+                    Runtime.getRuntime().availableProcessors(),
+                    loadAverage());
+            sideBySide(
+                    Arrays.stream(arch.split(","))
+                            .map(String::trim)
+                            .map(Architecture::fromTimmName)
+                            .toList(),
+                    classes,
+                    Execution.parse(execution),
+                    Precision.parse(precision),
+                    batches,
+                    inputSizeOption,
+                    input,
+                    warmup,
+                    seconds,
+                    threads);
             System.out.println("load average after: " + loadAverage());
             return;
         }
         Architecture architecture = Architecture.fromTimmName(arch);
         int inputSize = inputSizeOption != null ? inputSizeOption : architecture.inputSize();
-        System.out.printf(Locale.ROOT, "engine %s %s, DJL %s; %s, %d classes, %s input %dx%d, %s; "
+        System.out.printf(
+                Locale.ROOT,
+                "engine %s %s, DJL %s; %s, %d classes, %s input %dx%d, %s; "
                         + "ai.djl.pytorch.num_threads=%d, num_interop_threads=1; %d cores; load average %s%n",
-                engine.getEngineName(), engine.getVersion(), Engine.getDjlVersion(), arch, classes, input, inputSize,
-                inputSize, torchscript != null ? "TorchScript file " + torchscript
-                        : weights != null ? "weights " + weights : "seeded random weights", threads,
-                Runtime.getRuntime().availableProcessors(), loadAverage());
+                engine.getEngineName(),
+                engine.getVersion(),
+                Engine.getDjlVersion(),
+                arch,
+                classes,
+                input,
+                inputSize,
+                inputSize,
+                torchscript != null
+                        ? "TorchScript file " + torchscript
+                        : weights != null ? "weights " + weights : "seeded random weights",
+                threads,
+                Runtime.getRuntime().availableProcessors(),
+                loadAverage());
 
         // a TorchScript file brings its own weights
-        Map<String, HostTensor> state = torchscript != null ? null : weights != null
-                ? SafetensorsReader.read(Path.of(weights)) : InceptionNetwork.randomStateDict(graph(architecture,
-                classes), 42);
+        Map<String, HostTensor> state = torchscript != null
+                ? null
+                : weights != null
+                        ? SafetensorsReader.read(Path.of(weights))
+                        : InceptionNetwork.randomStateDict(graph(architecture, classes), 42);
         if (versus != null) {
             if (torchscript != null) {
                 fail("--versus compares the built-in network with a file; it does not take --torchscript");
             }
-            versus(arch, architecture, state, classes, Execution.parse(execution),
-                    Precision.parse(precision), Path.of(versus), label != null ? label
-                            : Path.of(versus).getFileName().toString(), batches, inputSize, input, warmup, seconds,
+            versus(
+                    arch,
+                    architecture,
+                    state,
+                    classes,
+                    Execution.parse(execution),
+                    Precision.parse(precision),
+                    Path.of(versus),
+                    label != null ? label : Path.of(versus).getFileName().toString(),
+                    batches,
+                    inputSize,
+                    input,
+                    warmup,
+                    seconds,
                     threads);
             System.out.println("load average after: " + loadAverage());
             return;
@@ -184,18 +232,22 @@ public final class EngineBenchmark {
             Path file = Path.of(torchscript);
             String name = label != null ? label : file.getFileName().toString();
             // the file decides what it computes in; --precision only labels its lines
-            variants.add(new Variant(name, precision, "-", () -> TorchScriptLoader.load(file, Device.cpu(),
-                    modelName), null));
+            variants.add(new Variant(
+                    name, precision, "-", () -> TorchScriptLoader.load(file, Device.cpu(), modelName), null));
         } else {
             Execution exec = Execution.parse(execution);
             Precision prec = Precision.parse(precision);
             NetworkGraph graph = graph(architecture, classes);
-            List<Boolean> folds = exec == Execution.COMPILED || bn.equals("folded") ? List.of(true)
+            List<Boolean> folds = exec == Execution.COMPILED || bn.equals("folded")
+                    ? List.of(true)
                     : bn.equals("unfolded") ? List.of(false) : List.of(true, false);
             for (boolean folded : folds) {
-                variants.add(new Variant(execution, precision, folded ? "folded" : "unfolded",
-                        () -> Networks.load(modelName, graph, state, prec, exec, folded,
-                                Device.cpu()), exec));
+                variants.add(new Variant(
+                        execution,
+                        precision,
+                        folded ? "folded" : "unfolded",
+                        () -> Networks.load(modelName, graph, state, prec, exec, folded, Device.cpu()),
+                        exec));
             }
         }
         for (Variant variant : variants) {
@@ -208,23 +260,59 @@ public final class EngineBenchmark {
                 String rss = rssMib();
                 String loadMib = delta(rssBefore, rss);
                 long weightBytes = variant.run() == null ? -1 : Networks.weightBytes(model, variant.run());
-                String weightsMib = weightBytes < 0 ? "n/a"
-                        : String.format(Locale.ROOT, "%.1f", weightBytes / 1048576.0);
+                String weightsMib =
+                        weightBytes < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", weightBytes / 1048576.0);
                 try (Predictor<float[], float[]> predictor = model.newPredictor(new ArrayTranslator(inputSize))) {
-                    System.out.printf(Locale.ROOT, "%n%s %s, BN %s: loaded in %d ms; process RSS %s MiB before the "
-                            + "model, %s MiB with it (+%s MiB); weights held by libtorch: %s MiB%n",
-                            variant.execution(), variant.precision(), variant.bn(), loadMs, rssBefore, rss, loadMib,
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%n%s %s, BN %s: loaded in %d ms; process RSS %s MiB before the "
+                                    + "model, %s MiB with it (+%s MiB); weights held by libtorch: %s MiB%n",
+                            variant.execution(),
+                            variant.precision(),
+                            variant.bn(),
+                            loadMs,
+                            rssBefore,
+                            rss,
+                            loadMib,
                             weightsMib);
-                    System.out.printf(Locale.ROOT, "%-6s %8s %10s %12s %12s %12s %14s%n", "batch", "batches",
-                            "img/s", "ms/batch p50", "ms/batch p99", "ms/image", "first batch ms");
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%-6s %8s %10s %12s %12s %12s %14s%n",
+                            "batch",
+                            "batches",
+                            "img/s",
+                            "ms/batch p50",
+                            "ms/batch p99",
+                            "ms/image",
+                            "first batch ms");
                     for (int b : batches) {
                         Row r = measure(predictor, b, inputSize, input, warmup, seconds, numClasses);
-                        System.out.printf(Locale.ROOT, "%-6d %8d %10.2f %12.1f %12.1f %12.1f %14.0f%n", b, r.batches,
-                                r.imagesPerSecond, r.p50Ms, r.p99Ms, 1000 / r.imagesPerSecond, r.firstMs);
-                        summary.add(String.format(Locale.ROOT, "ENGINE arch=%s execution=%s precision=%s bn=%s "
-                                + "input=%d batch=%d img_per_s=%.3f ms_per_batch_p50=%.1f threads=%d rss_mib=%s "
-                                + "load_rss_mib=%s weights_mib=%s", arch, variant.execution(), variant.precision(),
-                                variant.bn(), inputSize, b, r.imagesPerSecond, r.p50Ms, threads, rss, loadMib,
+                        System.out.printf(
+                                Locale.ROOT,
+                                "%-6d %8d %10.2f %12.1f %12.1f %12.1f %14.0f%n",
+                                b,
+                                r.batches,
+                                r.imagesPerSecond,
+                                r.p50Ms,
+                                r.p99Ms,
+                                1000 / r.imagesPerSecond,
+                                r.firstMs);
+                        summary.add(String.format(
+                                Locale.ROOT,
+                                "ENGINE arch=%s execution=%s precision=%s bn=%s "
+                                        + "input=%d batch=%d img_per_s=%.3f ms_per_batch_p50=%.1f threads=%d rss_mib=%s "
+                                        + "load_rss_mib=%s weights_mib=%s",
+                                arch,
+                                variant.execution(),
+                                variant.precision(),
+                                variant.bn(),
+                                inputSize,
+                                b,
+                                r.imagesPerSecond,
+                                r.p50Ms,
+                                threads,
+                                rss,
+                                loadMib,
                                 weightsMib));
                     }
                 }
@@ -237,7 +325,8 @@ public final class EngineBenchmark {
 
     /** The network as the service runs it: Inception-ResNet-v1 as its embedding, the others as classifiers. */
     private static NetworkGraph graph(Architecture architecture, int classes) {
-        return architecture == Architecture.INCEPTION_RESNET_V1 ? architecture.embeddingGraph()
+        return architecture == Architecture.INCEPTION_RESNET_V1
+                ? architecture.embeddingGraph()
                 : architecture.graph(classes);
     }
 
@@ -250,8 +339,17 @@ public final class EngineBenchmark {
      * until each has run {@code seconds}: every network sees the same machine load, so the ratios to the first one
      * hold on a busy machine even when the absolute figures do not.
      */
-    private static void sideBySide(List<Architecture> archs, int classes, Execution execution, Precision precision,
-            int[] batches, Integer inputSizeOption, String input, int warmup, double seconds, int threads)
+    private static void sideBySide(
+            List<Architecture> archs,
+            int classes,
+            Execution execution,
+            Precision precision,
+            int[] batches,
+            Integer inputSizeOption,
+            String input,
+            int warmup,
+            double seconds,
+            int threads)
             throws Exception {
         List<Model> models = new ArrayList<>();
         List<Predictor<float[], float[]>> predictors = new ArrayList<>();
@@ -264,17 +362,37 @@ public final class EngineBenchmark {
                 sizes[i] = inputSizeOption != null ? inputSizeOption : a.inputSize();
                 outputs[i] = outputs(graph, sizes[i]);
                 long t0 = System.nanoTime();
-                Model m = Networks.load(a.timmName(), graph, InceptionNetwork.randomStateDict(graph, 42), precision,
-                        execution, true, Device.cpu());
+                Model m = Networks.load(
+                        a.timmName(),
+                        graph,
+                        InceptionNetwork.randomStateDict(graph, 42),
+                        precision,
+                        execution,
+                        true,
+                        Device.cpu());
                 models.add(m);
                 predictors.add(m.newPredictor(new ArrayTranslator(sizes[i])));
-                System.out.printf(Locale.ROOT, "loaded %s (%s %s, input %dx%d, %d outputs) in %d ms%n", a.timmName(),
-                        execution.id(), precision.id(), sizes[i], sizes[i], outputs[i],
+                System.out.printf(
+                        Locale.ROOT,
+                        "loaded %s (%s %s, input %dx%d, %d outputs) in %d ms%n",
+                        a.timmName(),
+                        execution.id(),
+                        precision.id(),
+                        sizes[i],
+                        sizes[i],
+                        outputs[i],
                         (System.nanoTime() - t0) / 1_000_000);
             }
             List<String> summary = new ArrayList<>();
-            System.out.printf(Locale.ROOT, "%n%-20s %-6s %8s %12s %10s %10s%n", "arch", "batch", "batches",
-                    "ms/batch p50", "img/s", "vs " + archs.get(0).timmName());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%n%-20s %-6s %8s %12s %10s %10s%n",
+                    "arch",
+                    "batch",
+                    "batches",
+                    "ms/batch p50",
+                    "img/s",
+                    "vs " + archs.get(0).timmName());
             for (int batch : batches) {
                 List<List<float[]>> inputs = new ArrayList<>();
                 List<Histogram> hist = new ArrayList<>();
@@ -304,12 +422,30 @@ public final class EngineBenchmark {
                     double p50 = hist.get(i).getValueAtPercentile(50) / 1000.0;
                     double ips = batch * 1000 / p50;
                     first = i == 0 ? ips : first;
-                    System.out.printf(Locale.ROOT, "%-20s %-6d %8d %12.1f %10.2f %10.2f%n", archs.get(i).timmName(),
-                            batch, hist.get(i).getTotalCount(), p50, ips, ips / first);
-                    summary.add(String.format(Locale.ROOT, "FAMILY arch=%s execution=%s precision=%s input=%d "
-                            + "batch=%d img_per_s=%.3f ms_per_batch_p50=%.1f ratio_to_%s=%.3f batches=%d threads=%d",
-                            archs.get(i).timmName(), execution.id(), precision.id(), sizes[i], batch, ips, p50,
-                            archs.get(0).timmName(), ips / first, hist.get(i).getTotalCount(), threads));
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%-20s %-6d %8d %12.1f %10.2f %10.2f%n",
+                            archs.get(i).timmName(),
+                            batch,
+                            hist.get(i).getTotalCount(),
+                            p50,
+                            ips,
+                            ips / first);
+                    summary.add(String.format(
+                            Locale.ROOT,
+                            "FAMILY arch=%s execution=%s precision=%s input=%d "
+                                    + "batch=%d img_per_s=%.3f ms_per_batch_p50=%.1f ratio_to_%s=%.3f batches=%d threads=%d",
+                            archs.get(i).timmName(),
+                            execution.id(),
+                            precision.id(),
+                            sizes[i],
+                            batch,
+                            ips,
+                            p50,
+                            archs.get(0).timmName(),
+                            ips / first,
+                            hist.get(i).getTotalCount(),
+                            threads));
                 }
             }
             System.out.println();
@@ -320,8 +456,7 @@ public final class EngineBenchmark {
         }
     }
 
-    private record Row(long batches, double imagesPerSecond, double p50Ms, double p99Ms, double firstMs) {
-    }
+    private record Row(long batches, double imagesPerSecond, double p50Ms, double p99Ms, double firstMs) {}
 
     /** Something that loads a model. */
     private interface ModelLoader {
@@ -329,11 +464,17 @@ public final class EngineBenchmark {
     }
 
     /** One network to measure, how it is labelled, and how it is run (null for a TorchScript file). */
-    private record Variant(String execution, String precision, String bn, ModelLoader loader, Execution run) {
-    }
+    private record Variant(String execution, String precision, String bn, ModelLoader loader, Execution run) {}
 
-    private static Row measure(Predictor<float[], float[]> predictor, int batch, int inputSize, String input,
-            int warmup, double seconds, int classes) throws Exception {
+    private static Row measure(
+            Predictor<float[], float[]> predictor,
+            int batch,
+            int inputSize,
+            String input,
+            int warmup,
+            double seconds,
+            int classes)
+            throws Exception {
         Random rnd = new Random(batch);
         List<float[]> inputs = new ArrayList<>(batch);
         for (int i = 0; i < batch; i++) {
@@ -359,8 +500,12 @@ public final class EngineBenchmark {
             n++;
         } while (now - start < measureNanos || n < 3);
         double elapsed = (now - start) / 1e9;
-        return new Row(n, n * batch / elapsed, perBatch.getValueAtPercentile(50) / 1000.0,
-                perBatch.getValueAtPercentile(99) / 1000.0, firstMs);
+        return new Row(
+                n,
+                n * batch / elapsed,
+                perBatch.getValueAtPercentile(50) / 1000.0,
+                perBatch.getValueAtPercentile(99) / 1000.0,
+                firstMs);
     }
 
     /**
@@ -368,17 +513,36 @@ public final class EngineBenchmark {
      * for {@code seconds} per batch size: on a busy machine both see the same load, so the ratio of their median
      * batch times is fair even when the absolute figures are not.
      */
-    private static void versus(String arch, Architecture architecture, Map<String, HostTensor> state, int classes,
-            Execution execution, Precision precision, Path file, String label, int[] batches, int inputSize,
-            String input, int warmup, double seconds, int threads) throws Exception {
+    private static void versus(
+            String arch,
+            Architecture architecture,
+            Map<String, HostTensor> state,
+            int classes,
+            Execution execution,
+            Precision precision,
+            Path file,
+            String label,
+            int[] batches,
+            int inputSize,
+            String input,
+            int warmup,
+            double seconds,
+            int threads)
+            throws Exception {
         try (Model ours = Networks.load(arch, architecture, classes, state, precision, execution, true, Device.cpu());
                 Model other = TorchScriptLoader.load(file, Device.cpu(), arch);
                 Predictor<float[], float[]> a = ours.newPredictor(new ArrayTranslator(inputSize));
                 Predictor<float[], float[]> b = other.newPredictor(new ArrayTranslator(inputSize))) {
-            System.out.printf(Locale.ROOT, "%n%s %s versus %s (%s), interleaved%n", execution.id(), precision.id(),
-                    label, file);
-            System.out.printf(Locale.ROOT, "%-6s %8s %16s %16s %8s%n", "batch", "batches", execution.id() + " p50 ms",
-                    label + " p50 ms", "ratio");
+            System.out.printf(
+                    Locale.ROOT, "%n%s %s versus %s (%s), interleaved%n", execution.id(), precision.id(), label, file);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-6s %8s %16s %16s %8s%n",
+                    "batch",
+                    "batches",
+                    execution.id() + " p50 ms",
+                    label + " p50 ms",
+                    "ratio");
             List<String> summary = new ArrayList<>();
             for (int batch : batches) {
                 Random rnd = new Random(batch);
@@ -400,11 +564,22 @@ public final class EngineBenchmark {
                 }
                 double pa = ha.getValueAtPercentile(50) / 1000.0;
                 double pb = hb.getValueAtPercentile(50) / 1000.0;
-                System.out.printf(Locale.ROOT, "%-6d %8d %16.1f %16.1f %8.2f%n", batch, ha.getTotalCount(), pa, pb,
-                        pb / pa);
-                summary.add(String.format(Locale.ROOT, "VERSUS arch=%s execution=%s precision=%s versus=%s batch=%d "
-                        + "p50_ms=%.1f versus_p50_ms=%.1f speed_ratio=%.3f batches=%d threads=%d", arch,
-                        execution.id(), precision.id(), label, batch, pa, pb, pb / pa, ha.getTotalCount(), threads));
+                System.out.printf(
+                        Locale.ROOT, "%-6d %8d %16.1f %16.1f %8.2f%n", batch, ha.getTotalCount(), pa, pb, pb / pa);
+                summary.add(String.format(
+                        Locale.ROOT,
+                        "VERSUS arch=%s execution=%s precision=%s versus=%s batch=%d "
+                                + "p50_ms=%.1f versus_p50_ms=%.1f speed_ratio=%.3f batches=%d threads=%d",
+                        arch,
+                        execution.id(),
+                        precision.id(),
+                        label,
+                        batch,
+                        pa,
+                        pb,
+                        pb / pa,
+                        ha.getTotalCount(),
+                        threads));
             }
             System.out.println();
             summary.forEach(System.out::println);
@@ -412,8 +587,8 @@ public final class EngineBenchmark {
     }
 
     /** Three batches on one predictor, each recorded; returns the seconds they took. */
-    private static double block(Predictor<float[], float[]> p, List<float[]> inputs, Histogram h, int batch,
-            int classes) throws Exception {
+    private static double block(
+            Predictor<float[], float[]> p, List<float[]> inputs, Histogram h, int batch, int classes) throws Exception {
         long start = System.nanoTime();
         for (int i = 0; i < 3; i++) {
             long t0 = System.nanoTime();
@@ -451,8 +626,8 @@ public final class EngineBenchmark {
 
     private static void check(List<float[]> out, int batch, int classes) {
         if (out.size() != batch || out.get(0).length != classes || !Float.isFinite(out.get(0)[0])) {
-            throw new IllegalStateException("unexpected output: " + out.size() + " x "
-                    + (out.isEmpty() ? 0 : out.get(0).length));
+            throw new IllegalStateException(
+                    "unexpected output: " + out.size() + " x " + (out.isEmpty() ? 0 : out.get(0).length));
         }
     }
 

@@ -1,15 +1,14 @@
 package dev.inceptionclassifier.bench;
 
+import dev.inceptionclassifier.model.checkpoint.PthReader;
+import dev.inceptionclassifier.model.checkpoint.SafetensorsReader;
+import dev.inceptionclassifier.model.core.HostTensor;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
-
-import dev.inceptionclassifier.model.core.HostTensor;
-import dev.inceptionclassifier.model.checkpoint.PthReader;
-import dev.inceptionclassifier.model.checkpoint.SafetensorsReader;
 
 /**
  * Time and memory of reading one checkpoint into {@link HostTensor}s, in this (fresh) JVM: the first read (cold JIT,
@@ -18,8 +17,7 @@ import dev.inceptionclassifier.model.checkpoint.SafetensorsReader;
  */
 public final class PthLoadBenchmark {
 
-    private PthLoadBenchmark() {
-    }
+    private PthLoadBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length != 3) {
@@ -42,11 +40,20 @@ public final class PthLoadBenchmark {
         long floats = tensors.values().stream().mapToLong(t -> t.data().length).sum();
         long[] rest = Arrays.copyOfRange(nanos, 1, repeats);
         Arrays.sort(rest);
-        System.out.printf(Locale.ROOT, "reader=%s file=%s file_mib=%.1f tensors=%d floats=%d first_ms=%.0f"
-                + " median_ms=%s retained_heap_mib=%.1f peak_rss_mib=%.0f max_heap_mib=%d%n",
-                reader, file.getFileName(), Files.size(file) / 1048576.0, tensors.size(), floats, nanos[0] / 1e6,
+        System.out.printf(
+                Locale.ROOT,
+                "reader=%s file=%s file_mib=%.1f tensors=%d floats=%d first_ms=%.0f"
+                        + " median_ms=%s retained_heap_mib=%.1f peak_rss_mib=%.0f max_heap_mib=%d%n",
+                reader,
+                file.getFileName(),
+                Files.size(file) / 1048576.0,
+                tensors.size(),
+                floats,
+                nanos[0] / 1e6,
                 rest.length == 0 ? "-" : String.format(Locale.ROOT, "%.0f", rest[rest.length / 2] / 1e6),
-                retained / 1048576.0, peakRssKib() / 1024.0, Runtime.getRuntime().maxMemory() / 1048576);
+                retained / 1048576.0,
+                peakRssKib() / 1024.0,
+                Runtime.getRuntime().maxMemory() / 1048576);
     }
 
     private static Map<String, HostTensor> read(String reader, Path file) throws Exception {

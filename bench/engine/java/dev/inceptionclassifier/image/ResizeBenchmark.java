@@ -24,8 +24,7 @@ public final class ResizeBenchmark {
         "timm341_crop299:bicubic:454:341:299",
     };
 
-    private ResizeBenchmark() {
-    }
+    private ResizeBenchmark() {}
 
     /** Arguments: raw RGB file, width, height, measured iterations, warm-up iterations. */
     public static void main(String[] args) throws Exception {
@@ -60,8 +59,13 @@ public final class ResizeBenchmark {
                 times[i] = System.nanoTime() - t0;
             }
             Arrays.sort(times);
-            System.out.printf(Locale.ROOT, "RESULT impl=java case=%s best_ms=%.2f median_ms=%.2f n=%d md5=%s%n", p[0],
-                    times[0] / 1e6, times[iterations / 2] / 1e6, iterations,
+            System.out.printf(
+                    Locale.ROOT,
+                    "RESULT impl=java case=%s best_ms=%.2f median_ms=%.2f n=%d md5=%s%n",
+                    p[0],
+                    times[0] / 1e6,
+                    times[iterations / 2] / 1e6,
+                    iterations,
                     HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(out)));
         }
     }

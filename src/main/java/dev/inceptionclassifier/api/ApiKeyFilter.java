@@ -1,15 +1,14 @@
 package dev.inceptionclassifier.api;
 
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
-
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.RequestPath;
@@ -38,19 +37,31 @@ final class ApiKeyFilter extends OncePerRequestFilter {
      * probes, the upload page and its assets (the page asks for the key itself), and the API documentation (it holds
      * no secret). Everything else, including {@code GET /models} and the v2 metadata, needs a key.
      */
-    static final List<String> HEALTH_PATHS = List.of("/actuator/health", "/actuator/health/liveness",
-            "/actuator/health/readiness");
-    static final List<String> PUBLIC_PATHS = List.of("/v2/health/live", "/v2/health/ready", "/", "/index.html",
-            "/assets/**", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**");
-    static final List<String> OPEN_PATHS = java.util.stream.Stream.concat(HEALTH_PATHS.stream(),
-            PUBLIC_PATHS.stream()).toList();
+    static final List<String> HEALTH_PATHS =
+            List.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness");
+
+    static final List<String> PUBLIC_PATHS = List.of(
+            "/v2/health/live",
+            "/v2/health/ready",
+            "/",
+            "/index.html",
+            "/assets/**",
+            "/v3/api-docs",
+            "/v3/api-docs/**",
+            "/swagger-ui.html",
+            "/swagger-ui/**");
+    static final List<String> OPEN_PATHS = java.util.stream.Stream.concat(HEALTH_PATHS.stream(), PUBLIC_PATHS.stream())
+            .toList();
     static final String METRICS_PATH = "/actuator/prometheus";
 
     private final List<byte[]> keyDigests;
     private final List<PathPattern> open;
 
     ApiKeyFilter(List<String> keys, boolean openMetrics) {
-        this.keyDigests = keys.stream().filter(k -> k != null && !k.isEmpty()).map(ApiKeyFilter::digest).toList();
+        this.keyDigests = keys.stream()
+                .filter(k -> k != null && !k.isEmpty())
+                .map(ApiKeyFilter::digest)
+                .toList();
         List<PathPattern> patterns = new ArrayList<>();
         OPEN_PATHS.forEach(p -> patterns.add(PathPatternParser.defaultInstance.parse(p)));
         if (openMetrics) {
@@ -79,8 +90,9 @@ final class ApiKeyFilter extends OncePerRequestFilter {
         response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setHeader("WWW-Authenticate", "ApiKey header=\"" + HEADER + "\"");
-        response.getWriter().write("{\"type\":\"" + ProblemTypes.UNAUTHORIZED + "\",\"title\":\"Unauthorized\","
-                + "\"status\":401,\"detail\":\"A valid X-API-Key header is required.\"}");
+        response.getWriter()
+                .write("{\"type\":\"" + ProblemTypes.UNAUTHORIZED + "\",\"title\":\"Unauthorized\","
+                        + "\"status\":401,\"detail\":\"A valid X-API-Key header is required.\"}");
     }
 
     /** Read-only requests for an allow-listed path, as routed; anything unparseable is not open. */

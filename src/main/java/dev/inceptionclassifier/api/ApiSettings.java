@@ -21,8 +21,16 @@ import java.util.Map;
  * @param serving the batching settings, as {@code GET /models} reports them
  * @param preprocess each model's preprocessing overrides ({@code classifier.models[i].preprocess.*}), by model name
  */
-public record ApiSettings(long maxImageBytes, int maxImagesPerRequest, long maxRequestBytes, Duration uploadTimeout,
-        List<String> apiKeys, boolean openMetrics, int rejectStatus, Duration retryAfter, Serving serving,
+public record ApiSettings(
+        long maxImageBytes,
+        int maxImagesPerRequest,
+        long maxRequestBytes,
+        Duration uploadTimeout,
+        List<String> apiKeys,
+        boolean openMetrics,
+        int rejectStatus,
+        Duration retryAfter,
+        Serving serving,
         Map<String, Preprocess> preprocess) {
 
     public ApiSettings {
@@ -42,9 +50,13 @@ public record ApiSettings(long maxImageBytes, int maxImagesPerRequest, long maxR
      * @param mean per-channel mean (RGB)
      * @param std per-channel standard deviation (RGB)
      */
-    public record Preprocess(String preset, String resizeMode, Double cropPct, String interpolation,
-            List<Double> mean, List<Double> std) {
-    }
+    public record Preprocess(
+            String preset,
+            String resizeMode,
+            Double cropPct,
+            String interpolation,
+            List<Double> mean,
+            List<Double> std) {}
 
     @Override
     public String toString() {
@@ -64,7 +76,13 @@ public record ApiSettings(long maxImageBytes, int maxImagesPerRequest, long maxR
      * @param precision the default precision
      * @param execution the default execution
      */
-    public record Serving(String device, int workersPerDevice, int maxBatchSize, Duration maxBatchDelay,
-            int queueCapacity, Duration requestTimeout, String precision, String execution) {
-    }
+    public record Serving(
+            String device,
+            int workersPerDevice,
+            int maxBatchSize,
+            Duration maxBatchDelay,
+            int queueCapacity,
+            Duration requestTimeout,
+            String precision,
+            String execution) {}
 }

@@ -1,7 +1,6 @@
 package dev.inceptionclassifier.api;
 
 import java.net.URI;
-
 import org.springframework.http.HttpStatus;
 
 /** A client error detected by the API layer itself, with its status and problem type. */
@@ -25,7 +24,9 @@ class BadRequestException extends RuntimeException {
     }
 
     static BadRequestException missingImage() {
-        return new BadRequestException(HttpStatus.BAD_REQUEST, ProblemTypes.MISSING_IMAGE,
+        return new BadRequestException(
+                HttpStatus.BAD_REQUEST,
+                ProblemTypes.MISSING_IMAGE,
                 "No image: send a multipart part named 'image' or the image bytes as the request body.");
     }
 
@@ -34,27 +35,39 @@ class BadRequestException extends RuntimeException {
     }
 
     static BadRequestException unknownModel(String name, Iterable<String> known) {
-        return new BadRequestException(HttpStatus.NOT_FOUND, ProblemTypes.UNKNOWN_MODEL,
+        return new BadRequestException(
+                HttpStatus.NOT_FOUND,
+                ProblemTypes.UNKNOWN_MODEL,
                 "Unknown model '" + name + "'; served models: " + String.join(", ", known) + ".");
     }
 
     /** {@code model} does not serve what the endpoint asks of it ({@code /classify} of an embedding model...). */
     static BadRequestException unsupportedTask(String model, String task, Iterable<String> served) {
-        return new BadRequestException(HttpStatus.BAD_REQUEST, ProblemTypes.UNSUPPORTED_TASK, "Model '" + model
-                + "' does not " + task + "; it serves: " + String.join(", ", served) + " (GET /models lists each "
-                + "model's task).");
+        return new BadRequestException(
+                HttpStatus.BAD_REQUEST,
+                ProblemTypes.UNSUPPORTED_TASK,
+                "Model '" + model
+                        + "' does not " + task + "; it serves: " + String.join(", ", served)
+                        + " (GET /models lists each "
+                        + "model's task).");
     }
 
     static BadRequestException incompleteUpload(boolean timedOut) {
         return timedOut
-                ? new BadRequestException(HttpStatus.REQUEST_TIMEOUT, ProblemTypes.UPLOAD_TIMEOUT,
+                ? new BadRequestException(
+                        HttpStatus.REQUEST_TIMEOUT,
+                        ProblemTypes.UPLOAD_TIMEOUT,
                         "The request body did not arrive in time.")
-                : new BadRequestException(HttpStatus.BAD_REQUEST, ProblemTypes.INCOMPLETE_UPLOAD,
+                : new BadRequestException(
+                        HttpStatus.BAD_REQUEST,
+                        ProblemTypes.INCOMPLETE_UPLOAD,
                         "The request body ended before it was complete.");
     }
 
     static BadRequestException tooLarge(long maxBytes) {
-        return new BadRequestException(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.IMAGE_TOO_LARGE,
+        return new BadRequestException(
+                HttpStatus.CONTENT_TOO_LARGE,
+                ProblemTypes.IMAGE_TOO_LARGE,
                 "The upload exceeds the limit of " + maxBytes + " bytes.");
     }
 }

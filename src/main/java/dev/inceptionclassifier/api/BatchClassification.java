@@ -1,17 +1,16 @@
 package dev.inceptionclassifier.api;
 
+import dev.inceptionclassifier.image.ImageRejectedException;
+import dev.inceptionclassifier.inference.DeadlineExceededException;
+import dev.inceptionclassifier.inference.InferenceFailedException;
+import dev.inceptionclassifier.inference.RejectedException;
+import dev.inceptionclassifier.inference.ServedModel;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-
-import dev.inceptionclassifier.image.ImageRejectedException;
-import dev.inceptionclassifier.inference.DeadlineExceededException;
-import dev.inceptionclassifier.inference.InferenceFailedException;
-import dev.inceptionclassifier.inference.RejectedException;
-import dev.inceptionclassifier.inference.ServedModel;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -37,12 +36,12 @@ class BatchClassification {
         this.limits = limits;
     }
 
-    CompletableFuture<ResponseEntity<BatchClassifyResponse>> classify(ServedModel model, List<MultipartFile> parts,
-            int topK, Duration timeout) {
+    CompletableFuture<ResponseEntity<BatchClassifyResponse>> classify(
+            ServedModel model, List<MultipartFile> parts, int topK, Duration timeout) {
         if (parts.size() > limits.maxImages()) {
             flow.badInput(model);
-            throw BadRequestException.invalid("At most " + limits.maxImages() + " images per request; got "
-                    + parts.size() + ".");
+            throw BadRequestException.invalid(
+                    "At most " + limits.maxImages() + " images per request; got " + parts.size() + ".");
         }
         flow.checkTopK(model, topK);
         // A queue that is already full refuses the whole request before any decoding, as for a single image.
@@ -71,8 +70,10 @@ class BatchClassification {
             CompletableFuture<Outcome> item;
             try {
                 flow.admit(model);
-                item = flow.classify(model, prepared.get(i), topK, timeout).handle((r, e) -> e == null
-                        ? new Outcome(new BatchClassifyResponse.Item(index, 200, r, null), null) : problem(index, e));
+                item = flow.classify(model, prepared.get(i), topK, timeout)
+                        .handle((r, e) -> e == null
+                                ? new Outcome(new BatchClassifyResponse.Item(index, 200, r, null), null)
+                                : problem(index, e));
             } catch (RuntimeException e) {
                 item = CompletableFuture.completedFuture(problem(index, e));
             }
@@ -82,12 +83,18 @@ class BatchClassification {
         return CompletableFuture.allOf(items.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<Outcome> outcomes = items.stream().map(CompletableFuture::join).toList();
             boolean random = model.info().randomWeights();
-            var body = new BatchClassifyResponse(model.name(), model.info().weights(), random,
+            var body = new BatchClassifyResponse(
+                    model.name(),
+                    model.info().weights(),
+                    random,
                     random ? ClassificationFlow.RANDOM_WEIGHTS_WARNING : null,
                     outcomes.stream().map(Outcome::item).toList());
             var ok = ResponseEntity.ok();
             // Images refused for load can be retried: say when, as the answer for one such image alone would.
-            outcomes.stream().map(Outcome::retryAfter).filter(java.util.Objects::nonNull).findFirst()
+            outcomes.stream()
+                    .map(Outcome::retryAfter)
+                    .filter(java.util.Objects::nonNull)
+                    .findFirst()
                     .ifPresent(r -> ok.header(HttpHeaders.RETRY_AFTER, r));
             return ok.body(body);
         });
@@ -117,8 +124,7 @@ class BatchClassification {
      * @param item the item of the answer
      * @param retryAfter the Retry-After header of its problem, or null
      */
-    private record Outcome(BatchClassifyResponse.Item item, String retryAfter) {
-    }
+    private record Outcome(BatchClassifyResponse.Item item, String retryAfter) {}
 
     private Outcome problem(int index, Throwable error) {
         Throwable t = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -138,7 +144,8 @@ class BatchClassification {
         }
         ProblemDetail pd = r.getBody();
         var problem = new BatchClassifyResponse.Problem(pd.getType(), pd.getTitle(), pd.getStatus(), pd.getDetail());
-        return new Outcome(new BatchClassifyResponse.Item(index, pd.getStatus(), null, problem),
+        return new Outcome(
+                new BatchClassifyResponse.Item(index, pd.getStatus(), null, problem),
                 r.getHeaders().getFirst(HttpHeaders.RETRY_AFTER));
     }
 }

@@ -1,9 +1,8 @@
 package dev.inceptionclassifier.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.net.URI;
 import java.util.List;
-
-import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * The answer of {@code POST /classify} with more than one {@code image} part: one item per part, in request order,
@@ -17,8 +16,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param results one item per image part, in request order
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record BatchClassifyResponse(String model, String weights, boolean randomWeights, String warning,
-        List<Item> results) {
+record BatchClassifyResponse(String model, String weights, boolean randomWeights, String warning, List<Item> results) {
 
     /**
      * One image part's outcome: {@code result} when {@code status} is 200, else {@code problem}.
@@ -29,8 +27,7 @@ record BatchClassifyResponse(String model, String weights, boolean randomWeights
      * @param problem why it was not classified
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Item(int index, int status, ClassifyResponse result, Problem problem) {
-    }
+    record Item(int index, int status, ClassifyResponse result, Problem problem) {}
 
     /**
      * The RFC 9457 problem this image alone would have got.
@@ -40,6 +37,5 @@ record BatchClassifyResponse(String model, String weights, boolean randomWeights
      * @param status HTTP status
      * @param detail what went wrong
      */
-    record Problem(URI type, String title, int status, String detail) {
-    }
+    record Problem(URI type, String title, int status, String detail) {}
 }

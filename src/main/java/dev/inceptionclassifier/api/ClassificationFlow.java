@@ -1,20 +1,9 @@
 package dev.inceptionclassifier.api;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-
 import dev.inceptionclassifier.image.DecodeBusyException;
 import dev.inceptionclassifier.image.ImagePipeline;
 import dev.inceptionclassifier.image.ImageRejectedException;
 import dev.inceptionclassifier.image.PreparedImage;
-import dev.inceptionclassifier.image.PreprocessSpec;
 import dev.inceptionclassifier.inference.DeadlineExceededException;
 import dev.inceptionclassifier.inference.InferenceResult;
 import dev.inceptionclassifier.inference.InferenceService;
@@ -25,6 +14,15 @@ import dev.inceptionclassifier.inference.TopK;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -46,8 +44,8 @@ class ClassificationFlow implements DisposableBean {
     static final String CLASSIFY = "classify";
     static final String EMBED = "embed";
 
-    static final String RANDOM_WEIGHTS_WARNING = "This model serves seeded random weights, not a trained checkpoint:"
-            + " its predictions are meaningless.";
+    static final String RANDOM_WEIGHTS_WARNING =
+            "This model serves seeded random weights, not a trained checkpoint:" + " its predictions are meaningless.";
 
     private final ImagePipeline images;
     private final InferenceService inference;
@@ -57,17 +55,24 @@ class ClassificationFlow implements DisposableBean {
     private final Timer decodeTimer;
     /** Meters per model, registered once: the request path only looks them up. */
     private final Map<String, Timer> preprocessTimers = new ConcurrentHashMap<>();
+
     private final Map<String, Counter> requestCounters = new ConcurrentHashMap<>();
 
-    ClassificationFlow(ImagePipeline images, InferenceService inference, ServedModels models,
-            PreprocessSpecs preprocessing, MeterRegistry meters) {
+    ClassificationFlow(
+            ImagePipeline images,
+            InferenceService inference,
+            ServedModels models,
+            PreprocessSpecs preprocessing,
+            MeterRegistry meters) {
         this.images = images;
         this.inference = inference;
         this.models = models;
         this.preprocessing = preprocessing;
         this.meters = meters;
-        this.decodeTimer = Timer.builder("classifier.decode").description("Decoding an upload into RGB pixels")
-                .publishPercentileHistogram().register(meters);
+        this.decodeTimer = Timer.builder("classifier.decode")
+                .description("Decoding an upload into RGB pixels")
+                .publishPercentileHistogram()
+                .register(meters);
         for (ServedModel m : models.all()) {
             for (String outcome : List.of("ok", "rejected", "timeout", "bad_input", "error")) {
                 requests(m.name(), outcome);
@@ -82,8 +87,8 @@ class ClassificationFlow implements DisposableBean {
     @Override
     public void destroy() {
         Map<String, Long> counts = new TreeMap<>();
-        requestCounters.forEach((key, counter) -> counts.merge(key.substring(key.indexOf('\0') + 1),
-                (long) counter.count(), Long::sum));
+        requestCounters.forEach((key, counter) ->
+                counts.merge(key.substring(key.indexOf('\0') + 1), (long) counter.count(), Long::sum));
         log.info("classification requests by outcome since start: {}", counts);
     }
 
@@ -91,7 +96,8 @@ class ClassificationFlow implements DisposableBean {
     ServedModel model(String name) {
         return models.find(name).orElseThrow(() -> {
             requests("none", "bad_input").increment();
-            return BadRequestException.unknownModel(name, models.all().stream().map(ServedModel::name).toList());
+            return BadRequestException.unknownModel(
+                    name, models.all().stream().map(ServedModel::name).toList());
         });
     }
 
@@ -104,7 +110,8 @@ class ClassificationFlow implements DisposableBean {
     void requireTask(ServedModel model, String task) {
         if (!model.serves(task)) {
             badInput(model);
-            throw BadRequestException.unsupportedTask(model.name(), task, model.info().tasks());
+            throw BadRequestException.unsupportedTask(
+                    model.name(), task, model.info().tasks());
         }
     }
 
@@ -117,8 +124,9 @@ class ClassificationFlow implements DisposableBean {
 
     /** Queues an image that {@link #prepare} already turned into model input; top-k of the result. */
     CompletableFuture<ClassifyResponse> classify(ServedModel model, Prepared image, int topK, Duration timeout) {
-        return submit(model, image.input(), timeout).thenApply(r -> response(model, r, topK, image.startNanos(),
-                image.decodedNanos(), image.preprocessedNanos()));
+        return submit(model, image.input(), timeout)
+                .thenApply(r ->
+                        response(model, r, topK, image.startNanos(), image.decodedNanos(), image.preprocessedNanos()));
     }
 
     /** The embedding of one upload, L2-normalised; a 400 problem unless {@code model} embeds. */
@@ -134,7 +142,8 @@ class ClassificationFlow implements DisposableBean {
         requireTask(model, CLASSIFY);
         if (topK < 1 || topK > model.info().numClasses()) {
             badInput(model);
-            throw BadRequestException.invalid("topK must be between 1 and " + model.info().numClasses() + ".");
+            throw BadRequestException.invalid(
+                    "topK must be between 1 and " + model.info().numClasses() + ".");
         }
     }
 
@@ -183,8 +192,9 @@ class ClassificationFlow implements DisposableBean {
      * its outcome in {@code classifier.requests}. The future fails as {@link InferenceService#submit} says.
      */
     CompletableFuture<InferenceResult<float[]>> submit(ServedModel model, float[] input, Duration timeout) {
-        return inference.submit(model.name(), input, timeout).whenComplete((r, e) -> requests(model.name(),
-                outcome(e)).increment());
+        return inference
+                .submit(model.name(), input, timeout)
+                .whenComplete((r, e) -> requests(model.name(), outcome(e)).increment());
     }
 
     /**
@@ -195,20 +205,30 @@ class ClassificationFlow implements DisposableBean {
      * @param decodedNanos when decoding ended
      * @param preprocessedNanos when preprocessing ended
      */
-    record Prepared(float[] input, long startNanos, long decodedNanos, long preprocessedNanos) {
-    }
+    record Prepared(float[] input, long startNanos, long decodedNanos, long preprocessedNanos) {}
 
     private EmbedResponse embedResponse(ServedModel model, InferenceResult<float[]> r, Prepared image) {
         float[] out = r.output();
         // the embedding follows the logits of a model that also classifies
         float[] embedding = l2Normalised(out, model.info().numClasses(), out.length);
         long end = System.nanoTime();
-        var timings = new ClassifyResponse.Timings(ms(image.decodedNanos() - image.startNanos()),
-                ms(image.preprocessedNanos() - image.decodedNanos()), ms(r.queueNanos()), ms(r.inferenceNanos()),
+        var timings = new ClassifyResponse.Timings(
+                ms(image.decodedNanos() - image.startNanos()),
+                ms(image.preprocessedNanos() - image.decodedNanos()),
+                ms(r.queueNanos()),
+                ms(r.inferenceNanos()),
                 ms(end - image.startNanos()));
         boolean random = model.info().randomWeights();
-        return new EmbedResponse(model.name(), model.info().weights(), random, random ? RANDOM_WEIGHTS_WARNING : null,
-                embedding, r.batchSize(), timings, model.info().precision(), model.info().execution());
+        return new EmbedResponse(
+                model.name(),
+                model.info().weights(),
+                random,
+                random ? RANDOM_WEIGHTS_WARNING : null,
+                embedding,
+                r.batchSize(),
+                timings,
+                model.info().precision(),
+                model.info().execution());
     }
 
     /**
@@ -228,22 +248,34 @@ class ClassificationFlow implements DisposableBean {
         return out;
     }
 
-    private ClassifyResponse response(ServedModel model, InferenceResult<float[]> r, int topK, long start,
-            long decoded, long preprocessed) {
+    private ClassifyResponse response(
+            ServedModel model, InferenceResult<float[]> r, int topK, long start, long decoded, long preprocessed) {
         List<ClassifyResponse.Prediction> predictions = new ArrayList<>(topK);
         float[] out = r.output();
-        float[] logits = out.length == model.info().numClasses() ? out
+        float[] logits = out.length == model.info().numClasses()
+                ? out
                 : Arrays.copyOf(out, model.info().numClasses());
         for (TopK.Scored s : TopK.of(logits, topK)) {
-            predictions.add(new ClassifyResponse.Prediction(s.index(), model.labels().get(s.index()),
-                    s.probability()));
+            predictions.add(
+                    new ClassifyResponse.Prediction(s.index(), model.labels().get(s.index()), s.probability()));
         }
         long end = System.nanoTime();
-        var timings = new ClassifyResponse.Timings(ms(decoded - start), ms(preprocessed - decoded),
-                ms(r.queueNanos()), ms(r.inferenceNanos()), ms(end - start));
+        var timings = new ClassifyResponse.Timings(
+                ms(decoded - start),
+                ms(preprocessed - decoded),
+                ms(r.queueNanos()),
+                ms(r.inferenceNanos()),
+                ms(end - start));
         boolean random = model.info().randomWeights();
-        return new ClassifyResponse(model.name(), model.info().weights(), random,
-                random ? RANDOM_WEIGHTS_WARNING : null, predictions, r.batchSize(), timings, model.info().precision(),
+        return new ClassifyResponse(
+                model.name(),
+                model.info().weights(),
+                random,
+                random ? RANDOM_WEIGHTS_WARNING : null,
+                predictions,
+                r.batchSize(),
+                timings,
+                model.info().precision(),
                 model.info().execution());
     }
 
@@ -262,15 +294,23 @@ class ClassificationFlow implements DisposableBean {
     }
 
     private Counter requests(String model, String outcome) {
-        return requestCounters.computeIfAbsent(model + '\0' + outcome, k -> Counter.builder("classifier.requests")
-                .description("Classification requests by outcome").tag("model", model).tag("outcome", outcome)
-                .register(meters));
+        return requestCounters.computeIfAbsent(
+                model + '\0' + outcome,
+                k -> Counter.builder("classifier.requests")
+                        .description("Classification requests by outcome")
+                        .tag("model", model)
+                        .tag("outcome", outcome)
+                        .register(meters));
     }
 
     private Timer preprocessTimer(String model) {
-        return preprocessTimers.computeIfAbsent(model, m -> Timer.builder("classifier.preprocess")
-                .description("Resize, crop and normalise of one image").tag("model", m)
-                .publishPercentileHistogram().register(meters));
+        return preprocessTimers.computeIfAbsent(
+                model,
+                m -> Timer.builder("classifier.preprocess")
+                        .description("Resize, crop and normalise of one image")
+                        .tag("model", m)
+                        .publishPercentileHistogram()
+                        .register(meters));
     }
 
     private static double ms(long nanos) {

@@ -1,5 +1,7 @@
 package dev.inceptionclassifier.api;
 
+import dev.inceptionclassifier.inference.ServedModel;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -7,9 +9,6 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-
-import dev.inceptionclassifier.inference.ServedModel;
-import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -36,14 +35,17 @@ class ClassifyController {
         this.maxBytes = limits.maxImageBytes();
     }
 
-    @PostMapping(path = "/classify", consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
+    @PostMapping(
+            path = "/classify",
+            consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     CompletableFuture<?> classifyMultipart(
             @RequestParam(name = "image", required = false) List<MultipartFile> images,
             @RequestParam(name = "topK", required = false) String topK,
             @RequestParam(name = "model", required = false) String model,
             @RequestParam(name = "timeout", required = false) String timeout,
-            @RequestHeader(name = "Request-Timeout", required = false) String timeoutHeader) throws IOException {
+            @RequestHeader(name = "Request-Timeout", required = false) String timeoutHeader)
+            throws IOException {
         ServedModel m = flow.model(model);
         flow.requireTask(m, ClassificationFlow.CLASSIFY);
         Params p = params(m, topK, timeout, timeoutHeader);
@@ -66,8 +68,9 @@ class ClassifyController {
      * from the query string only, so the body is never parsed as form parameters, nor logged as one.
      */
     @PostMapping(path = "/classify", produces = MediaType.APPLICATION_JSON_VALUE)
-    CompletableFuture<ClassifyResponse> classifyRaw(HttpServletRequest request,
-            @RequestHeader(name = "Request-Timeout", required = false) String timeoutHeader) throws IOException {
+    CompletableFuture<ClassifyResponse> classifyRaw(
+            HttpServletRequest request, @RequestHeader(name = "Request-Timeout", required = false) String timeoutHeader)
+            throws IOException {
         QueryParameters query;
         try {
             query = QueryParameters.parse(request.getQueryString());
@@ -112,8 +115,7 @@ class ClassifyController {
         return false;
     }
 
-    private record Params(int topK, Duration timeout) {
-    }
+    private record Params(int topK, Duration timeout) {}
 
     private Params params(ServedModel m, String topK, String timeout, String timeoutHeader) {
         try {
@@ -123,8 +125,10 @@ class ClassifyController {
         } catch (BadRequestException e) {
             throw counted(m, e);
         } catch (NumberFormatException e) {
-            throw counted(m, BadRequestException.invalid("topK must be an integer between 1 and "
-                    + m.info().numClasses() + "."));
+            throw counted(
+                    m,
+                    BadRequestException.invalid(
+                            "topK must be an integer between 1 and " + m.info().numClasses() + "."));
         }
     }
 

@@ -1,8 +1,7 @@
 package dev.inceptionclassifier.api;
 
-import java.util.List;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 
 /**
  * The answer of {@code POST /classify}.
@@ -18,8 +17,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param execution how it ran: {@code compiled}, {@code eager} or {@code torchscript}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record ClassifyResponse(String model, String weights, boolean randomWeights, String warning,
-        List<Prediction> predictions, int batchSize, Timings timings, String precision, String execution) {
+record ClassifyResponse(
+        String model,
+        String weights,
+        boolean randomWeights,
+        String warning,
+        List<Prediction> predictions,
+        int batchSize,
+        Timings timings,
+        String precision,
+        String execution) {
 
     /**
      * One class.
@@ -28,8 +35,7 @@ record ClassifyResponse(String model, String weights, boolean randomWeights, Str
      * @param label its label
      * @param probability softmax probability over all classes
      */
-    record Prediction(int index, String label, double probability) {
-    }
+    record Prediction(int index, String label, double probability) {}
 
     /**
      * Milliseconds spent in each stage.
@@ -40,6 +46,5 @@ record ClassifyResponse(String model, String weights, boolean randomWeights, Str
      * @param inferenceMs the batch through the model
      * @param totalMs from the start of decoding to the response
      */
-    record Timings(double decodeMs, double preprocessMs, double queueMs, double inferenceMs, double totalMs) {
-    }
+    record Timings(double decodeMs, double preprocessMs, double queueMs, double inferenceMs, double totalMs) {}
 }

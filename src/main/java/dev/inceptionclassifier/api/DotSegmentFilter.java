@@ -1,11 +1,10 @@
 package dev.inceptionclassifier.api;
 
-import java.io.IOException;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.RequestPath;
@@ -28,21 +27,23 @@ final class DotSegmentFilter extends OncePerRequestFilter {
         }
         response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.getWriter().write("{\"type\":\"" + ProblemTypes.HTTP + "\",\"title\":\"Bad Request\","
-                + "\"status\":400,\"detail\":\"The request path may not contain '.' or '..' segments.\"}");
+        response.getWriter()
+                .write("{\"type\":\"" + ProblemTypes.HTTP + "\",\"title\":\"Bad Request\","
+                        + "\"status\":400,\"detail\":\"The request path may not contain '.' or '..' segments.\"}");
     }
 
     static boolean hasDotSegment(HttpServletRequest request) {
         PathContainer path;
         try {
-            path = RequestPath.parse(request.getRequestURI(), request.getContextPath()).pathWithinApplication();
+            path = RequestPath.parse(request.getRequestURI(), request.getContextPath())
+                    .pathWithinApplication();
         } catch (RuntimeException e) {
             // Not parseable as Spring parses it: Tomcat or the router will refuse it.
             return false;
         }
         for (PathContainer.Element e : path.elements()) {
-            if (e instanceof PathContainer.PathSegment s && (s.valueToMatch().equals(".")
-                    || s.valueToMatch().equals(".."))) {
+            if (e instanceof PathContainer.PathSegment s
+                    && (s.valueToMatch().equals(".") || s.valueToMatch().equals(".."))) {
                 return true;
             }
         }

@@ -1,12 +1,11 @@
 package dev.inceptionclassifier.api;
 
+import dev.inceptionclassifier.inference.ServedModel;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-
-import dev.inceptionclassifier.inference.ServedModel;
-import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -30,19 +29,22 @@ class EmbedController {
         this.maxBytes = limits.maxImageBytes();
     }
 
-    @PostMapping(path = "/embed", consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
+    @PostMapping(
+            path = "/embed",
+            consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     CompletableFuture<EmbedResponse> embedMultipart(
             @RequestParam(name = "image", required = false) List<MultipartFile> images,
             @RequestParam(name = "model", required = false) String model,
             @RequestParam(name = "timeout", required = false) String timeout,
-            @RequestHeader(name = "Request-Timeout", required = false) String timeoutHeader) throws IOException {
+            @RequestHeader(name = "Request-Timeout", required = false) String timeoutHeader)
+            throws IOException {
         ServedModel m = flow.model(model);
         flow.requireTask(m, ClassificationFlow.EMBED);
         Duration t = timeout(m, timeout != null ? timeout : timeoutHeader);
         if (images != null && images.size() > 1) {
-            throw counted(m, BadRequestException.invalid("/embed takes one image per request; got " + images.size()
-                    + "."));
+            throw counted(
+                    m, BadRequestException.invalid("/embed takes one image per request; got " + images.size() + "."));
         }
         MultipartFile image = images == null || images.isEmpty() ? null : images.get(0);
         if (image == null || image.isEmpty()) {
@@ -56,8 +58,9 @@ class EmbedController {
 
     /** Any other body, whatever its declared type: the bytes are sniffed; parameters from the query string only. */
     @PostMapping(path = "/embed", produces = MediaType.APPLICATION_JSON_VALUE)
-    CompletableFuture<EmbedResponse> embedRaw(HttpServletRequest request,
-            @RequestHeader(name = "Request-Timeout", required = false) String timeoutHeader) throws IOException {
+    CompletableFuture<EmbedResponse> embedRaw(
+            HttpServletRequest request, @RequestHeader(name = "Request-Timeout", required = false) String timeoutHeader)
+            throws IOException {
         QueryParameters query;
         try {
             query = QueryParameters.parse(request.getQueryString());

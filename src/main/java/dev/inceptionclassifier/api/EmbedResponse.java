@@ -16,6 +16,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param execution how it ran: {@code compiled}, {@code eager} or {@code torchscript}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record EmbedResponse(String model, String weights, boolean randomWeights, String warning, float[] embedding,
-        int batchSize, ClassifyResponse.Timings timings, String precision, String execution) {
-}
+record EmbedResponse(
+        String model,
+        String weights,
+        boolean randomWeights,
+        String warning,
+        float[] embedding,
+        int batchSize,
+        ClassifyResponse.Timings timings,
+        String precision,
+        String execution) {}

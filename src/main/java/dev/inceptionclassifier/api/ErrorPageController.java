@@ -1,11 +1,10 @@
 package dev.inceptionclassifier.api;
 
-import java.io.IOException;
-import java.net.URI;
-
 import dev.inceptionclassifier.api.v2.Metadata;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.net.URI;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -28,11 +27,13 @@ class ErrorPageController implements ErrorController {
     @RequestMapping("${server.error.path:${error.path:/error}}")
     ResponseEntity<Object> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        HttpStatus status = code instanceof Integer c && HttpStatus.resolve(c) != null ? HttpStatus.valueOf(c)
+        HttpStatus status = code instanceof Integer c && HttpStatus.resolve(c) != null
+                ? HttpStatus.valueOf(c)
                 : code == null ? HttpStatus.NOT_FOUND : HttpStatus.INTERNAL_SERVER_ERROR;
         // Our own handlers never send an error page, so a 400 here with a request body is Tomcat failing to read it.
         boolean bodyFailed = causedByIo(request.getAttribute(RequestDispatcher.ERROR_EXCEPTION))
-                || request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+                || request.getContentLengthLong() > 0
+                || request.getHeader("Transfer-Encoding") != null;
         URI type;
         String detail;
         if (status == HttpStatus.REQUEST_TIMEOUT) {
@@ -60,7 +61,8 @@ class ErrorPageController implements ErrorController {
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         String path = uri instanceof String s ? s : "";
         if (path.equals("/v2") || path.startsWith("/v2/")) {
-            return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
+            return ResponseEntity.status(status)
+                    .contentType(MediaType.APPLICATION_JSON)
                     .body(new Metadata.Error(detail));
         }
         ProblemDetail pd = ProblemDetail.forStatusAndDetail(status, detail);
@@ -69,7 +71,9 @@ class ErrorPageController implements ErrorController {
         if (path.startsWith("/")) {
             pd.setInstance(URI.create(path.replaceAll("[^A-Za-z0-9/._~-]", "")));
         }
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(pd);
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(pd);
     }
 
     private static boolean causedByIo(Object error) {

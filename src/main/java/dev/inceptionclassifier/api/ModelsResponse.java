@@ -1,8 +1,7 @@
 package dev.inceptionclassifier.api;
 
-import java.util.List;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 
 /**
  * The answer of {@code GET /models}.
@@ -32,11 +31,21 @@ record ModelsResponse(String defaultModel, List<Model> models, Inference inferen
      * @param execution how it runs: {@code compiled}, {@code eager} or {@code torchscript}
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Model(String name, String architecture, List<String> task, String weights, boolean randomWeights,
+    record Model(
+            String name,
+            String architecture,
+            List<String> task,
+            String weights,
+            boolean randomWeights,
             String warning,
-            int numClasses, String labels, int inputSize, Preprocessing preprocessing, boolean batchNormFolded,
-            List<String> devices, String precision, String execution) {
-    }
+            int numClasses,
+            String labels,
+            int inputSize,
+            Preprocessing preprocessing,
+            boolean batchNormFolded,
+            List<String> devices,
+            String precision,
+            String execution) {}
 
     /**
      * The eval transform applied to each image, after the configured overrides.
@@ -53,9 +62,17 @@ record ModelsResponse(String defaultModel, List<Model> models, Inference inferen
      * @param mean channel means, in channel order and value range
      * @param std channel standard deviations
      */
-    record Preprocessing(String preset, String source, String resizeMode, Integer resizeTo, double cropPct,
-            String interpolation, String channelOrder, int valueRange, float[] mean, float[] std) {
-    }
+    record Preprocessing(
+            String preset,
+            String source,
+            String resizeMode,
+            Integer resizeTo,
+            double cropPct,
+            String interpolation,
+            String channelOrder,
+            int valueRange,
+            float[] mean,
+            float[] std) {}
 
     /**
      * Batching settings.
@@ -69,7 +86,13 @@ record ModelsResponse(String defaultModel, List<Model> models, Inference inferen
      * @param precision the default precision (each model says what it runs in)
      * @param execution the default execution (each model says how it runs)
      */
-    record Inference(String device, int workersPerDevice, int maxBatchSize, double maxBatchDelayMs, int queueCapacity,
-            long requestTimeoutMs, String precision, String execution) {
-    }
+    record Inference(
+            String device,
+            int workersPerDevice,
+            int maxBatchSize,
+            double maxBatchDelayMs,
+            int queueCapacity,
+            long requestTimeoutMs,
+            String precision,
+            String execution) {}
 }

@@ -1,18 +1,5 @@
 package dev.inceptionclassifier.api;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.time.Duration;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-
 import dev.inceptionclassifier.api.v2.Datatypes;
 import dev.inceptionclassifier.api.v2.InferRequest;
 import dev.inceptionclassifier.api.v2.InferRequestReader;
@@ -26,6 +13,18 @@ import dev.inceptionclassifier.inference.ServedModel;
 import dev.inceptionclassifier.inference.ServedModels;
 import dev.inceptionclassifier.inference.TopK;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.LivenessState;
@@ -69,16 +68,20 @@ class OpenInferenceController {
     private final ApplicationAvailability availability;
     private final Metadata.Server server;
 
-    OpenInferenceController(ClassificationFlow flow, ServedModels models, UploadLimits limits,
-            ObjectProvider<HealthEndpoint> health, ApplicationAvailability availability) {
+    OpenInferenceController(
+            ClassificationFlow flow,
+            ServedModels models,
+            UploadLimits limits,
+            ObjectProvider<HealthEndpoint> health,
+            ApplicationAvailability availability) {
         this.flow = flow;
         this.models = models;
         this.limits = limits;
         this.health = health;
         this.availability = availability;
         String version = OpenInferenceController.class.getPackage().getImplementationVersion();
-        this.server = new Metadata.Server("inception-classifier", version != null ? version : "development",
-                EXTENSIONS);
+        this.server =
+                new Metadata.Server("inception-classifier", version != null ? version : "development", EXTENSIONS);
     }
 
     @GetMapping(path = "/v2", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -98,14 +101,19 @@ class OpenInferenceController {
         return probe(serverReady());
     }
 
-    @GetMapping(path = {"/v2/models/{name}", "/v2/models/{name}/versions/{version}"},
+    @GetMapping(
+            path = {"/v2/models/{name}", "/v2/models/{name}/versions/{version}"},
             produces = MediaType.APPLICATION_JSON_VALUE)
     Metadata.Model metadata(@PathVariable String name, @PathVariable(required = false) String version) {
         ServedModel m = model(name, version);
         ServedModel.Info i = m.info();
         int s = i.preprocess().inputSize();
-        return new Metadata.Model(m.name(), List.of(VERSION), platform(i),
-                List.of(new Metadata.Tensor(IMAGE_INPUT, Datatypes.BYTES, new long[] {-1}),
+        return new Metadata.Model(
+                m.name(),
+                List.of(VERSION),
+                platform(i),
+                List.of(
+                        new Metadata.Tensor(IMAGE_INPUT, Datatypes.BYTES, new long[] {-1}),
                         new Metadata.Tensor(TENSOR_INPUT, Datatypes.FP32, new long[] {-1, 3, s, s})),
                 List.of(new Metadata.Tensor(OUTPUT, Datatypes.FP32, new long[] {-1, i.numClasses()})),
                 weights(i));
@@ -118,8 +126,8 @@ class OpenInferenceController {
     }
 
     @PostMapping({"/v2/models/{name}/infer", "/v2/models/{name}/versions/{version}/infer"})
-    CompletableFuture<ResponseEntity<byte[]>> infer(@PathVariable String name,
-            @PathVariable(required = false) String version, HttpServletRequest request) {
+    CompletableFuture<ResponseEntity<byte[]>> infer(
+            @PathVariable String name, @PathVariable(required = false) String version, HttpServletRequest request) {
         ServedModel m = model(name, version);
         Plan plan;
         try {
@@ -129,8 +137,10 @@ class OpenInferenceController {
             }
             String encoding = request.getHeader("Content-Encoding");
             if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
-                throw new ProtocolException(415, "Content-Encoding '" + encoding.trim() + "' is not supported; send "
-                        + "the request uncompressed.");
+                throw new ProtocolException(
+                        415,
+                        "Content-Encoding '" + encoding.trim() + "' is not supported; send "
+                                + "the request uncompressed.");
             }
             int headerLength = headerLength(request.getHeader(HEADER_LENGTH));
             byte[] body = readBody(request, m);
@@ -150,15 +160,14 @@ class OpenInferenceController {
         Answer answer = plan.answer;
         // allOf completes once every item has its result, so each accepted item is answered even when one fails.
         return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
-                .thenApply(v -> respond(m, answer, futures.stream().map(CompletableFuture::join).toList()));
+                .thenApply(v -> respond(
+                        m, answer, futures.stream().map(CompletableFuture::join).toList()));
     }
 
     /** What the answer needs from the request; the request itself (and its images) is not kept until then. */
-    private record Answer(String id, List<InferRequest.RequestedOutput> outputs, boolean binaryDefault) {
-    }
+    private record Answer(String id, List<InferRequest.RequestedOutput> outputs, boolean binaryDefault) {}
 
-    private record Plan(List<byte[]> images, List<float[]> tensors, Duration timeout, Answer answer) {
-    }
+    private record Plan(List<byte[]> images, List<float[]> tensors, Duration timeout, Answer answer) {}
 
     private Plan plan(ServedModel m, InferRequest req) {
         if (req.inputs().size() != 1) {
@@ -178,7 +187,8 @@ class OpenInferenceController {
             images = in.elements();
         } else if (in.name().equals(TENSOR_INPUT)) {
             long[] expected = {in.shape().length > 0 ? in.shape()[0] : -1, 3, s, s};
-            if (!in.datatype().equals(Datatypes.FP32) || in.shape().length != 4
+            if (!in.datatype().equals(Datatypes.FP32)
+                    || in.shape().length != 4
                     || !Arrays.equals(in.shape(), expected)) {
                 throw ProtocolException.badRequest("Input '" + TENSOR_INPUT + "' must be FP32 with shape [N,3," + s
                         + "," + s + "] for model '" + m.name() + "'; got " + in.datatype() + " "
@@ -192,14 +202,14 @@ class OpenInferenceController {
                 tensors.add(Arrays.copyOfRange(in.floats(), i * size, (i + 1) * size));
             }
         } else {
-            throw ProtocolException.badRequest("Unknown input '" + in.name() + "'; model '" + m.name()
-                    + "' takes '" + IMAGE_INPUT + "' or '" + TENSOR_INPUT + "'.");
+            throw ProtocolException.badRequest("Unknown input '" + in.name() + "'; model '" + m.name() + "' takes '"
+                    + IMAGE_INPUT + "' or '" + TENSOR_INPUT + "'.");
         }
         Set<String> seen = new HashSet<>();
         for (InferRequest.RequestedOutput o : req.outputs()) {
             if (!o.name().equals(OUTPUT)) {
-                throw ProtocolException.badRequest("Unknown output '" + o.name() + "'; model '" + m.name()
-                        + "' has output '" + OUTPUT + "'.");
+                throw ProtocolException.badRequest(
+                        "Unknown output '" + o.name() + "'; model '" + m.name() + "' has output '" + OUTPUT + "'.");
             }
             if (!seen.add(o.name())) {
                 throw ProtocolException.badRequest("Output '" + o.name() + "' is requested twice.");
@@ -207,15 +217,14 @@ class OpenInferenceController {
         }
         boolean binaryDefault = req.binaryDataOutput();
         long micros = req.timeoutMicros();
-        Duration timeout = micros > 0 ? Duration.of(Math.min(micros, Long.MAX_VALUE / 1000), ChronoUnit.MICROS)
-                : null;
+        Duration timeout = micros > 0 ? Duration.of(Math.min(micros, Long.MAX_VALUE / 1000), ChronoUnit.MICROS) : null;
         return new Plan(images, tensors, timeout, new Answer(req.id(), req.outputs(), binaryDefault));
     }
 
     private void checkCount(long n) {
         if (n < 1 || n > limits.maxImages()) {
-            throw ProtocolException.badRequest("A request carries 1 to " + limits.maxImages() + " images; got " + n
-                    + ".");
+            throw ProtocolException.badRequest(
+                    "A request carries 1 to " + limits.maxImages() + " images; got " + n + ".");
         }
     }
 
@@ -226,8 +235,8 @@ class OpenInferenceController {
             try {
                 inputs.add(flow.prepare(m, images.get(i)).input());
             } catch (ImageRejectedException e) {
-                throw new ProtocolException(status(e.reason()), "Input '" + IMAGE_INPUT + "' element " + i + ": "
-                        + e.getMessage() + ".");
+                throw new ProtocolException(
+                        status(e.reason()), "Input '" + IMAGE_INPUT + "' element " + i + ": " + e.getMessage() + ".");
             }
         }
         return inputs;
@@ -254,13 +263,14 @@ class OpenInferenceController {
             }
         }
         List<InferRequest.RequestedOutput> requested = answer.outputs().isEmpty()
-                ? List.of(new InferRequest.RequestedOutput(OUTPUT, 0, null)) : answer.outputs();
+                ? List.of(new InferRequest.RequestedOutput(OUTPUT, 0, null))
+                : answer.outputs();
         List<InferResponse.Output> outputs = new ArrayList<>(requested.size());
         for (InferRequest.RequestedOutput o : requested) {
             boolean binary = o.binaryData() != null ? o.binaryData() : answer.binaryDefault();
             if (o.classification() == 0) {
-                outputs.add(new InferResponse.Output(OUTPUT, Datatypes.FP32, new long[] {n, classes}, probabilities,
-                        null, binary));
+                outputs.add(new InferResponse.Output(
+                        OUTPUT, Datatypes.FP32, new long[] {n, classes}, probabilities, null, binary));
                 continue;
             }
             int k = (int) Math.min(o.classification(), classes);
@@ -268,15 +278,14 @@ class OpenInferenceController {
             for (int i = 0; i < n; i++) {
                 strings.addAll(TritonClassification.topK(probabilities, i * classes, classes, k, m.labels()));
             }
-            outputs.add(new InferResponse.Output(OUTPUT, Datatypes.BYTES, new long[] {n, k}, null, strings,
-                    binary));
+            outputs.add(new InferResponse.Output(OUTPUT, Datatypes.BYTES, new long[] {n, k}, null, strings, binary));
         }
-        InferResponse.Encoded encoded = new InferResponse(m.name(), VERSION, answer.id(), weights(m.info()),
-                outputs).encode();
+        InferResponse.Encoded encoded =
+                new InferResponse(m.name(), VERSION, answer.id(), weights(m.info()), outputs).encode();
         var ok = ResponseEntity.ok();
         if (encoded.hasBinary()) {
-            ok.contentType(MediaType.APPLICATION_OCTET_STREAM).header(HEADER_LENGTH,
-                    Integer.toString(encoded.jsonLength()));
+            ok.contentType(MediaType.APPLICATION_OCTET_STREAM)
+                    .header(HEADER_LENGTH, Integer.toString(encoded.jsonLength()));
         } else {
             ok.contentType(MediaType.APPLICATION_JSON);
         }
@@ -300,16 +309,18 @@ class OpenInferenceController {
 
     private InferRequestReader reader(ServedModel m) {
         int s = m.info().preprocess().inputSize();
-        return new InferRequestReader(new InferRequestReader.Limits(limits.maxImages(), limits.maxImageBytes(),
-                (long) limits.maxImages() * 3 * s * s));
+        return new InferRequestReader(new InferRequestReader.Limits(
+                limits.maxImages(), limits.maxImageBytes(), (long) limits.maxImages() * 3 * s * s));
     }
 
     private ServedModel model(String name, String version) {
         ServedModel m = flow.model(name);
         if (version != null && !version.equals(VERSION)) {
             flow.badInput(m);
-            throw new BadRequestException(HttpStatus.NOT_FOUND, ProblemTypes.UNKNOWN_MODEL, "Model '" + name
-                    + "' has no version '" + version + "'; it serves version " + VERSION + ".");
+            throw new BadRequestException(
+                    HttpStatus.NOT_FOUND,
+                    ProblemTypes.UNKNOWN_MODEL,
+                    "Model '" + name + "' has no version '" + version + "'; it serves version " + VERSION + ".");
         }
         return m;
     }
@@ -368,6 +379,7 @@ class OpenInferenceController {
     }
 
     private static ResponseEntity<Void> probe(boolean ok) {
-        return ResponseEntity.status(ok ? HttpStatus.OK : HttpStatus.BAD_REQUEST).build();
+        return ResponseEntity.status(ok ? HttpStatus.OK : HttpStatus.BAD_REQUEST)
+                .build();
     }
 }

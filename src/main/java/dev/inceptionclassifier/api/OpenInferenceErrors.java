@@ -87,7 +87,8 @@ class OpenInferenceErrors {
     ResponseEntity<Metadata.Error> other(Exception e) {
         if (e instanceof ErrorResponse r) {
             HttpStatus status = HttpStatus.resolve(r.getStatusCode().value());
-            return error(status != null ? status : HttpStatus.BAD_REQUEST,
+            return error(
+                    status != null ? status : HttpStatus.BAD_REQUEST,
                     status != null ? status.getReasonPhrase() + "." : "Bad request.");
         }
         log.error("unexpected error", e);
@@ -95,11 +96,15 @@ class OpenInferenceErrors {
     }
 
     private ResponseEntity<Metadata.Error> retryLater(HttpStatus status, String message) {
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
-                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds).body(new Metadata.Error(message));
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_JSON)
+                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds)
+                .body(new Metadata.Error(message));
     }
 
     private static ResponseEntity<Metadata.Error> error(HttpStatusCode status, String message) {
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(new Metadata.Error(message));
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(new Metadata.Error(message));
     }
 }

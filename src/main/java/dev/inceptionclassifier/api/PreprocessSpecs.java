@@ -1,15 +1,14 @@
 package dev.inceptionclassifier.api;
 
+import dev.inceptionclassifier.image.Interpolation;
+import dev.inceptionclassifier.image.PreprocessPreset;
+import dev.inceptionclassifier.image.PreprocessSpec;
+import dev.inceptionclassifier.inference.ServedModel;
+import dev.inceptionclassifier.inference.ServedModels;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import dev.inceptionclassifier.inference.ServedModel;
-import dev.inceptionclassifier.inference.ServedModels;
-import dev.inceptionclassifier.image.Interpolation;
-import dev.inceptionclassifier.image.PreprocessPreset;
-import dev.inceptionclassifier.image.PreprocessSpec;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,8 +26,11 @@ class PreprocessSpecs {
         for (ServedModel m : models.all()) {
             ApiSettings.Preprocess overrides = settings.preprocess().get(m.name());
             specs.put(m.name(), resolve(m.info().preprocess(), overrides));
-            presets.put(m.name(), overrides != null && overrides.preset() != null ? overrides.preset()
-                    : m.info().preprocess().preset());
+            presets.put(
+                    m.name(),
+                    overrides != null && overrides.preset() != null
+                            ? overrides.preset()
+                            : m.info().preprocess().preset());
         }
     }
 
@@ -66,15 +68,22 @@ class PreprocessSpecs {
     }
 
     /** {@code s} with every non-null value replaced; channel order and value range stay the preset's. */
-    private static PreprocessSpec with(PreprocessSpec s, Double cropPct, Boolean squash, String interpolation,
-            float[] mean, float[] std) {
+    private static PreprocessSpec with(
+            PreprocessSpec s, Double cropPct, Boolean squash, String interpolation, float[] mean, float[] std) {
         double crop = cropPct != null ? cropPct : s.cropPct();
         int scaleSize = cropPct != null ? (int) Math.floor(s.inputSize() / crop) : s.scaleSize();
-        return new PreprocessSpec(s.inputSize(), crop, Math.max(scaleSize, s.inputSize()),
+        return new PreprocessSpec(
+                s.inputSize(),
+                crop,
+                Math.max(scaleSize, s.inputSize()),
                 squash != null ? squash : s.squash(),
-                interpolation != null ? Interpolation.valueOf(interpolation.toUpperCase(Locale.ROOT))
+                interpolation != null
+                        ? Interpolation.valueOf(interpolation.toUpperCase(Locale.ROOT))
                         : s.interpolation(),
-                s.channelOrder(), s.valueRange(), mean != null ? mean : s.mean(), std != null ? std : s.std());
+                s.channelOrder(),
+                s.valueRange(),
+                mean != null ? mean : s.mean(),
+                std != null ? std : s.std());
     }
 
     static PreprocessPreset preset(String name) {

@@ -1,12 +1,11 @@
 package dev.inceptionclassifier.api;
 
-import java.net.URI;
-
 import dev.inceptionclassifier.image.DecodeBusyException;
 import dev.inceptionclassifier.image.ImageRejectedException;
 import dev.inceptionclassifier.inference.DeadlineExceededException;
 import dev.inceptionclassifier.inference.InferenceFailedException;
 import dev.inceptionclassifier.inference.RejectedException;
+import java.net.URI;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,48 +48,64 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> imageRejected(ImageRejectedException e) {
         return switch (e.reason()) {
             case EMPTY -> problem(HttpStatus.BAD_REQUEST, ProblemTypes.MISSING_IMAGE, e.getMessage());
-            case UNSUPPORTED_FORMAT -> problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, ProblemTypes.UNSUPPORTED_MEDIA_TYPE,
-                    e.getMessage());
+            case UNSUPPORTED_FORMAT ->
+                problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, ProblemTypes.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
             case UNDECODABLE -> problem(HttpStatus.BAD_REQUEST, ProblemTypes.UNDECODABLE_IMAGE, e.getMessage());
             case TOO_LARGE -> problem(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.IMAGE_TOO_LARGE, e.getMessage());
-            case BUDGET_EXCEEDED -> problem(HttpStatus.UNPROCESSABLE_CONTENT, ProblemTypes.DECODE_BUDGET_EXCEEDED,
-                    e.getMessage());
+            case BUDGET_EXCEEDED ->
+                problem(HttpStatus.UNPROCESSABLE_CONTENT, ProblemTypes.DECODE_BUDGET_EXCEEDED, e.getMessage());
         };
     }
 
     @ExceptionHandler(RejectedException.class)
     ResponseEntity<ProblemDetail> rejected(RejectedException e) {
         ResponseEntity<ProblemDetail> r = e.shuttingDown()
-                ? problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemTypes.SHUTTING_DOWN,
+                ? problem(
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        ProblemTypes.SHUTTING_DOWN,
                         "The service is shutting down; retry on another instance.")
                 : problem(rejectStatus, ProblemTypes.OVERLOADED, "The queue for this model is full; retry later.");
-        return ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders())
-                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds).body(r.getBody());
+        return ResponseEntity.status(r.getStatusCode())
+                .headers(r.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds)
+                .body(r.getBody());
     }
 
     @ExceptionHandler(DecodeBusyException.class)
     ResponseEntity<ProblemDetail> decodeBusy(DecodeBusyException e) {
-        ResponseEntity<ProblemDetail> r = problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemTypes.OVERLOADED,
+        ResponseEntity<ProblemDetail> r = problem(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                ProblemTypes.OVERLOADED,
                 "The server is decoding other large images and has no memory free for this one; retry later.");
-        return ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders())
-                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds).body(r.getBody());
+        return ResponseEntity.status(r.getStatusCode())
+                .headers(r.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds)
+                .body(r.getBody());
     }
 
     @ExceptionHandler(DeadlineExceededException.class)
     ResponseEntity<ProblemDetail> deadline(DeadlineExceededException e) {
-        return problem(HttpStatus.GATEWAY_TIMEOUT, ProblemTypes.DEADLINE_EXCEEDED,
+        return problem(
+                HttpStatus.GATEWAY_TIMEOUT,
+                ProblemTypes.DEADLINE_EXCEEDED,
                 "The request's deadline passed before a result was ready.");
     }
 
     @ExceptionHandler(InferenceFailedException.class)
     ResponseEntity<ProblemDetail> inferenceFailed(InferenceFailedException e) {
         if (e.resourceExhausted()) {
-            ResponseEntity<ProblemDetail> r = problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemTypes.RESOURCE_EXHAUSTED,
+            ResponseEntity<ProblemDetail> r = problem(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    ProblemTypes.RESOURCE_EXHAUSTED,
                     "The model ran out of memory for this batch; retry later.");
-            return ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders())
-                    .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds).body(r.getBody());
+            return ResponseEntity.status(r.getStatusCode())
+                    .headers(r.getHeaders())
+                    .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds)
+                    .body(r.getBody());
         }
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, ProblemTypes.INFERENCE_FAILED,
+        return problem(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                ProblemTypes.INFERENCE_FAILED,
                 "Inference failed for the batch this request ran in.");
     }
 
@@ -106,7 +121,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     /** Tomcat refuses a bad percent-encoding or charset in the parameters; its message quotes them, so drop it. */
     @ExceptionHandler(InvalidParameterException.class)
     ResponseEntity<ProblemDetail> invalidParameters(InvalidParameterException e) {
-        return problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_PARAMETER,
+        return problem(
+                HttpStatus.BAD_REQUEST,
+                ProblemTypes.INVALID_PARAMETER,
                 "The request's parameters could not be decoded.");
     }
 
@@ -119,8 +136,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     /** Spring MVC's own exceptions: keep their status and generic detail, give them our type, strip the rest. */
     @Override
-    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
-            HttpStatusCode statusCode, WebRequest request) {
+    protected ResponseEntity<Object> handleExceptionInternal(
+            Exception ex, Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
         URI type = ProblemTypes.HTTP;
         String detail = null;
         if (ex instanceof MaxUploadSizeExceededException) {
@@ -169,6 +186,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         ProblemDetail pd = ProblemDetail.forStatusAndDetail(status, detail);
         pd.setType(type);
         pd.setTitle(status.getReasonPhrase());
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(pd);
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(pd);
     }
 }

@@ -26,8 +26,7 @@ final class ProblemTypes {
     static final URI INTERNAL = uri("internal-error");
     static final URI HTTP = uri("http-error");
 
-    private ProblemTypes() {
-    }
+    private ProblemTypes() {}
 
     private static URI uri(String slug) {
         return URI.create(BASE + slug);

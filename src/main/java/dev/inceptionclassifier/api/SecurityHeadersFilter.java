@@ -1,12 +1,11 @@
 package dev.inceptionclassifier.api;
 
-import java.io.IOException;
-import java.util.Set;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Set;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**

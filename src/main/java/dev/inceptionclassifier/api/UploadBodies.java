@@ -6,8 +6,7 @@ import java.io.InputStream;
 /** Reading a raw image body within the upload limit, shared by {@code /classify} and {@code /embed}. */
 final class UploadBodies {
 
-    private UploadBodies() {
-    }
+    private UploadBodies() {}
 
     /**
      * Reads at most {@code maxBytes}; a chunked body that goes over is refused without buffering the rest.

@@ -1,12 +1,11 @@
 package dev.inceptionclassifier.api;
 
-import java.io.IOException;
-import java.net.SocketTimeoutException;
-import java.time.Duration;
-
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
@@ -46,8 +45,7 @@ final class UploadDeadlineValve extends ValveBase {
         request.setAttribute(SEEN, Boolean.TRUE);
         org.apache.coyote.Request coyote = request.getCoyoteRequest();
         InputBuffer original = coyote.getInputBuffer();
-        DeadlineInputBuffer bounded = new DeadlineInputBuffer(original, System.nanoTime() + timeout.toNanos(),
-                timeout);
+        DeadlineInputBuffer bounded = new DeadlineInputBuffer(original, System.nanoTime() + timeout.toNanos(), timeout);
         coyote.setInputBuffer(bounded);
         response.setResponse(new CloseOnEarlyError(response.getResponse(), coyote));
         try {

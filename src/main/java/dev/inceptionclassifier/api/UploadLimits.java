@@ -7,5 +7,4 @@ package dev.inceptionclassifier.api;
  * @param maxImages most images in one request
  * @param maxRequestBytes largest body of a request with several images (multipart, v2 infer)
  */
-record UploadLimits(long maxImageBytes, int maxImages, long maxRequestBytes) {
-}
+record UploadLimits(long maxImageBytes, int maxImages, long maxRequestBytes) {}

@@ -28,8 +28,7 @@ class WebConfiguration {
     @Bean
     MultipartConfigElement multipartConfigElement(UploadLimits limits) {
         long max = limits.maxImageBytes();
-        return new MultipartConfigElement(null, -1, limits.maxRequestBytes() + 64 * 1024,
-                (int) Math.min(max, 1 << 20));
+        return new MultipartConfigElement(null, -1, limits.maxRequestBytes() + 64 * 1024, (int) Math.min(max, 1 << 20));
     }
 
     @Bean
@@ -56,8 +55,8 @@ class WebConfiguration {
      */
     @Bean
     FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(ApiSettings settings) {
-        FilterRegistrationBean<ApiKeyFilter> reg = new FilterRegistrationBean<>(
-                new ApiKeyFilter(settings.apiKeys(), settings.openMetrics()));
+        FilterRegistrationBean<ApiKeyFilter> reg =
+                new FilterRegistrationBean<>(new ApiKeyFilter(settings.apiKeys(), settings.openMetrics()));
         reg.addUrlPatterns("/*");
         reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return reg;

@@ -44,8 +44,11 @@ class ClassifierConfiguration {
     /** No destroy method: InferenceService closes each model once the workers that use it have stopped. */
     @Bean(destroyMethod = "")
     ModelRegistry modelRegistry(ClassifierProperties props, ServingDevices devices) {
-        ModelLoader loader = ModelLoader.create(Settings.sources(props), props.fallbackToRandom(),
-                props.inference().precision(), props.inference().execution());
+        ModelLoader loader = ModelLoader.create(
+                Settings.sources(props),
+                props.fallbackToRandom(),
+                props.inference().precision(),
+                props.inference().execution());
         return ModelRegistry.load(props.models().stream().map(Settings::model).toList(), loader, devices.devices());
     }
 
@@ -64,27 +67,43 @@ class ClassifierConfiguration {
         ClassifierProperties.Image i = props.image();
         String setting = i.decodeMemoryBudget().trim();
         long bytes = setting.endsWith("%")
-                ? DecodeMemoryBudget.fractionOfMaxHeap(Integer.parseInt(setting.substring(0, setting.length() - 1))
-                        / 100.0)
+                ? DecodeMemoryBudget.fractionOfMaxHeap(
+                        Integer.parseInt(setting.substring(0, setting.length() - 1)) / 100.0)
                 : DataSize.parse(setting).toBytes();
         DecodeMemoryBudget budget = new DecodeMemoryBudget(bytes, i.decodeMemoryWait());
-        log.info("Decode memory budget: {} MiB (classifier.image.decode-memory-budget={}, max heap {} MiB); an upload"
-                + " waits at most {} ms for room", budget.capacityBytes() >> 20, setting,
-                Runtime.getRuntime().maxMemory() >> 20, i.decodeMemoryWait().toMillis());
+        log.info(
+                "Decode memory budget: {} MiB (classifier.image.decode-memory-budget={}, max heap {} MiB); an upload"
+                        + " waits at most {} ms for room",
+                budget.capacityBytes() >> 20,
+                setting,
+                Runtime.getRuntime().maxMemory() >> 20,
+                i.decodeMemoryWait().toMillis());
         Gauge.builder("classifier.decode.memory.reserved", budget, DecodeMemoryBudget::reservedBytes)
-                .description("Bytes reserved by decodes in progress").baseUnit("bytes").register(meters);
+                .description("Bytes reserved by decodes in progress")
+                .baseUnit("bytes")
+                .register(meters);
         Gauge.builder("classifier.decode.memory.budget", budget, DecodeMemoryBudget::capacityBytes)
-                .description("Bytes that decodes may reserve at once").baseUnit("bytes").register(meters);
+                .description("Bytes that decodes may reserve at once")
+                .baseUnit("bytes")
+                .register(meters);
         return budget;
     }
 
     @Bean
     ImagePipeline imagePipeline(ClassifierProperties props, DecodeMemoryBudget decodeMemoryBudget) {
         ClassifierProperties.Image i = props.image();
-        JpegBackend jpeg = JpegBackend.select(JpegBackend.Choice.parse(i.jpegDecoder()), i.turbojpegJar(),
-                i.turbojpegLibrary());
+        JpegBackend jpeg =
+                JpegBackend.select(JpegBackend.Choice.parse(i.jpegDecoder()), i.turbojpegJar(), i.turbojpegLibrary());
         log.info("JPEG decoder: {} (classifier.image.jpeg-decoder={})", jpeg.description(), i.jpegDecoder());
-        return new ImagePipeline(new ImageLimits(i.maxBytes(), i.maxPixels(), i.maxSide(), i.maxMetadataBytes(),
-                i.maxProgressiveScans(), i.decodeTimeout()), jpeg, decodeMemoryBudget);
+        return new ImagePipeline(
+                new ImageLimits(
+                        i.maxBytes(),
+                        i.maxPixels(),
+                        i.maxSide(),
+                        i.maxMetadataBytes(),
+                        i.maxProgressiveScans(),
+                        i.decodeTimeout()),
+                jpeg,
+                decodeMemoryBudget);
     }
 }

@@ -1,9 +1,5 @@
 package dev.inceptionclassifier.config;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMax;
@@ -16,7 +12,9 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
-
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -46,8 +44,11 @@ public record ClassifierProperties(
         @DefaultValue("false") boolean offline,
         Path modelCache,
         @Valid @NotNull @DefaultValue Hub hub,
-        @NotBlank @DefaultValue("https://raw.githubusercontent.com/huggingface/pytorch-image-models/main/timm/data/_info/")
+
+        @NotBlank
+        @DefaultValue("https://raw.githubusercontent.com/huggingface/pytorch-image-models/main/timm/data/_info/")
         String labelsBaseUrl,
+
         @Valid @NotNull @DefaultValue Engine engine,
         @Valid @NotNull @DefaultValue Image image,
         @Valid @NotNull @DefaultValue Inference inference,
@@ -55,7 +56,8 @@ public record ClassifierProperties(
 
     /** The model cache folder, defaulting to {@code ~/.cache/inception-classifier}. */
     public Path resolvedModelCache() {
-        return modelCache != null ? modelCache
+        return modelCache != null
+                ? modelCache
                 : Path.of(System.getProperty("user.home"), ".cache", "inception-classifier");
     }
 
@@ -66,7 +68,8 @@ public record ClassifierProperties(
 
     @AssertTrue(message = "model names must be unique")
     boolean isModelNamesUnique() {
-        return models == null || models.stream().map(ModelProperties::name).distinct().count() == models.size();
+        return models == null
+                || models.stream().map(ModelProperties::name).distinct().count() == models.size();
     }
 
     /**
@@ -107,11 +110,19 @@ public record ClassifierProperties(
             @Pattern(regexp = "fp32|bf16|fp16") String precision,
             @Pattern(regexp = "compiled|eager") String execution) {
 
-        @AssertTrue(message = "architecture must be inception_v4, inception_resnet_v2, inception_v3, "
-                + "inception_resnet_v1, googlenet or bninception")
+        @AssertTrue(
+                message = "architecture must be inception_v4, inception_resnet_v2, inception_v3, "
+                        + "inception_resnet_v1, googlenet or bninception")
         boolean isArchitectureKnown() {
-            return architecture == null || List.of("inception_v4", "inception_resnet_v2", "inception_v3",
-                    "inception_resnet_v1", "googlenet", "bninception").contains(architecture);
+            return architecture == null
+                    || List.of(
+                                    "inception_v4",
+                                    "inception_resnet_v2",
+                                    "inception_v3",
+                                    "inception_resnet_v1",
+                                    "googlenet",
+                                    "bninception")
+                            .contains(architecture);
         }
     }
 
@@ -122,9 +133,11 @@ public record ClassifierProperties(
      * @param config {@code config.json} of a timm checkpoint (it sets the architecture and the preprocessing)
      */
     public record Sha256(
-            @Pattern(regexp = "[0-9a-fA-F]{64}", message = "must be 64 hex digits") String weights,
-            @Pattern(regexp = "[0-9a-fA-F]{64}", message = "must be 64 hex digits") String config) {
-    }
+            @Pattern(regexp = "[0-9a-fA-F]{64}", message = "must be 64 hex digits")
+            String weights,
+
+            @Pattern(regexp = "[0-9a-fA-F]{64}", message = "must be 64 hex digits")
+            String config) {}
 
     /**
      * Preprocessing overrides; unset values come from the checkpoint's pretrained config (timm), or the preset of the
@@ -148,9 +161,11 @@ public record ClassifierProperties(
             @Min(32) @Max(1024) Integer inputSize,
             @Size(min = 3, max = 3) List<Double> mean,
             @Size(min = 3, max = 3) List<@Positive Double> std,
-            @Pattern(regexp = "timm|torchvision|cadene|facenet") String preset,
-            @Pattern(regexp = "bicubic|bilinear") String interpolation) {
-    }
+
+            @Pattern(regexp = "timm|torchvision|cadene|facenet")
+            String preset,
+
+            @Pattern(regexp = "bicubic|bilinear") String interpolation) {}
 
     /**
      * Hugging Face hub access.
@@ -162,7 +177,9 @@ public record ClassifierProperties(
      * @param maxDownloadSize largest file any model download may be (hub or https); a larger one is refused
      */
     public record Hub(
-            @NotBlank @DefaultValue("https://huggingface.co") String endpoint,
+            @NotBlank @DefaultValue("https://huggingface.co")
+            String endpoint,
+
             String token,
             @NotNull @DefaultValue("10s") Duration connectTimeout,
             @NotNull @DefaultValue("60s") Duration readTimeout,
@@ -193,8 +210,7 @@ public record ClassifierProperties(
             @Min(1) @Max(512) Integer numInteropThreads,
             @DefaultValue("true") boolean graphOptimizer,
             @DefaultValue("true") boolean offline,
-            Path cacheDir) {
-    }
+            Path cacheDir) {}
 
     /**
      * Upload and decode limits.
@@ -230,12 +246,19 @@ public record ClassifierProperties(
             @Positive @DefaultValue("100") int maxProgressiveScans,
             @NotNull @DefaultValue("10s") Duration decodeTimeout,
             @Min(1) @Max(256) @DefaultValue("16") int maxImagesPerRequest,
-            @Positive @Max(Integer.MAX_VALUE - 8) @DefaultValue("67108864") long maxRequestBytes,
-            @NotBlank @Pattern(regexp = "(?i)auto|turbojpeg|imageio") @DefaultValue("auto") String jpegDecoder,
+
+            @Positive @Max(Integer.MAX_VALUE - 8) @DefaultValue("67108864")
+            long maxRequestBytes,
+
+            @NotBlank @Pattern(regexp = "(?i)auto|turbojpeg|imageio") @DefaultValue("auto")
+            String jpegDecoder,
+
             Path turbojpegJar,
             Path turbojpegLibrary,
+
             @NotBlank @Pattern(regexp = "([1-9]\\d?|100)%|\\d+(B|KB|MB|GB|TB)") @DefaultValue("50%")
             String decodeMemoryBudget,
+
             @NotNull @DefaultValue("2s") Duration decodeMemoryWait,
             @NotNull @DefaultValue("60s") Duration uploadTimeout) {
 
@@ -276,11 +299,16 @@ public record ClassifierProperties(
             @NotNull @DefaultValue("10s") Duration requestTimeout,
             @DefaultValue("503") int rejectStatus,
             @NotNull @DefaultValue("1s") Duration retryAfter,
-            @NotBlank @Pattern(regexp = "fp32|bf16|fp16") @DefaultValue("fp32") String precision,
+
+            @NotBlank @Pattern(regexp = "fp32|bf16|fp16") @DefaultValue("fp32")
+            String precision,
+
             @NotNull @DefaultValue("30s") Duration drainTimeout,
             @NotNull @DefaultValue("10s") Duration workerStopTimeout,
             @Min(1) @Max(1000) @DefaultValue("3") int stuckBatchMultiple,
-            @NotBlank @Pattern(regexp = "compiled|eager") @DefaultValue("compiled") String execution) {
+
+            @NotBlank @Pattern(regexp = "compiled|eager") @DefaultValue("compiled")
+            String execution) {
 
         @AssertTrue(message = "reject-status must be 503 or 429")
         boolean isRejectStatusValid() {
@@ -296,7 +324,9 @@ public record ClassifierProperties(
      *     {@code liveness} and {@code readiness} groups)
      * @param openMetrics also leave {@code GET /actuator/prometheus} open, for scrapers that cannot send a key
      */
-    public record Security(@DefaultValue List<String> apiKeys, @DefaultValue("false") boolean openMetrics) {
+    public record Security(
+            @DefaultValue List<String> apiKeys,
+            @DefaultValue("false") boolean openMetrics) {
 
         @Override
         public String toString() {

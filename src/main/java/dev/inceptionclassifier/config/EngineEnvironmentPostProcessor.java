@@ -1,8 +1,7 @@
 package dev.inceptionclassifier.config;
 
-import java.util.List;
-
 import dev.inceptionclassifier.model.EngineSetup;
+import java.util.List;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -26,9 +25,11 @@ class EngineEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordere
         int cpuWorkers;
         try {
             engine = binder.bindOrCreate("classifier.engine", ClassifierProperties.Engine.class);
-            int workers = binder.bind("classifier.inference.workers", Integer.class).orElse(1);
+            int workers =
+                    binder.bind("classifier.inference.workers", Integer.class).orElse(1);
             int models = binder.bind("classifier.models", Bindable.listOf(ClassifierProperties.ModelProperties.class))
-                    .map(List::size).orElse(1);
+                    .map(List::size)
+                    .orElse(1);
             cpuWorkers = Math.max(1, workers * models);
         } catch (RuntimeException e) {
             // An invalid value is reported, with its origin, by the validated binding of ClassifierProperties; the

@@ -3,8 +3,7 @@ package dev.inceptionclassifier.image;
 /** Reads a BMP's size from its DIB header (OS/2 core header or BITMAPINFOHEADER and later versions). */
 final class BmpHeaderScanner {
 
-    private BmpHeaderScanner() {
-    }
+    private BmpHeaderScanner() {}
 
     static ImageHeader scan(byte[] b, ImageLimits limits) {
         int dibSize = Bytes.le32(b, 14);

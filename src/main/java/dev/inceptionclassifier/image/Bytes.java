@@ -3,8 +3,7 @@ package dev.inceptionclassifier.image;
 /** Bounds-checked big- and little-endian reads; a read past the end means a truncated or lying header. */
 final class Bytes {
 
-    private Bytes() {
-    }
+    private Bytes() {}
 
     static int u8(byte[] b, int pos) {
         check(b, pos, 1);
@@ -29,7 +28,9 @@ final class Bytes {
     /** Unsigned 32-bit big-endian value as a long. */
     static long be32(byte[] b, int pos) {
         check(b, pos, 4);
-        return ((long) (b[pos] & 0xff) << 24) | (b[pos + 1] & 0xff) << 16 | (b[pos + 2] & 0xff) << 8
+        return ((long) (b[pos] & 0xff) << 24)
+                | (b[pos + 1] & 0xff) << 16
+                | (b[pos + 2] & 0xff) << 8
                 | b[pos + 3] & 0xff;
     }
 
@@ -53,8 +54,8 @@ final class Bytes {
 
     static void check(byte[] b, int pos, int n) {
         if (pos < 0 || n < 0 || pos > b.length - n) {
-            throw new ImageRejectedException(ImageRejectedException.Reason.UNDECODABLE,
-                    "the image is truncated or its header is corrupt");
+            throw new ImageRejectedException(
+                    ImageRejectedException.Reason.UNDECODABLE, "the image is truncated or its header is corrupt");
         }
     }
 }

@@ -13,8 +13,7 @@ final class DecodeMemory {
     /** Reader objects, metadata, stream and row buffers: what a decode costs besides its pixels. */
     static final long FIXED = 2L << 20;
 
-    private DecodeMemory() {
-    }
+    private DecodeMemory() {}
 
     /**
      * Decoding to a {@link PixelView}: the normalised bytes, the decoder's output and any conversion to RGB. The
@@ -56,8 +55,8 @@ final class DecodeMemory {
     /** Resize, crop and normalisation of the upright image for {@code plan}. */
     static long preprocess(int uprightWidth, int uprightHeight, ResizePlan plan) {
         int s = plan.size();
-        long resize = PillowResampler.workingBytes(uprightWidth, uprightHeight, plan.resizedWidth(),
-                plan.resizedHeight(), s, s);
+        long resize = PillowResampler.workingBytes(
+                uprightWidth, uprightHeight, plan.resizedWidth(), plan.resizedHeight(), s, s);
         long normalise = 3L * s * s * Float.BYTES + 3 * 256 * Float.BYTES;
         return resize + normalise;
     }

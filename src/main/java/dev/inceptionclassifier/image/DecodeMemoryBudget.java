@@ -1,12 +1,11 @@
 package dev.inceptionclassifier.image;
 
+import dev.inceptionclassifier.image.ImageRejectedException.Reason;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import dev.inceptionclassifier.image.ImageRejectedException.Reason;
 
 /**
  * A bound on the bytes that decoding holds at once, across all requests. Each decode reserves its worst case,
@@ -31,8 +30,8 @@ public final class DecodeMemoryBudget {
      */
     public DecodeMemoryBudget(long capacityBytes, Duration maxWait) {
         if (capacityBytes < (1L << 20) || capacityBytes / UNIT > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("the decode memory budget must be between 1 MiB and 2 TiB, not "
-                    + capacityBytes + " bytes");
+            throw new IllegalArgumentException(
+                    "the decode memory budget must be between 1 MiB and 2 TiB, not " + capacityBytes + " bytes");
         }
         this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
         if (maxWait.isNegative()) {
@@ -78,8 +77,10 @@ public final class DecodeMemoryBudget {
     public Reservation reserve(long bytes) {
         long wanted = Math.max(1, (bytes + UNIT - 1) / UNIT);
         if (wanted > capacityPermits) {
-            throw new ImageRejectedException(Reason.TOO_LARGE, "decoding this image needs about " + mib(bytes)
-                    + " MiB of memory; this server decodes at most " + mib(capacityBytes) + " MiB of images at a time");
+            throw new ImageRejectedException(
+                    Reason.TOO_LARGE,
+                    "decoding this image needs about " + mib(bytes) + " MiB of memory; this server decodes at most "
+                            + mib(capacityBytes) + " MiB of images at a time");
         }
         int n = (int) wanted;
         boolean acquired;

@@ -6,8 +6,7 @@ package dev.inceptionclassifier.image;
  */
 final class DecoderWarnings {
 
-    private DecoderWarnings() {
-    }
+    private DecoderWarnings() {}
 
     /**
      * "Corrupt JPEG data: N extraneous bytes before marker 0xXX": padding between the end of entropy-coded data and

@@ -9,8 +9,7 @@ final class ExifOrientation {
     private static final int ORIENTATION_TAG = 0x0112;
     private static final int TYPE_SHORT = 3;
 
-    private ExifOrientation() {
-    }
+    private ExifOrientation() {}
 
     /** The orientation (1-8) in the TIFF structure at {@code b[offset, offset + length)}, or 1. */
     static int read(byte[] b, int offset, int length) {

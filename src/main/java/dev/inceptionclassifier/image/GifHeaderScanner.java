@@ -6,8 +6,7 @@ package dev.inceptionclassifier.image;
  */
 final class GifHeaderScanner {
 
-    private GifHeaderScanner() {
-    }
+    private GifHeaderScanner() {}
 
     static ImageHeader scan(byte[] b, ImageLimits limits) {
         int screenWidth = Bytes.le16(b, 6);

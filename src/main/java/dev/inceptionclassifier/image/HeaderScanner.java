@@ -10,8 +10,7 @@ import dev.inceptionclassifier.image.ImageRejectedException.Reason;
  */
 final class HeaderScanner {
 
-    private HeaderScanner() {
-    }
+    private HeaderScanner() {}
 
     static ImageHeader scan(ImageFormat format, byte[] bytes, ImageLimits limits) {
         return switch (format) {
@@ -26,22 +25,27 @@ final class HeaderScanner {
     /** Refuses zero or negative sizes as corrupt and sizes over the limits as too large. */
     static void checkSize(long width, long height, ImageLimits limits) {
         if (width > limits.maxSide() || height > limits.maxSide()) {
-            throw new ImageRejectedException(Reason.TOO_LARGE, "image is " + width + "x" + height
-                    + " pixels; the largest side accepted is " + limits.maxSide());
+            throw new ImageRejectedException(
+                    Reason.TOO_LARGE,
+                    "image is " + width + "x" + height + " pixels; the largest side accepted is " + limits.maxSide());
         }
         if (width < 1 || height < 1) {
             throw new ImageRejectedException(Reason.UNDECODABLE, "the image header declares an empty image");
         }
         if (width * height > limits.maxPixels()) {
-            throw new ImageRejectedException(Reason.TOO_LARGE, "image is " + width + "x" + height
-                    + " pixels; at most " + limits.maxPixels() + " pixels are accepted");
+            throw new ImageRejectedException(
+                    Reason.TOO_LARGE,
+                    "image is " + width + "x" + height + " pixels; at most " + limits.maxPixels()
+                            + " pixels are accepted");
         }
     }
 
     static void checkMetadata(long metadataBytes, ImageLimits limits) {
         if (metadataBytes > limits.maxMetadataBytes()) {
-            throw new ImageRejectedException(Reason.BUDGET_EXCEEDED, "image metadata is " + metadataBytes
-                    + " bytes; at most " + limits.maxMetadataBytes() + " bytes are accepted");
+            throw new ImageRejectedException(
+                    Reason.BUDGET_EXCEEDED,
+                    "image metadata is " + metadataBytes + " bytes; at most " + limits.maxMetadataBytes()
+                            + " bytes are accepted");
         }
     }
 

@@ -1,21 +1,18 @@
 package dev.inceptionclassifier.image;
 
+import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
+import dev.inceptionclassifier.image.ImageRejectedException.Reason;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Locale;
-
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadProgressListener;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
-
-import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
-
-import dev.inceptionclassifier.image.ImageRejectedException.Reason;
 
 /**
  * Decodes the first image of a scanned upload with ImageIO (the JDK's PNG, GIF and BMP readers; TwelveMonkeys' JPEG
@@ -94,7 +91,8 @@ final class ImageDecoder {
             }
         }
         if (first == null) {
-            throw new ImageRejectedException(Reason.UNSUPPORTED_FORMAT,
+            throw new ImageRejectedException(
+                    Reason.UNSUPPORTED_FORMAT,
                     format.formatName().toUpperCase(Locale.ROOT) + " images cannot be decoded here");
         }
         return first;
@@ -143,12 +141,10 @@ final class ImageDecoder {
         }
 
         @Override
-        public void sequenceStarted(ImageReader source, int minIndex) {
-        }
+        public void sequenceStarted(ImageReader source, int minIndex) {}
 
         @Override
-        public void sequenceComplete(ImageReader source) {
-        }
+        public void sequenceComplete(ImageReader source) {}
 
         @Override
         public void imageStarted(ImageReader source, int imageIndex) {
@@ -156,23 +152,18 @@ final class ImageDecoder {
         }
 
         @Override
-        public void imageComplete(ImageReader source) {
-        }
+        public void imageComplete(ImageReader source) {}
 
         @Override
-        public void thumbnailStarted(ImageReader source, int imageIndex, int thumbnailIndex) {
-        }
+        public void thumbnailStarted(ImageReader source, int imageIndex, int thumbnailIndex) {}
 
         @Override
-        public void thumbnailProgress(ImageReader source, float percentageDone) {
-        }
+        public void thumbnailProgress(ImageReader source, float percentageDone) {}
 
         @Override
-        public void thumbnailComplete(ImageReader source) {
-        }
+        public void thumbnailComplete(ImageReader source) {}
 
         @Override
-        public void readAborted(ImageReader source) {
-        }
+        public void readAborted(ImageReader source) {}
     }
 }

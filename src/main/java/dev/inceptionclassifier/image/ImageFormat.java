@@ -36,13 +36,26 @@ enum ImageFormat {
         // "BM" alone is two letters of text; require a plausible DIB header size as well.
         if (b.length >= 18 && b[0] == 'B' && b[1] == 'M') {
             int dib = Bytes.le32(b, 14);
-            if (dib == 12 || dib == 16 || dib == 40 || dib == 52 || dib == 56 || dib == 64 || dib == 108
+            if (dib == 12
+                    || dib == 16
+                    || dib == 40
+                    || dib == 52
+                    || dib == 56
+                    || dib == 64
+                    || dib == 108
                     || dib == 124) {
                 return BMP;
             }
         }
-        if (b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F' && b[8] == 'W' && b[9] == 'E'
-                && b[10] == 'B' && b[11] == 'P') {
+        if (b.length >= 12
+                && b[0] == 'R'
+                && b[1] == 'I'
+                && b[2] == 'F'
+                && b[3] == 'F'
+                && b[8] == 'W'
+                && b[9] == 'E'
+                && b[10] == 'B'
+                && b[11] == 'P') {
             return WEBP;
         }
         return null;

@@ -18,12 +18,28 @@ package dev.inceptionclassifier.image;
  * @param scans JPEG scans (SOS segments); 0 for other formats
  * @param arithmetic a JPEG with arithmetic-coded scans (SOF9 to SOF15)
  */
-record ImageHeader(ImageFormat format, int width, int height, int orientation, byte[] decodeBytes, int components,
-        int adobeTransform, int bitDepth, boolean indexed, int scans, boolean arithmetic) {
+record ImageHeader(
+        ImageFormat format,
+        int width,
+        int height,
+        int orientation,
+        byte[] decodeBytes,
+        int components,
+        int adobeTransform,
+        int bitDepth,
+        boolean indexed,
+        int scans,
+        boolean arithmetic) {
 
     /** A header of a format with nothing more to say than its size and orientation. */
-    static ImageHeader of(ImageFormat format, int width, int height, int orientation, byte[] decodeBytes,
-            int bitDepth, boolean indexed) {
+    static ImageHeader of(
+            ImageFormat format,
+            int width,
+            int height,
+            int orientation,
+            byte[] decodeBytes,
+            int bitDepth,
+            boolean indexed) {
         return new ImageHeader(format, width, height, orientation, decodeBytes, 0, -1, bitDepth, indexed, 0, false);
     }
 

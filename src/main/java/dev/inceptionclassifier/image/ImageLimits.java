@@ -12,7 +12,12 @@ import java.time.Duration;
  * @param maxProgressiveScans most JPEG scans accepted
  * @param decodeTimeout longest one decode may run
  */
-public record ImageLimits(long maxBytes, long maxPixels, int maxSide, int maxMetadataBytes, int maxProgressiveScans,
+public record ImageLimits(
+        long maxBytes,
+        long maxPixels,
+        int maxSide,
+        int maxMetadataBytes,
+        int maxProgressiveScans,
         Duration decodeTimeout) {
 
     /** Defaults matching the documented configuration defaults. */

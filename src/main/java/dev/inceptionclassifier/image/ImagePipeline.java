@@ -1,12 +1,11 @@
 package dev.inceptionclassifier.image;
 
+import dev.inceptionclassifier.image.ImageRejectedException.Reason;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Objects;
-
-import dev.inceptionclassifier.image.ImageRejectedException.Reason;
 
 /**
  * Uploaded bytes to model input, safely and exactly as timm's eval transform does it.
@@ -63,14 +62,19 @@ public final class ImagePipeline {
         long start = System.nanoTime();
         ImageHeader header = scan(bytes);
         boolean swap = swapsAxes(header.orientation());
-        ResizePlan plan = ResizePlan.of(swap ? header.height() : header.width(),
-                swap ? header.width() : header.height(), spec);
+        ResizePlan plan =
+                ResizePlan.of(swap ? header.height() : header.width(), swap ? header.width() : header.height(), spec);
         try (DecodeMemoryBudget.Reservation reservation = budget.reserve(worstCase(header, plan))) {
             PixelView pixels = pixels(header);
             long decoded = System.nanoTime();
             float[] input = preprocess(pixels, plan, spec);
-            return new PreparedImage(input, pixels.width(), pixels.height(), header.format().formatName(),
-                    decoded - start, System.nanoTime() - decoded);
+            return new PreparedImage(
+                    input,
+                    pixels.width(),
+                    pixels.height(),
+                    header.format().formatName(),
+                    decoded - start,
+                    System.nanoTime() - decoded);
         }
     }
 
@@ -87,7 +91,11 @@ public final class ImagePipeline {
         ImageHeader header = scan(bytes);
         try (DecodeMemoryBudget.Reservation reservation = budget.reserve(worstCase(header, null))) {
             PixelView pixels = pixels(header);
-            return new DecodedImage(pixels.width(), pixels.height(), pixels.toRgb(), header.format().formatName());
+            return new DecodedImage(
+                    pixels.width(),
+                    pixels.height(),
+                    pixels.toRgb(),
+                    header.format().formatName());
         }
     }
 
@@ -101,8 +109,15 @@ public final class ImagePipeline {
 
     private static float[] preprocess(PixelView pixels, ResizePlan plan, PreprocessSpec spec) {
         int s = plan.size();
-        byte[] window = PillowResampler.resize(spec.interpolation(), pixels, plan.resizedWidth(),
-                plan.resizedHeight(), plan.cropX(), plan.cropY(), s, s);
+        byte[] window = PillowResampler.resize(
+                spec.interpolation(),
+                pixels,
+                plan.resizedWidth(),
+                plan.resizedHeight(),
+                plan.cropX(),
+                plan.cropY(),
+                s,
+                s);
         return Normalizer.toChw(window, s * s, spec);
     }
 
@@ -112,13 +127,14 @@ public final class ImagePipeline {
             throw new ImageRejectedException(Reason.EMPTY, "the upload is empty");
         }
         if (bytes.length > limits.maxBytes()) {
-            throw new ImageRejectedException(Reason.TOO_LARGE, "the upload is " + bytes.length
-                    + " bytes; at most " + limits.maxBytes() + " bytes are accepted");
+            throw new ImageRejectedException(
+                    Reason.TOO_LARGE,
+                    "the upload is " + bytes.length + " bytes; at most " + limits.maxBytes() + " bytes are accepted");
         }
         ImageFormat format = ImageFormat.sniff(bytes);
         if (format == null) {
-            throw new ImageRejectedException(Reason.UNSUPPORTED_FORMAT,
-                    "not a supported image; send JPEG, PNG, GIF, BMP or WebP");
+            throw new ImageRejectedException(
+                    Reason.UNSUPPORTED_FORMAT, "not a supported image; send JPEG, PNG, GIF, BMP or WebP");
         }
         return HeaderScanner.scan(format, bytes, limits);
     }
@@ -129,8 +145,9 @@ public final class ImagePipeline {
             return DecodeMemory.decodeToRgb(header);
         }
         boolean swap = swapsAxes(header.orientation());
-        return DecodeMemory.decode(header) + DecodeMemory.preprocess(swap ? header.height() : header.width(),
-                swap ? header.width() : header.height(), plan);
+        return DecodeMemory.decode(header)
+                + DecodeMemory.preprocess(
+                        swap ? header.height() : header.width(), swap ? header.width() : header.height(), plan);
     }
 
     /** What {@link #prepare} ({@code spec} given) or {@link #decode} reserves for {@code bytes}; for tests. */
@@ -140,8 +157,9 @@ public final class ImagePipeline {
             return worstCase(header, null);
         }
         boolean swap = swapsAxes(header.orientation());
-        return worstCase(header, ResizePlan.of(swap ? header.height() : header.width(),
-                swap ? header.width() : header.height(), spec));
+        return worstCase(
+                header,
+                ResizePlan.of(swap ? header.height() : header.width(), swap ? header.width() : header.height(), spec));
     }
 
     private boolean usesTurboJpeg(ImageHeader header) {
@@ -163,8 +181,9 @@ public final class ImagePipeline {
                     stored = switch (p.format()) {
                         case RGB -> PixelView.rgb(p.data(), p.width(), p.height());
                         case GRAY -> PixelView.gray(p.data(), p.width(), p.height());
-                        case CMYK -> PixelView.rgb(RgbConverter.cmykToRgb(p.data(), p.width(), p.height()),
-                                p.width(), p.height());
+                        case CMYK ->
+                            PixelView.rgb(
+                                    RgbConverter.cmykToRgb(p.data(), p.width(), p.height()), p.width(), p.height());
                     };
                 }
             }
@@ -178,11 +197,11 @@ public final class ImagePipeline {
             // only reachable without -XX:+ExitOnOutOfMemoryError, i.e. with a budget larger than the heap
             throw new ImageRejectedException(Reason.TOO_LARGE, "the image needs more memory than is available");
         } catch (IOException | RuntimeException | StackOverflowError e) {
-            if (header.arithmetic() && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT)
-                    .contains("arithmetic")) {
+            if (header.arithmetic()
+                    && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("arithmetic")) {
                 // IJG libjpeg 6b, bundled with most JDKs, has no arithmetic decoding; libjpeg-turbo has
-                throw new ImageRejectedException(Reason.UNSUPPORTED_FORMAT,
-                        "arithmetic-coded JPEGs cannot be decoded by this server", e);
+                throw new ImageRejectedException(
+                        Reason.UNSUPPORTED_FORMAT, "arithmetic-coded JPEGs cannot be decoded by this server", e);
             }
             // decoder and colour-management failures (IIOException, CMMException, IllegalArgumentException,
             // ArrayIndexOutOfBoundsException, NegativeArraySizeException...): their text stays on the server

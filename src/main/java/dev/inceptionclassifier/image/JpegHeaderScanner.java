@@ -1,8 +1,7 @@
 package dev.inceptionclassifier.image;
 
-import java.io.ByteArrayOutputStream;
-
 import dev.inceptionclassifier.image.ImageRejectedException.Reason;
+import java.io.ByteArrayOutputStream;
 
 /**
  * Walks a JPEG's marker segments: frame size, precision and coding (arithmetic or Huffman), scan count (a progressive
@@ -19,8 +18,7 @@ final class JpegHeaderScanner {
     private static final int EOI = 0xd9;
     private static final int SOS = 0xda;
 
-    private JpegHeaderScanner() {
-    }
+    private JpegHeaderScanner() {}
 
     static ImageHeader scan(byte[] b, ImageLimits limits) {
         int pos = 2;
@@ -98,8 +96,9 @@ final class JpegHeaderScanner {
                 }
                 scans++;
                 if (scans > limits.maxProgressiveScans()) {
-                    throw new ImageRejectedException(Reason.BUDGET_EXCEEDED, "the JPEG has more than "
-                            + limits.maxProgressiveScans() + " scans");
+                    throw new ImageRejectedException(
+                            Reason.BUDGET_EXCEEDED,
+                            "the JPEG has more than " + limits.maxProgressiveScans() + " scans");
                 }
                 pos = skipEntropyCodedData(b, pos);
             }
@@ -112,8 +111,18 @@ final class JpegHeaderScanner {
         // the last row is out); libjpeg would report a premature end. With more scans both refuse it.
         boolean addEoi = !ended && scans == 1;
         byte[] decodeBytes = out.finish(addEoi ? new byte[] {(byte) 0xff, (byte) EOI} : null);
-        return new ImageHeader(ImageFormat.JPEG, width, height, orientation, decodeBytes, components, adobeTransform,
-                precision, false, scans, arithmetic);
+        return new ImageHeader(
+                ImageFormat.JPEG,
+                width,
+                height,
+                orientation,
+                decodeBytes,
+                components,
+                adobeTransform,
+                precision,
+                false,
+                scans,
+                arithmetic);
     }
 
     /** SOF0-SOF15 except DHT (C4), JPG (C8) and DAC (CC). */

@@ -9,8 +9,7 @@ package dev.inceptionclassifier.image;
  */
 final class Normalizer {
 
-    private Normalizer() {
-    }
+    private Normalizer() {}
 
     static float[] toChw(byte[] rgb, int pixels, PreprocessSpec spec) {
         float[] mean = spec.mean();

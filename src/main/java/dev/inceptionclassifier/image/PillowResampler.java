@@ -17,12 +17,10 @@ final class PillowResampler {
     static final int PRECISION_BITS = 32 - 8 - 2;
     private static final double A = -0.5;
 
-    private PillowResampler() {
-    }
+    private PillowResampler() {}
 
     /** Bounds and fixed-point weights of {@code count} consecutive output positions starting at {@code first}. */
-    record Coefficients(int ksize, int[] xmin, int[] xcount, int[] weights) {
-    }
+    record Coefficients(int ksize, int[] xmin, int[] xcount, int[] weights) {}
 
     static double bicubic(double x) {
         if (x < 0.0) {
@@ -107,8 +105,8 @@ final class PillowResampler {
      * Resizes interleaved RGB {@code src} ({@code inW x inH}) to {@code outW x outH} with {@code filter} and returns
      * the window {@code [x0, x0 + w) x [y0, y0 + h)} of the result as interleaved RGB.
      */
-    static byte[] resize(Interpolation filter, byte[] src, int inW, int inH, int outW, int outH, int x0, int y0,
-            int w, int h) {
+    static byte[] resize(
+            Interpolation filter, byte[] src, int inW, int inH, int outW, int outH, int x0, int y0, int w, int h) {
         return resize(filter, PixelView.rgb(src, inW, inH), outW, outH, x0, y0, w, h);
     }
 
@@ -130,7 +128,8 @@ final class PillowResampler {
         int rowFirst = vertical ? vert.xmin()[0] : y0;
         int rowEnd = vertical ? vert.xmin()[h - 1] + vert.xcount()[h - 1] : y0 + h;
         int rows = rowEnd - rowFirst;
-        byte[] tmp = horizontal ? horizontalPass(src, coefficients(filter, inW, outW, x0, w), rowFirst, rows, w)
+        byte[] tmp = horizontal
+                ? horizontalPass(src, coefficients(filter, inW, outW, x0, w), rowFirst, rows, w)
                 : copyRows(src, x0, rowFirst, rows, w);
         return vertical ? verticalPass(tmp, w, vert, rowFirst, h) : tmp;
     }
@@ -142,10 +141,10 @@ final class PillowResampler {
     static long workingBytes(int inW, int inH, int outW, int outH, int w, int h) {
         long rows = inH; // the rows the window needs are at most all of them
         long tmp = rows * w * 3;
-        long horizontalCoefficients = (long) w * (kernelSize(inW, outW) + 2) * Integer.BYTES
-                + (long) kernelSize(inW, outW) * Double.BYTES;
-        long verticalCoefficients = (long) h * (kernelSize(inH, outH) + 2) * Integer.BYTES
-                + (long) kernelSize(inH, outH) * Double.BYTES;
+        long horizontalCoefficients =
+                (long) w * (kernelSize(inW, outW) + 2) * Integer.BYTES + (long) kernelSize(inW, outW) * Double.BYTES;
+        long verticalCoefficients =
+                (long) h * (kernelSize(inH, outH) + 2) * Integer.BYTES + (long) kernelSize(inH, outH) * Double.BYTES;
         long out = (long) w * h * 3 + (long) w * 3 * Integer.BYTES;
         return tmp + horizontalCoefficients + verticalCoefficients + out;
     }

@@ -16,8 +16,7 @@ package dev.inceptionclassifier.image;
  * @param green offset of the green sample
  * @param blue offset of the blue sample
  */
-record PixelView(byte[] data, int width, int height, int base, int xStride, int yStride, int red, int green,
-        int blue) {
+record PixelView(byte[] data, int width, int height, int base, int xStride, int yStride, int red, int green, int blue) {
 
     PixelView {
         if (width < 1 || height < 1) {
@@ -72,7 +71,12 @@ record PixelView(byte[] data, int width, int height, int base, int xStride, int 
 
     /** Whether the view is exactly interleaved RGB in its own buffer, so {@link #toRgb()} can return that buffer. */
     boolean isPackedRgb() {
-        return base == 0 && xStride == 3 && yStride == width * 3 && red == 0 && green == 1 && blue == 2
+        return base == 0
+                && xStride == 3
+                && yStride == width * 3
+                && red == 0
+                && green == 1
+                && blue == 2
                 && data.length == width * height * 3;
     }
 

@@ -16,8 +16,7 @@ final class PngHeaderScanner {
     private static final int TRNS = type("tRNS");
     private static final int EXIF = type("eXIf");
 
-    private PngHeaderScanner() {
-    }
+    private PngHeaderScanner() {}
 
     static ImageHeader scan(byte[] b, ImageLimits limits) {
         int pos = 8;
@@ -79,8 +78,18 @@ final class PngHeaderScanner {
             kept.write(b, copiedUpTo, pos - copiedUpTo);
             decodeBytes = kept.toByteArray();
         }
-        return new ImageHeader(ImageFormat.PNG, (int) width, (int) height, orientation, decodeBytes,
-                samplesPerPixel(colourType), -1, bitDepth, colourType == 3, 0, false);
+        return new ImageHeader(
+                ImageFormat.PNG,
+                (int) width,
+                (int) height,
+                orientation,
+                decodeBytes,
+                samplesPerPixel(colourType),
+                -1,
+                bitDepth,
+                colourType == 3,
+                0,
+                false);
     }
 
     /** Gray, -, RGB, palette, gray+alpha, -, RGBA; an invalid type counts as the widest (the decoder refuses it). */

@@ -10,6 +10,5 @@ package dev.inceptionclassifier.image;
  * @param decodeNanos validation, header scan, waiting for decode memory and decoding
  * @param preprocessNanos resize, crop and normalisation
  */
-public record PreparedImage(float[] input, int width, int height, String format, long decodeNanos,
-        long preprocessNanos) {
-}
+public record PreparedImage(
+        float[] input, int width, int height, String format, long decodeNanos, long preprocessNanos) {}

@@ -28,8 +28,8 @@ public enum PreprocessPreset {
     TIMM {
         @Override
         public PreprocessSpec spec(int inputSize) {
-            return new PreprocessSpec(inputSize, 0.875, false, PreprocessSpec.INCEPTION_MEAN_STD,
-                    PreprocessSpec.INCEPTION_MEAN_STD);
+            return new PreprocessSpec(
+                    inputSize, 0.875, false, PreprocessSpec.INCEPTION_MEAN_STD, PreprocessSpec.INCEPTION_MEAN_STD);
         }
     },
 
@@ -45,8 +45,16 @@ public enum PreprocessPreset {
         public PreprocessSpec spec(int inputSize) {
             // round(inputSize * 8 / 7) in integers; never a tie, since a seventh is never a half
             int scaleSize = (int) ((inputSize * 16L + 7) / 14);
-            return new PreprocessSpec(inputSize, (double) inputSize / scaleSize, scaleSize, false,
-                    Interpolation.BILINEAR, ChannelOrder.RGB, 1, IMAGENET_MEAN, IMAGENET_STD);
+            return new PreprocessSpec(
+                    inputSize,
+                    (double) inputSize / scaleSize,
+                    scaleSize,
+                    false,
+                    Interpolation.BILINEAR,
+                    ChannelOrder.RGB,
+                    1,
+                    IMAGENET_MEAN,
+                    IMAGENET_STD);
         }
     },
 
@@ -58,8 +66,15 @@ public enum PreprocessPreset {
     CADENE {
         @Override
         public PreprocessSpec spec(int inputSize) {
-            return new PreprocessSpec(inputSize, CADENE_SCALE, (int) Math.floor(inputSize / CADENE_SCALE), false,
-                    Interpolation.BILINEAR, ChannelOrder.BGR, 255, new float[] {104, 117, 128},
+            return new PreprocessSpec(
+                    inputSize,
+                    CADENE_SCALE,
+                    (int) Math.floor(inputSize / CADENE_SCALE),
+                    false,
+                    Interpolation.BILINEAR,
+                    ChannelOrder.BGR,
+                    255,
+                    new float[] {104, 117, 128},
                     new float[] {1, 1, 1});
         }
     },
@@ -72,8 +87,16 @@ public enum PreprocessPreset {
     FACENET {
         @Override
         public PreprocessSpec spec(int inputSize) {
-            return new PreprocessSpec(inputSize, 1.0, inputSize, true, Interpolation.BILINEAR, ChannelOrder.RGB, 255,
-                    new float[] {127.5f, 127.5f, 127.5f}, new float[] {128, 128, 128});
+            return new PreprocessSpec(
+                    inputSize,
+                    1.0,
+                    inputSize,
+                    true,
+                    Interpolation.BILINEAR,
+                    ChannelOrder.RGB,
+                    255,
+                    new float[] {127.5f, 127.5f, 127.5f},
+                    new float[] {128, 128, 128});
         }
     };
 

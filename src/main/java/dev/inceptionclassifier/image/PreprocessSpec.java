@@ -24,8 +24,16 @@ import java.util.Objects;
  * @param mean per output channel (in {@code channelOrder}), subtracted after scaling
  * @param std per output channel, divided by after subtracting the mean
  */
-public record PreprocessSpec(int inputSize, double cropPct, int scaleSize, boolean squash, Interpolation interpolation,
-        ChannelOrder channelOrder, int valueRange, float[] mean, float[] std) {
+public record PreprocessSpec(
+        int inputSize,
+        double cropPct,
+        int scaleSize,
+        boolean squash,
+        Interpolation interpolation,
+        ChannelOrder channelOrder,
+        int valueRange,
+        float[] mean,
+        float[] std) {
 
     /** Inception mean and std: x / 127.5 - 1. */
     public static final float[] INCEPTION_MEAN_STD = {0.5f, 0.5f, 0.5f};
@@ -38,8 +46,8 @@ public record PreprocessSpec(int inputSize, double cropPct, int scaleSize, boole
             throw new IllegalArgumentException("cropPct must be in (0, 1]");
         }
         if (scaleSize < inputSize) {
-            throw new IllegalArgumentException("scaleSize " + scaleSize + " is smaller than the input size "
-                    + inputSize);
+            throw new IllegalArgumentException(
+                    "scaleSize " + scaleSize + " is smaller than the input size " + inputSize);
         }
         Objects.requireNonNull(interpolation, "interpolation");
         Objects.requireNonNull(channelOrder, "channelOrder");
@@ -63,8 +71,16 @@ public record PreprocessSpec(int inputSize, double cropPct, int scaleSize, boole
      * bicubic filter, center crop, RGB in [0, 1], then {@code mean}/{@code std}.
      */
     public PreprocessSpec(int inputSize, double cropPct, boolean squash, float[] mean, float[] std) {
-        this(inputSize, cropPct, timmScaleSize(inputSize, cropPct), squash, Interpolation.BICUBIC, ChannelOrder.RGB, 1,
-                mean, std);
+        this(
+                inputSize,
+                cropPct,
+                timmScaleSize(inputSize, cropPct),
+                squash,
+                Interpolation.BICUBIC,
+                ChannelOrder.RGB,
+                1,
+                mean,
+                std);
     }
 
     /** Inception preprocessing with the given crop fraction (timm, center crop mode). */
@@ -91,16 +107,30 @@ public record PreprocessSpec(int inputSize, double cropPct, int scaleSize, boole
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PreprocessSpec p && p.inputSize == inputSize && p.cropPct == cropPct
-                && p.scaleSize == scaleSize && p.squash == squash && p.interpolation == interpolation
-                && p.channelOrder == channelOrder && p.valueRange == valueRange && Arrays.equals(p.mean, mean)
+        return o instanceof PreprocessSpec p
+                && p.inputSize == inputSize
+                && p.cropPct == cropPct
+                && p.scaleSize == scaleSize
+                && p.squash == squash
+                && p.interpolation == interpolation
+                && p.channelOrder == channelOrder
+                && p.valueRange == valueRange
+                && Arrays.equals(p.mean, mean)
                 && Arrays.equals(p.std, std);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(inputSize, cropPct, scaleSize, squash, interpolation, channelOrder, valueRange,
-                Arrays.hashCode(mean), Arrays.hashCode(std));
+        return Objects.hash(
+                inputSize,
+                cropPct,
+                scaleSize,
+                squash,
+                interpolation,
+                channelOrder,
+                valueRange,
+                Arrays.hashCode(mean),
+                Arrays.hashCode(std));
     }
 
     @Override

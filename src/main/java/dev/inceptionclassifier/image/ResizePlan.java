@@ -27,8 +27,8 @@ record ResizePlan(int resizedWidth, int resizedHeight, int cropX, int cropY, int
         // Python's int(target * long / short): exact product, one correctly rounded division, truncation
         long newLong = (long) ((double) ((long) target * longSide) / shortSide);
         if (newLong > Integer.MAX_VALUE / 4) {
-            throw new ImageRejectedException(ImageRejectedException.Reason.TOO_LARGE,
-                    "the image's aspect ratio is too extreme");
+            throw new ImageRejectedException(
+                    ImageRejectedException.Reason.TOO_LARGE, "the image's aspect ratio is too extreme");
         }
         int newW = width <= height ? target : (int) newLong;
         int newH = width <= height ? (int) newLong : target;

@@ -21,8 +21,7 @@ import java.awt.image.Raster;
  */
 final class RgbConverter {
 
-    private RgbConverter() {
-    }
+    private RgbConverter() {}
 
     /**
      * The image as upright-ready RGB pixels: read in place for 8-bit interleaved gray, gray+alpha, RGB, BGR, RGBA and
@@ -37,19 +36,31 @@ final class RgbConverter {
         Raster raster = image.getRaster();
         ColorModel cm = image.getColorModel();
         boolean gray = cm.getNumColorComponents() == 1;
-        if (!(cm instanceof ComponentColorModel) || cm.getComponentSize(0) != 8
-                || !(gray || cm.getNumColorComponents() == 3 && cm.getColorSpace().getType() == ColorSpace.TYPE_RGB)
-                || !(raster.getDataBuffer() instanceof DataBufferByte db) || db.getNumBanks() != 1
+        if (!(cm instanceof ComponentColorModel)
+                || cm.getComponentSize(0) != 8
+                || !(gray
+                        || cm.getNumColorComponents() == 3 && cm.getColorSpace().getType() == ColorSpace.TYPE_RGB)
+                || !(raster.getDataBuffer() instanceof DataBufferByte db)
+                || db.getNumBanks() != 1
                 || !(raster.getSampleModel() instanceof ComponentSampleModel sm)
-                || raster.getSampleModelTranslateX() != 0 || raster.getSampleModelTranslateY() != 0) {
+                || raster.getSampleModelTranslateX() != 0
+                || raster.getSampleModelTranslateY() != 0) {
             return null;
         }
         int[] bands = sm.getBandOffsets();
         int r = bands[0];
         int g = gray ? r : bands[1];
         int b = gray ? r : bands[2];
-        return new PixelView(db.getData(), image.getWidth(), image.getHeight(), db.getOffset(), sm.getPixelStride(),
-                sm.getScanlineStride(), r, g, b);
+        return new PixelView(
+                db.getData(),
+                image.getWidth(),
+                image.getHeight(),
+                db.getOffset(),
+                sm.getPixelStride(),
+                sm.getScanlineStride(),
+                r,
+                g,
+                b);
     }
 
     static byte[] toRgb(BufferedImage image) {
@@ -60,8 +71,9 @@ final class RgbConverter {
         ColorModel cm = image.getColorModel();
         if (cm instanceof IndexColorModel icm) {
             palette(raster, icm, w, h, out);
-        } else if (cm instanceof ComponentColorModel && (cm.getNumColorComponents() == 3
-                && cm.getColorSpace().getType() == ColorSpace.TYPE_RGB || cm.getNumColorComponents() == 1)) {
+        } else if (cm instanceof ComponentColorModel
+                && (cm.getNumColorComponents() == 3 && cm.getColorSpace().getType() == ColorSpace.TYPE_RGB
+                        || cm.getNumColorComponents() == 1)) {
             components(raster, cm.getNumColorComponents() == 1, cm.getComponentSize(0), w, h, out);
         } else {
             // packed (BMP 16/32-bit) and anything exotic: the colour model's own sRGB view
@@ -81,8 +93,11 @@ final class RgbConverter {
     }
 
     private static void components(Raster raster, boolean gray, int bits, int w, int h, byte[] out) {
-        if (bits == 8 && raster.getDataBuffer() instanceof DataBufferByte db && db.getNumBanks() == 1
-                && raster.getSampleModel() instanceof ComponentSampleModel sm && raster.getSampleModelTranslateX() == 0
+        if (bits == 8
+                && raster.getDataBuffer() instanceof DataBufferByte db
+                && db.getNumBanks() == 1
+                && raster.getSampleModel() instanceof ComponentSampleModel sm
+                && raster.getSampleModelTranslateX() == 0
                 && raster.getSampleModelTranslateY() == 0) {
             byte[] data = db.getData();
             int pixelStride = sm.getPixelStride();

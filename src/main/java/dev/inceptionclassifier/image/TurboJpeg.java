@@ -1,5 +1,6 @@
 package dev.inceptionclassifier.image;
 
+import dev.inceptionclassifier.image.ImageRejectedException.Reason;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -13,8 +14,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-
-import dev.inceptionclassifier.image.ImageRejectedException.Reason;
 
 /**
  * libjpeg-turbo's TurboJPEG API, reached through its Java binding ({@code turbojpeg.jar}, Debian package
@@ -33,31 +32,34 @@ import dev.inceptionclassifier.image.ImageRejectedException.Reason;
 final class TurboJpeg {
 
     /** Default places of the binding: Debian/Ubuntu's package, then libjpeg-turbo's own installers. */
-    static final List<Path> DEFAULT_JARS = List.of(Path.of("/usr/share/java/turbojpeg.jar"),
-            Path.of("/opt/libjpeg-turbo/classes/turbojpeg.jar"));
+    static final List<Path> DEFAULT_JARS =
+            List.of(Path.of("/usr/share/java/turbojpeg.jar"), Path.of("/opt/libjpeg-turbo/classes/turbojpeg.jar"));
 
     private static final String PACKAGE = "org.libjpegturbo.turbojpeg.";
 
     /** A 1x1 gray JPEG of value 77 (written by Pillow), decoded once at load time to prove the binding works. */
-    private static final byte[] PROBE = HexFormat.of().parseHex(
-            "ffd8ffe000104a46494600010100000100010000ffdb00430001010101010101010101010101010101010101010101010101"
-            + "010101010101010101010101010101010101010101010101010101010101010101010101010101ffc0000b08000100010101"
-            + "1100ffc4001f0000010501010101010100000000000000000102030405060708090a0bffc400b51000020103030204030505"
-            + "04040000017d01020300041105122131410613516107227114328191a1082342b1c11552d1f02433627282090a161718191a"
-            + "25262728292a3435363738393a434445464748494a535455565758595a636465666768696a737475767778797a8384858687"
-            + "88898a92939495969798999aa2a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9bac2c3c4c5c6c7c8c9cad2d3d4d5d6d7d8d9dae1e2"
-            + "e3e4e5e6e7e8e9eaf1f2f3f4f5f6f7f8f9faffda0008010100003f00fc67afffd9");
+    private static final byte[] PROBE = HexFormat.of()
+            .parseHex(
+                    "ffd8ffe000104a46494600010100000100010000ffdb00430001010101010101010101010101010101010101010101010101"
+                            + "010101010101010101010101010101010101010101010101010101010101010101010101010101ffc0000b08000100010101"
+                            + "1100ffc4001f0000010501010101010100000000000000000102030405060708090a0bffc400b51000020103030204030505"
+                            + "04040000017d01020300041105122131410613516107227114328191a1082342b1c11552d1f02433627282090a161718191a"
+                            + "25262728292a3435363738393a434445464748494a535455565758595a636465666768696a737475767778797a8384858687"
+                            + "88898a92939495969798999aa2a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9bac2c3c4c5c6c7c8c9cad2d3d4d5d6d7d8d9dae1e2"
+                            + "e3e4e5e6e7e8e9eaf1f2f3f4f5f6f7f8f9faffda0008010100003f00fc67afffd9");
+
     private static final int PROBE_VALUE = 77;
 
     private static TurboJpeg loaded; // guarded by TurboJpeg.class: see the class comment
 
     /** Pixels as TurboJPEG wrote them: {@code width * height * pixelSize} bytes in one of the three formats. */
-    record Pixels(int width, int height, Format format, byte[] data) {
-    }
+    record Pixels(int width, int height, Format format, byte[] data) {}
 
     /** The output formats used: RGB for YCbCr and RGB JPEGs, gray for gray ones, CMYK for CMYK and YCCK. */
     enum Format {
-        RGB(3), GRAY(1), CMYK(4);
+        RGB(3),
+        GRAY(1),
+        CMYK(4);
 
         final int pixelSize;
 
@@ -104,14 +106,25 @@ final class TurboJpeg {
         exceptionClass = Class.forName(PACKAGE + "TJException", true, loader);
         MethodHandles.Lookup lookup = MethodHandles.publicLookup();
         newDecompressor = lookup.findConstructor(decompressor, MethodType.methodType(void.class));
-        setSourceImage = lookup.findVirtual(decompressor, "setSourceImage",
-                MethodType.methodType(void.class, byte[].class, int.class));
+        setSourceImage = lookup.findVirtual(
+                decompressor, "setSourceImage", MethodType.methodType(void.class, byte[].class, int.class));
         getWidth = lookup.findVirtual(decompressor, "getWidth", MethodType.methodType(int.class));
         getHeight = lookup.findVirtual(decompressor, "getHeight", MethodType.methodType(int.class));
         getColorspace = lookup.findVirtual(decompressor, "getColorspace", MethodType.methodType(int.class));
         // decompress(dst, x, y, width, pitch, height, pixelFormat, flags)
-        decompress = lookup.findVirtual(decompressor, "decompress", MethodType.methodType(void.class, byte[].class,
-                int.class, int.class, int.class, int.class, int.class, int.class, int.class));
+        decompress = lookup.findVirtual(
+                decompressor,
+                "decompress",
+                MethodType.methodType(
+                        void.class,
+                        byte[].class,
+                        int.class,
+                        int.class,
+                        int.class,
+                        int.class,
+                        int.class,
+                        int.class,
+                        int.class));
         close = lookup.findVirtual(decompressor, "close", MethodType.methodType(void.class));
         errorCode = lookup.findVirtual(exceptionClass, "getErrorCode", MethodType.methodType(int.class));
         pfRgb = tj.getField("PF_RGB").getInt(null);
@@ -129,9 +142,13 @@ final class TurboJpeg {
      * decode. Loaded once per JVM; a second call with other paths is refused.
      */
     static synchronized TurboJpeg load(Path jar, Path library) throws UnavailableException {
-        Path jarFile = jar != null ? jar : DEFAULT_JARS.stream().filter(Files::isRegularFile).findFirst()
-                .orElseThrow(() -> new UnavailableException("no turbojpeg.jar in " + DEFAULT_JARS
-                        + " (Debian/Ubuntu: apt-get install libturbojpeg-java)"));
+        Path jarFile = jar != null
+                ? jar
+                : DEFAULT_JARS.stream()
+                        .filter(Files::isRegularFile)
+                        .findFirst()
+                        .orElseThrow(() -> new UnavailableException("no turbojpeg.jar in " + DEFAULT_JARS
+                                + " (Debian/Ubuntu: apt-get install libturbojpeg-java)"));
         if (!Files.isRegularFile(jarFile)) {
             throw new UnavailableException("no TurboJPEG Java binding at " + jarFile);
         }
@@ -143,15 +160,15 @@ final class TurboJpeg {
             if (loaded.jar.equals(jarFile) && loaded.library.equals(libraryFile)) {
                 return loaded;
             }
-            throw new UnavailableException("TurboJPEG is already loaded in this JVM from " + loaded.jar + " and "
-                    + loaded.library);
+            throw new UnavailableException(
+                    "TurboJPEG is already loaded in this JVM from " + loaded.jar + " and " + loaded.library);
         }
         TurboJpeg turbo;
         try {
             turbo = new TurboJpeg(jarFile, libraryFile, new BindingClassLoader(jarFile, libraryFile));
         } catch (ReflectiveOperationException | LinkageError | MalformedURLException | RuntimeException e) {
-            throw new UnavailableException("the TurboJPEG binding " + jarFile + " with " + libraryFile
-                    + " does not load: " + e, e);
+            throw new UnavailableException(
+                    "the TurboJPEG binding " + jarFile + " with " + libraryFile + " does not load: " + e, e);
         }
         turbo.probe();
         loaded = turbo;
@@ -172,8 +189,14 @@ final class TurboJpeg {
             case "aarch64", "arm64" -> "aarch64-linux-gnu";
             default -> arch + "-linux-gnu";
         };
-        for (String d : List.of("/usr/lib/" + multiarch, "/lib/" + multiarch, "/usr/lib64", "/usr/lib",
-                "/usr/local/lib", "/opt/libjpeg-turbo/lib64", "/opt/libjpeg-turbo/lib")) {
+        for (String d : List.of(
+                "/usr/lib/" + multiarch,
+                "/lib/" + multiarch,
+                "/usr/lib64",
+                "/usr/lib",
+                "/usr/local/lib",
+                "/opt/libjpeg-turbo/lib64",
+                "/opt/libjpeg-turbo/lib")) {
             dirs.add(Path.of(d));
         }
         List<String> names = List.of("libturbojpeg.so.0", System.mapLibraryName("turbojpeg"));
@@ -185,8 +208,8 @@ final class TurboJpeg {
                 }
             }
         }
-        throw new UnavailableException("no libturbojpeg.so.0 in " + dirs
-                + " (Debian/Ubuntu: apt-get install libturbojpeg0)");
+        throw new UnavailableException(
+                "no libturbojpeg.so.0 in " + dirs + " (Debian/Ubuntu: apt-get install libturbojpeg0)");
     }
 
     private void probe() throws UnavailableException {
@@ -237,7 +260,8 @@ final class TurboJpeg {
                 throw new ImageRejectedException(Reason.UNDECODABLE, "the image header is inconsistent");
             }
             int colorspace = (int) getColorspace.invoke(d);
-            Format format = colorspace == csGray ? Format.GRAY
+            Format format = colorspace == csGray
+                    ? Format.GRAY
                     : colorspace == csCmyk || colorspace == csYcck ? Format.CMYK : Format.RGB;
             int pf = switch (format) {
                 case RGB -> pfRgb;
@@ -254,8 +278,7 @@ final class TurboJpeg {
                 // a warning still yields a complete image; it is refused unless harmless, as ImageIO's are
                 boolean warning = (int) errorCode.invoke(e) == errWarning;
                 if (!warning || !DecoderWarnings.isBenign(e.getMessage())) {
-                    throw new ImageRejectedException(Reason.UNDECODABLE, "the image data is corrupt or truncated",
-                            e);
+                    throw new ImageRejectedException(Reason.UNDECODABLE, "the image data is corrupt or truncated", e);
                 }
             }
             return new Pixels(width, height, format, out);

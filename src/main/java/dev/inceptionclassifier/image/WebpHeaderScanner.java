@@ -6,8 +6,7 @@ package dev.inceptionclassifier.image;
  */
 final class WebpHeaderScanner {
 
-    private WebpHeaderScanner() {
-    }
+    private WebpHeaderScanner() {}
 
     static ImageHeader scan(byte[] b, ImageLimits limits) {
         long riffEnd = 8L + (Bytes.le32(b, 4) & 0xffffffffL);

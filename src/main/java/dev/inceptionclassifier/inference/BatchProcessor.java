@@ -18,6 +18,5 @@ interface BatchProcessor<I, O> extends AutoCloseable {
     String device();
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,11 +54,13 @@ final class BatchScheduler<I, O> implements AutoCloseable {
     private final List<Supplier<BatchProcessor<I, O>>> processorFactories;
     /** The current worker of each slot; a dead one stays (marked dead) until its replacement starts. */
     private final AtomicReferenceArray<Worker> slots;
+
     private final AtomicInteger inflight = new AtomicInteger();
     private final AtomicInteger busy = new AtomicInteger();
     private final Outcomes outcomes = new Outcomes();
     /** Write-locked for a state change; read-locked by a submission from its state check until its offer. */
     private final ReentrantReadWriteLock stateLock = new ReentrantReadWriteLock();
+
     private final Runnable beforeOffer;
     private volatile State state = State.RUNNING;
 
@@ -67,14 +68,23 @@ final class BatchScheduler<I, O> implements AutoCloseable {
      * Creates the workers: one per factory, each calling its factory once (and again if the worker dies).
      * Workers warm up (one batch of every size up to the maximum) before this constructor returns.
      */
-    BatchScheduler(String name, SchedulerSettings settings, List<Supplier<BatchProcessor<I, O>>> processorFactories,
-            Supplier<I> warmupInput, SchedulerMetrics metrics) {
-        this(name, settings, processorFactories, warmupInput, metrics, () -> { });
+    BatchScheduler(
+            String name,
+            SchedulerSettings settings,
+            List<Supplier<BatchProcessor<I, O>>> processorFactories,
+            Supplier<I> warmupInput,
+            SchedulerMetrics metrics) {
+        this(name, settings, processorFactories, warmupInput, metrics, () -> {});
     }
 
     /** As above, with {@code beforeOffer} run between a submission's state check and its offer (tests widen it). */
-    BatchScheduler(String name, SchedulerSettings settings, List<Supplier<BatchProcessor<I, O>>> processorFactories,
-            Supplier<I> warmupInput, SchedulerMetrics metrics, Runnable beforeOffer) {
+    BatchScheduler(
+            String name,
+            SchedulerSettings settings,
+            List<Supplier<BatchProcessor<I, O>>> processorFactories,
+            Supplier<I> warmupInput,
+            SchedulerMetrics metrics,
+            Runnable beforeOffer) {
         this.beforeOffer = beforeOffer;
         this.name = name;
         this.settings = settings;
@@ -82,8 +92,8 @@ final class BatchScheduler<I, O> implements AutoCloseable {
         this.metrics = metrics;
         this.processorFactories = List.copyOf(processorFactories);
         this.slots = new AtomicReferenceArray<>(this.processorFactories.size());
-        metrics.gauges(queue::size, inflight::get, () -> health(System.nanoTime()).liveWorkers() - busy.get(),
-                busy::get);
+        metrics.gauges(
+                queue::size, inflight::get, () -> health(System.nanoTime()).liveWorkers() - busy.get(), busy::get);
         try {
             for (int i = 0; i < this.processorFactories.size(); i++) {
                 BatchProcessor<I, O> processor = this.processorFactories.get(i).get();
@@ -152,10 +162,11 @@ final class BatchScheduler<I, O> implements AutoCloseable {
             inflight.decrementAndGet();
         });
         job.future.orTimeout(job.timeoutNanos, TimeUnit.NANOSECONDS);
-        return job.future.exceptionallyCompose(e -> CompletableFuture.failedFuture(e instanceof TimeoutException
-                ? new DeadlineExceededException("request deadline of "
-                        + TimeUnit.NANOSECONDS.toMillis(job.timeoutNanos) + " ms passed")
-                : e));
+        return job.future.exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                e instanceof TimeoutException
+                        ? new DeadlineExceededException(
+                                "request deadline of " + TimeUnit.NANOSECONDS.toMillis(job.timeoutNanos) + " ms passed")
+                        : e));
     }
 
     int queueDepth() {
@@ -246,12 +257,16 @@ final class BatchScheduler<I, O> implements AutoCloseable {
             stopped &= !w.thread.isAlive();
         }
         // No offer can happen any more (state is CLOSED): this sweep sees every job no worker took.
-        for (Job<I, O> job; (job = queue.poll()) != null;) {
+        for (Job<I, O> job; (job = queue.poll()) != null; ) {
             job.future.completeExceptionally(new RejectedException("the service is shutting down", true));
         }
         if (first) {
             int left = inflight.get();
-            log.info("model {}: scheduler stopped; {}; {} in a batch still running{}", name, counts(), left,
+            log.info(
+                    "model {}: scheduler stopped; {}; {} in a batch still running{}",
+                    name,
+                    counts(),
+                    left,
                     left > 0 ? " (each is answered by its deadline)" : "");
         }
         return stopped;
@@ -339,8 +354,10 @@ final class BatchScheduler<I, O> implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             // Nothing here interrupts a worker to stop it (it watches the state); the jobs it took are run, not lost.
-            log.warn("worker of model {} interrupted while collecting a batch; running the {} request(s) it took",
-                    name, batch.size());
+            log.warn(
+                    "worker of model {} interrupted while collecting a batch; running the {} request(s) it took",
+                    name,
+                    batch.size());
         }
         return batch;
     }
@@ -370,16 +387,19 @@ final class BatchScheduler<I, O> implements AutoCloseable {
         metrics.batch(processor.device(), batch.size(), nanos);
         for (int i = 0; i < batch.size(); i++) {
             Job<I, O> job = batch.get(i);
-            job.future.complete(new InferenceResult<>(outputs.get(i), start - job.enqueued, nanos, batch.size(),
-                    processor.device()));
+            job.future.complete(new InferenceResult<>(
+                    outputs.get(i), start - job.enqueued, nanos, batch.size(), processor.device()));
         }
     }
 
     private static boolean isOutOfMemory(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = t.getMessage();
-            if (t instanceof OutOfMemoryError || m != null && (m.contains("out of memory")
-                    || m.contains("can't allocate memory") || m.contains("CUDA error: out of memory"))) {
+            if (t instanceof OutOfMemoryError
+                    || m != null
+                            && (m.contains("out of memory")
+                                    || m.contains("can't allocate memory")
+                                    || m.contains("CUDA error: out of memory"))) {
                 return true;
             }
         }
@@ -461,8 +481,8 @@ final class BatchScheduler<I, O> implements AutoCloseable {
                 // An Error escaped a batch: this worker's processor may be unusable. Fail its batch, replace it.
                 dead = true;
                 log.error("worker {} of model {} died; replacing it", slot, name, t);
-                InferenceFailedException failure = new InferenceFailedException("inference failed", t,
-                        isOutOfMemory(t));
+                InferenceFailedException failure =
+                        new InferenceFailedException("inference failed", t, isOutOfMemory(t));
                 batch.forEach(job -> job.future.completeExceptionally(failure));
             } finally {
                 // Closed by its own thread, after its last batch: never under a running batch.
@@ -495,8 +515,12 @@ final class BatchScheduler<I, O> implements AutoCloseable {
                     }
                     return;
                 } catch (RuntimeException e) {
-                    log.error("could not replace worker {} of model {}; retrying in {} ms", slot, name,
-                            TimeUnit.NANOSECONDS.toMillis(backoff), e);
+                    log.error(
+                            "could not replace worker {} of model {}; retrying in {} ms",
+                            slot,
+                            name,
+                            TimeUnit.NANOSECONDS.toMillis(backoff),
+                            e);
                 }
                 try {
                     TimeUnit.NANOSECONDS.sleep(backoff);

@@ -9,7 +9,7 @@ import java.util.List;
 @FunctionalInterface
 public interface InferenceFaultHook {
 
-    InferenceFaultHook NONE = (model, inputs) -> { };
+    InferenceFaultHook NONE = (model, inputs) -> {};
 
     /** May throw to fail the batch. */
     void beforeBatch(String model, List<float[]> inputs) throws Exception;

@@ -10,5 +10,4 @@ package dev.inceptionclassifier.inference;
  * @param device where the batch ran
  * @param <O> the output type
  */
-public record InferenceResult<O>(O output, long queueNanos, long inferenceNanos, int batchSize, String device) {
-}
+public record InferenceResult<O>(O output, long queueNanos, long inferenceNanos, int batchSize, String device) {}

@@ -1,5 +1,10 @@
 package dev.inceptionclassifier.inference;
 
+import ai.djl.Device;
+import dev.inceptionclassifier.model.LoadedModel;
+import dev.inceptionclassifier.model.ModelRegistry;
+import dev.inceptionclassifier.model.ServingDevices;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,12 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-
-import ai.djl.Device;
-import dev.inceptionclassifier.model.LoadedModel;
-import dev.inceptionclassifier.model.ModelRegistry;
-import dev.inceptionclassifier.model.ServingDevices;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -40,13 +39,21 @@ public class InferenceService implements SmartLifecycle, DisposableBean {
     private volatile boolean running;
     private boolean closed;
 
-    InferenceService(ModelRegistry registry, ServingDevices devices, InferenceSettings cfg,
-            MeterRegistry meters, ObjectProvider<InferenceFaultHook> faultHook) {
+    InferenceService(
+            ModelRegistry registry,
+            ServingDevices devices,
+            InferenceSettings cfg,
+            MeterRegistry meters,
+            ObjectProvider<InferenceFaultHook> faultHook) {
         this.registry = registry;
         this.drainTimeout = cfg.drainTimeout();
         InferenceFaultHook hook = faultHook.getIfAvailable(() -> InferenceFaultHook.NONE);
-        SchedulerSettings settings = new SchedulerSettings(cfg.maxBatchSize(), cfg.maxBatchDelay(),
-                cfg.queueCapacity(), cfg.requestTimeout(), cfg.workerStopTimeout(),
+        SchedulerSettings settings = new SchedulerSettings(
+                cfg.maxBatchSize(),
+                cfg.maxBatchDelay(),
+                cfg.queueCapacity(),
+                cfg.requestTimeout(),
+                cfg.workerStopTimeout(),
                 cfg.requestTimeout().multipliedBy(cfg.stuckBatchMultiple()));
         try {
             for (LoadedModel model : registry.all()) {
@@ -54,16 +61,26 @@ public class InferenceService implements SmartLifecycle, DisposableBean {
                 List<Supplier<BatchProcessor<float[], float[]>>> factories = new ArrayList<>();
                 for (Device device : devices.devices()) {
                     for (int w = 0; w < cfg.workers(); w++) {
-                        factories.add(() -> new PredictorProcessor(model.name(), model.model(device), device, size,
-                                hook));
+                        factories.add(
+                                () -> new PredictorProcessor(model.name(), model.model(device), device, size, hook));
                     }
                 }
                 long t0 = System.nanoTime();
                 float[] blank = new float[3 * size * size];
-                schedulers.put(model.name(), new BatchScheduler<>(model.name(), settings, factories, () -> blank,
-                        new SchedulerMetrics(meters, model.name(), cfg.maxBatchSize())));
-                log.info("model '{}': {} worker(s) warmed up (batch sizes 1..{}) in {} ms", model.name(),
-                        factories.size(), cfg.maxBatchSize(), (System.nanoTime() - t0) / 1_000_000);
+                schedulers.put(
+                        model.name(),
+                        new BatchScheduler<>(
+                                model.name(),
+                                settings,
+                                factories,
+                                () -> blank,
+                                new SchedulerMetrics(meters, model.name(), cfg.maxBatchSize())));
+                log.info(
+                        "model '{}': {} worker(s) warmed up (batch sizes 1..{}) in {} ms",
+                        model.name(),
+                        factories.size(),
+                        cfg.maxBatchSize(),
+                        (System.nanoTime() - t0) / 1_000_000);
             }
         } catch (RuntimeException e) {
             closeAll(Duration.ZERO);
@@ -160,8 +177,10 @@ public class InferenceService implements SmartLifecycle, DisposableBean {
                 m.close();
             } else {
                 // Freeing weights under a running native call could crash the JVM; leaking them cannot.
-                log.error("model '{}': a worker is still inside a batch after the shutdown waited for it; the model's"
-                        + " native memory is NOT freed (it is left to the exiting process)", m.name());
+                log.error(
+                        "model '{}': a worker is still inside a batch after the shutdown waited for it; the model's"
+                                + " native memory is NOT freed (it is left to the exiting process)",
+                        m.name());
             }
         }
     }

@@ -15,6 +15,12 @@ import java.time.Duration;
  * @param workerStopTimeout how long a shutdown then waits for each model's workers
  * @param stuckBatchMultiple request timeouts after which a running batch counts as stuck
  */
-public record InferenceSettings(int workers, int maxBatchSize, Duration maxBatchDelay, int queueCapacity,
-        Duration requestTimeout, Duration drainTimeout, Duration workerStopTimeout, int stuckBatchMultiple) {
-}
+public record InferenceSettings(
+        int workers,
+        int maxBatchSize,
+        Duration maxBatchDelay,
+        int queueCapacity,
+        Duration requestTimeout,
+        Duration drainTimeout,
+        Duration workerStopTimeout,
+        int stuckBatchMultiple) {}

@@ -1,12 +1,11 @@
 package dev.inceptionclassifier.inference;
 
+import dev.inceptionclassifier.model.LoadedModel;
+import dev.inceptionclassifier.model.ModelRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import dev.inceptionclassifier.model.LoadedModel;
-import dev.inceptionclassifier.model.ModelRegistry;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;

@@ -1,10 +1,9 @@
 package dev.inceptionclassifier.inference;
 
-import java.util.List;
-
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
+import java.util.List;
 
 /** A worker's DJL Predictor: the only place that calls {@code batchPredict}. */
 final class PredictorProcessor implements BatchProcessor<float[], float[]> {

@@ -1,12 +1,11 @@
 package dev.inceptionclassifier.inference;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,7 +23,8 @@ class ProcessMemoryMetrics implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         Gauge.builder("classifier.process.resident.memory", ProcessMemoryMetrics::residentBytes)
                 .description("Resident set size of the process (heap, native model memory and libtorch)")
-                .baseUnit("bytes").register(registry);
+                .baseUnit("bytes")
+                .register(registry);
     }
 
     /** Resident bytes, or NaN where /proc/self/statm cannot be read. */

@@ -41,8 +41,17 @@ public record ServedModel(Info info, List<String> labels, List<String> devices) 
      * @param execution how it runs: {@code compiled}, {@code eager} or {@code torchscript}
      * @param tasks what it serves: {@code classify}, {@code embed}, or both in that order
      */
-    public record Info(String name, String architecture, String weights, boolean randomWeights, int numClasses,
-            String labels, Preprocessing preprocess, boolean bnFolded, String precision, String execution,
+    public record Info(
+            String name,
+            String architecture,
+            String weights,
+            boolean randomWeights,
+            int numClasses,
+            String labels,
+            Preprocessing preprocess,
+            boolean bnFolded,
+            String precision,
+            String execution,
             List<String> tasks) {
 
         public Info {
@@ -63,7 +72,13 @@ public record ServedModel(Info info, List<String> labels, List<String> devices) 
      * @param std per-channel standard deviation (RGB), or null
      * @param source where the values come from, e.g. {@code config.json}
      */
-    public record Preprocessing(String preset, int inputSize, Double cropPct, Boolean squash, String interpolation,
-            float[] mean, float[] std, String source) {
-    }
+    public record Preprocessing(
+            String preset,
+            int inputSize,
+            Double cropPct,
+            Boolean squash,
+            String interpolation,
+            float[] mean,
+            float[] std,
+            String source) {}
 }

@@ -1,14 +1,13 @@
 package dev.inceptionclassifier.inference;
 
+import dev.inceptionclassifier.model.LoadedModel;
+import dev.inceptionclassifier.model.ModelInfo;
+import dev.inceptionclassifier.model.ModelRegistry;
+import dev.inceptionclassifier.model.core.Task;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import dev.inceptionclassifier.model.LoadedModel;
-import dev.inceptionclassifier.model.ModelInfo;
-import dev.inceptionclassifier.model.core.Task;
-import dev.inceptionclassifier.model.ModelRegistry;
 import org.springframework.stereotype.Component;
 
 /** The model catalogue for the HTTP layer: every served model, in configuration order, the first the default. */
@@ -44,10 +43,27 @@ public class ServedModels {
     private static ServedModel view(LoadedModel m) {
         ModelInfo i = m.info();
         var p = i.preprocess();
-        var info = new ServedModel.Info(i.name(), i.architecture(), i.weights(), i.randomWeights(), i.numClasses(),
-                i.labels(), new ServedModel.Preprocessing(p.preset(), p.inputSize(), p.cropPct(), p.squash(),
-                        p.interpolation(), p.mean(), p.std(), p.source()),
-                i.bnFolded(), i.precision(), i.execution(), i.tasks().stream().map(Task::id).toList());
-        return new ServedModel(info, m.labels(), m.devices().stream().map(Object::toString).toList());
+        var info = new ServedModel.Info(
+                i.name(),
+                i.architecture(),
+                i.weights(),
+                i.randomWeights(),
+                i.numClasses(),
+                i.labels(),
+                new ServedModel.Preprocessing(
+                        p.preset(),
+                        p.inputSize(),
+                        p.cropPct(),
+                        p.squash(),
+                        p.interpolation(),
+                        p.mean(),
+                        p.std(),
+                        p.source()),
+                i.bnFolded(),
+                i.precision(),
+                i.execution(),
+                i.tasks().stream().map(Task::id).toList());
+        return new ServedModel(
+                info, m.labels(), m.devices().stream().map(Object::toString).toList());
     }
 }

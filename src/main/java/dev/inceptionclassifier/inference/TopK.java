@@ -12,11 +12,9 @@ public final class TopK {
      * @param index class index
      * @param probability softmax probability
      */
-    public record Scored(int index, double probability) {
-    }
+    public record Scored(int index, double probability) {}
 
-    private TopK() {
-    }
+    private TopK() {}
 
     /** Numerically stable softmax of the logits. */
     public static double[] softmax(float[] logits) {

@@ -1,12 +1,11 @@
 package dev.inceptionclassifier.inference;
 
+import dev.inceptionclassifier.model.LoadedModel;
+import dev.inceptionclassifier.model.ModelRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import dev.inceptionclassifier.model.LoadedModel;
-import dev.inceptionclassifier.model.ModelRegistry;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -43,8 +42,10 @@ class WorkersHealthIndicator implements HealthIndicator {
         if (unrecoverable.isEmpty() || !inference.accepting()) {
             return Health.up().withDetails(details).build();
         }
-        return Health.down().withDetail("reason", "no worker can serve: " + String.join(", ", unrecoverable))
-                .withDetails(details).build();
+        return Health.down()
+                .withDetail("reason", "no worker can serve: " + String.join(", ", unrecoverable))
+                .withDetails(details)
+                .build();
     }
 
     static Map<String, Object> describe(SchedulerHealth h) {

@@ -1,15 +1,5 @@
 package dev.inceptionclassifier.model;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.function.BiConsumer;
-
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
@@ -25,6 +15,15 @@ import dev.inceptionclassifier.model.graph.BatchNormFolding;
 import dev.inceptionclassifier.model.graph.NetworkGraph;
 import dev.inceptionclassifier.model.torchscript.TorchScriptArchive;
 import dev.inceptionclassifier.model.torchscript.TorchScriptEmitter;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * The compiled execution: a network's description emitted as one weightless TorchScript program, loaded by libtorch
@@ -56,18 +55,22 @@ final class CompiledNetwork {
         }
     }
 
-    private CompiledNetwork() {
-    }
+    private CompiledNetwork() {}
 
     /**
      * Loads {@code graph}'s program on {@code device} with a checkpoint's weights, checked strictly against the
      * description first. The caller owns the returned model.
      */
-    static Model load(String name, NetworkGraph graph, Map<String, HostTensor> stateDict, Precision precision,
-            Device device) {
+    static Model load(
+            String name, NetworkGraph graph, Map<String, HostTensor> stateDict, Precision precision, Device device) {
         InceptionNetwork.checkStrict(name, graph, stateDict);
-        return load(name, graph, Mode.of(precision), device,
-                sink -> BatchNormFolding.forEachFolded(graph, k -> stateDict.get(k).data(), sink::accept));
+        return load(
+                name,
+                graph,
+                Mode.of(precision),
+                device,
+                sink -> BatchNormFolding.forEachFolded(
+                        graph, k -> stateDict.get(k).data(), sink::accept));
     }
 
     /** Loads with float64 weights already folded ({@link BatchNormFolding#foldDouble}), computing in float64. */
@@ -89,8 +92,8 @@ final class CompiledNetwork {
 
     private static Model load(String name, NetworkGraph graph, Mode mode, Device device, Weights weights) {
         String source = TorchScriptEmitter.emit(graph);
-        byte[] archive = TorchScriptArchive.bytes(graph.className().toLowerCase(Locale.ROOT), graph.className(),
-                source);
+        byte[] archive =
+                TorchScriptArchive.bytes(graph.className().toLowerCase(Locale.ROOT), graph.className(), source);
         Model model = Model.newInstance(name, device, "PyTorch");
         try {
             model.load(new ByteArrayInputStream(archive), Map.of("mapLocation", "true"));
@@ -98,8 +101,8 @@ final class CompiledNetwork {
             return model;
         } catch (IOException | MalformedModelException e) {
             model.close();
-            throw new IllegalStateException("libtorch refused the generated program of " + graph.className() + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "libtorch refused the generated program of " + graph.className() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -121,8 +124,10 @@ final class CompiledNetwork {
             weights.forEach((key, values) -> {
                 Shape shape = new Shape(shapes.get(key));
                 NDManager scope = chunk[0].scope;
-                PtNDArray array = (PtNDArray) (values instanceof float[] f ? scope.create(FloatBuffer.wrap(f), shape)
-                        : scope.create(DoubleBuffer.wrap((double[]) values), shape));
+                PtNDArray array = (PtNDArray)
+                        (values instanceof float[] f
+                                ? scope.create(FloatBuffer.wrap(f), shape)
+                                : scope.create(DoubleBuffer.wrap((double[]) values), shape));
                 (headKeys.contains(key) ? chunk[0].head : chunk[0].body).put(key, array);
                 chunk[0].bytes += array.getShape().size() * array.getDataType().getNumOfBytes();
                 if (chunk[0].bytes >= CHUNK_BYTES) {
@@ -135,8 +140,8 @@ final class CompiledNetwork {
             chunk[0].scope.close();
         }
         if (held[0] != shapes.size()) {
-            throw new IllegalStateException(graph.className() + " program holds " + held[0] + " weights, expected "
-                    + shapes.size());
+            throw new IllegalStateException(
+                    graph.className() + " program holds " + held[0] + " weights, expected " + shapes.size());
         }
     }
 

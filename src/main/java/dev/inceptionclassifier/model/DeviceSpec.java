@@ -1,17 +1,15 @@
 package dev.inceptionclassifier.model;
 
+import ai.djl.Device;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 
-import ai.djl.Device;
-
 /** Parses {@code classifier.inference.device}: {@code auto}, {@code cpu}, {@code gpu} or a list like {@code gpu:0,gpu:1}. */
 final class DeviceSpec {
 
-    private DeviceSpec() {
-    }
+    private DeviceSpec() {}
 
     /**
      * The devices to load models on.

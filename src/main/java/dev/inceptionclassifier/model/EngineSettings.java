@@ -11,6 +11,5 @@ import java.nio.file.Path;
  * @param offline never let DJL download native libraries
  * @param cacheDir DJL cache folder for extracted native libraries, or null
  */
-public record EngineSettings(Integer numThreads, Integer numInteropThreads, boolean graphOptimizer, boolean offline,
-        Path cacheDir) {
-}
+public record EngineSettings(
+        Integer numThreads, Integer numInteropThreads, boolean graphOptimizer, boolean offline, Path cacheDir) {}

@@ -1,10 +1,9 @@
 package dev.inceptionclassifier.model;
 
+import ai.djl.engine.Engine;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import ai.djl.engine.Engine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,15 +17,15 @@ public final class EngineSetup {
 
     private static final Logger log = LoggerFactory.getLogger(EngineSetup.class);
 
-    private EngineSetup() {
-    }
+    private EngineSetup() {}
 
     /** The system properties for the given settings; {@code cpuWorkers} is the number of CPU workers in total. */
     static Map<String, String> systemProperties(EngineSettings engine, int cpuWorkers, int cores) {
         Map<String, String> p = new LinkedHashMap<>();
         int threads = engine.numThreads() != null ? engine.numThreads() : Math.max(1, cores / Math.max(1, cpuWorkers));
         p.put("ai.djl.pytorch.num_threads", Integer.toString(threads));
-        p.put("ai.djl.pytorch.num_interop_threads",
+        p.put(
+                "ai.djl.pytorch.num_interop_threads",
                 Integer.toString(engine.numInteropThreads() != null ? engine.numInteropThreads() : 1));
         p.put("ai.djl.pytorch.graph_optimizer", Boolean.toString(engine.graphOptimizer()));
         p.put("ai.djl.offline", Boolean.toString(engine.offline()));
@@ -45,7 +44,8 @@ public final class EngineSetup {
      * @param cpuWorkers the number of CPU workers in total
      */
     public static Map<String, String> apply(EngineSettings engine, int cpuWorkers) {
-        Map<String, String> props = systemProperties(engine, cpuWorkers, Runtime.getRuntime().availableProcessors());
+        Map<String, String> props =
+                systemProperties(engine, cpuWorkers, Runtime.getRuntime().availableProcessors());
         props.forEach(System::setProperty);
         return props;
     }
@@ -53,8 +53,12 @@ public final class EngineSetup {
     /** Loads the PyTorch engine with the system properties {@link #apply} set. */
     public static Engine start() {
         Engine pytorch = Engine.getEngine("PyTorch");
-        log.info("DJL {} engine {} loaded ({}), GPUs visible: {}, threads {} intra-op / {} inter-op",
-                Engine.getDjlVersion(), pytorch.getEngineName(), pytorch.getVersion(), pytorch.getGpuCount(),
+        log.info(
+                "DJL {} engine {} loaded ({}), GPUs visible: {}, threads {} intra-op / {} inter-op",
+                Engine.getDjlVersion(),
+                pytorch.getEngineName(),
+                pytorch.getVersion(),
+                pytorch.getGpuCount(),
                 System.getProperty("ai.djl.pytorch.num_threads"),
                 System.getProperty("ai.djl.pytorch.num_interop_threads"));
         return pytorch;

@@ -31,9 +31,11 @@ public enum Execution {
     /** {@code compiled} or {@code eager}; throws otherwise. */
     public static Execution parse(String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);
-        return Arrays.stream(new Execution[] {COMPILED, EAGER}).filter(e -> e.id.equals(v)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("execution must be compiled or eager, not '"
-                        + value + "'"));
+        return Arrays.stream(new Execution[] {COMPILED, EAGER})
+                .filter(e -> e.id.equals(v))
+                .findFirst()
+                .orElseThrow(
+                        () -> new IllegalArgumentException("execution must be compiled or eager, not '" + value + "'"));
     }
 
     @Override

@@ -1,11 +1,10 @@
 package dev.inceptionclassifier.model;
 
+import ai.djl.Device;
+import ai.djl.Model;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import ai.djl.Device;
-import ai.djl.Model;
 
 /**
  * A model ready to serve: one DJL {@link Model} per device (a model's parameters live on one device), its labels and
@@ -19,8 +18,8 @@ public final class LoadedModel implements AutoCloseable {
 
     public LoadedModel(ModelInfo info, List<String> labels, Map<Device, Model> models) {
         if (labels.size() != info.numClasses()) {
-            throw new IllegalArgumentException("model " + info.name() + " has " + info.numClasses()
-                    + " classes but " + labels.size() + " labels");
+            throw new IllegalArgumentException(
+                    "model " + info.name() + " has " + info.numClasses() + " classes but " + labels.size() + " labels");
         }
         this.info = info;
         this.labels = List.copyOf(labels);

@@ -1,9 +1,8 @@
 package dev.inceptionclassifier.model;
 
-import java.util.List;
-
 import dev.inceptionclassifier.model.core.InputPreprocessing;
 import dev.inceptionclassifier.model.core.Task;
+import java.util.List;
 
 /**
  * What a served model is, as {@code GET /models} and every response report it.
@@ -22,8 +21,17 @@ import dev.inceptionclassifier.model.core.Task;
  * @param execution how it runs: {@code compiled}, {@code eager} or {@code torchscript} (a user's file)
  * @param tasks what it serves, in this order: {@link Task#CLASSIFY}, {@link Task#EMBED}, or both
  */
-public record ModelInfo(String name, String architecture, String weights, boolean randomWeights, int numClasses,
-        String labels, InputPreprocessing preprocess, boolean bnFolded, String precision, String execution,
+public record ModelInfo(
+        String name,
+        String architecture,
+        String weights,
+        boolean randomWeights,
+        int numClasses,
+        String labels,
+        InputPreprocessing preprocess,
+        boolean bnFolded,
+        String precision,
+        String execution,
         List<Task> tasks) {
 
     public ModelInfo {

@@ -1,30 +1,29 @@
 package dev.inceptionclassifier.model;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import ai.djl.Device;
 import ai.djl.Model;
-import dev.inceptionclassifier.model.core.InputPreprocessing;
-import dev.inceptionclassifier.model.core.Task;
 import dev.inceptionclassifier.model.arch.InceptionNetwork;
 import dev.inceptionclassifier.model.checkpoint.PthReader;
-import dev.inceptionclassifier.model.graph.NetworkGraph;
 import dev.inceptionclassifier.model.checkpoint.SafetensorsReader;
 import dev.inceptionclassifier.model.checkpoint.TimmConfig;
 import dev.inceptionclassifier.model.checkpoint.TorchScriptLoader;
 import dev.inceptionclassifier.model.core.Architecture;
 import dev.inceptionclassifier.model.core.HostTensor;
+import dev.inceptionclassifier.model.core.InputPreprocessing;
+import dev.inceptionclassifier.model.core.Task;
+import dev.inceptionclassifier.model.graph.NetworkGraph;
 import dev.inceptionclassifier.model.source.LabelsResolver;
 import dev.inceptionclassifier.model.source.ModelSourceResolver;
 import dev.inceptionclassifier.model.source.ModelUnavailableException;
 import dev.inceptionclassifier.model.source.Pins;
 import dev.inceptionclassifier.model.source.ResolvedSource;
 import dev.inceptionclassifier.model.source.SourceSettings;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +51,13 @@ public final class ModelLoader {
      * @param defaultExecution the execution of models that do not set their own
      * @param cpu the CPU's features, to refuse bf16 where it is not native
      */
-    ModelLoader(ModelSourceResolver sources, LabelsResolver labelsResolver, boolean fallbackToRandom,
-            Precision defaultPrecision, Execution defaultExecution, CpuFeatures cpu) {
+    ModelLoader(
+            ModelSourceResolver sources,
+            LabelsResolver labelsResolver,
+            boolean fallbackToRandom,
+            Precision defaultPrecision,
+            Execution defaultExecution,
+            CpuFeatures cpu) {
         this.sources = sources;
         this.labelsResolver = labelsResolver;
         this.fallbackToRandom = fallbackToRandom;
@@ -63,8 +67,7 @@ public final class ModelLoader {
     }
 
     /** How a model runs: its precision and execution, the model's own settings over the defaults. */
-    private record Plan(Precision precision, Execution execution) {
-    }
+    private record Plan(Precision precision, Execution execution) {}
 
     /**
      * Loads the model on every device; throws {@link ModelLoadException} naming the model and the cause. A
@@ -73,7 +76,8 @@ public final class ModelLoader {
     public LoadedModel load(ModelSettings props, List<Device> devices) {
         String source = props.source();
         try {
-            Plan plan = new Plan(props.precision() != null ? Precision.parse(props.precision()) : defaultPrecision,
+            Plan plan = new Plan(
+                    props.precision() != null ? Precision.parse(props.precision()) : defaultPrecision,
                     props.execution() != null ? Execution.parse(props.execution()) : defaultExecution);
             PrecisionPolicy.check(props.name(), plan.precision(), plan.execution(), devices, cpu);
             Architecture arch = props.architecture() == null ? null : Architecture.fromTimmName(props.architecture());
@@ -98,8 +102,11 @@ public final class ModelLoader {
 
     private ResolvedSource resolve(ModelSettings props, Architecture arch) {
         try {
-            return sources.resolve(props.source(), arch, props.seed(), new Pins(props.sha256().weights(),
-                    props.sha256().config(), props.allowUnpinnedTorchscript()));
+            return sources.resolve(
+                    props.source(),
+                    arch,
+                    props.seed(),
+                    new Pins(props.sha256().weights(), props.sha256().config(), props.allowUnpinnedTorchscript()));
         } catch (ModelUnavailableException e) {
             if (!fallbackToRandom || arch == null) {
                 throw e;
@@ -111,14 +118,18 @@ public final class ModelLoader {
                     * Serving SEEDED RANDOM WEIGHTS (seed {}) instead: predictions are meaningless.
                     * Every response and GET /models says so. This happens only because
                     * classifier.fallback-to-random=true (the dev profile of ./mvnw spring-boot:run).
-                    ************************************************************************************""",
-                    props.name(), e.getMessage(), props.seed());
+                    ************************************************************************************""", props.name(), e.getMessage(), props.seed());
             return new ResolvedSource.RandomWeights(props.seed());
         }
     }
 
-    private LoadedModel loadTimm(ModelSettings props, Architecture configured, ResolvedSource.TimmCheckpoint c,
-            List<Device> devices, Plan plan) throws IOException {
+    private LoadedModel loadTimm(
+            ModelSettings props,
+            Architecture configured,
+            ResolvedSource.TimmCheckpoint c,
+            List<Device> devices,
+            Plan plan)
+            throws IOException {
         TimmConfig config = TimmConfig.read(c.configJson());
         Architecture arch = Architecture.fromTimmName(config.architecture());
         if (configured != null && configured != arch) {
@@ -130,10 +141,21 @@ public final class ModelLoader {
         Map<String, HostTensor> state = SafetensorsReader.read(c.weights());
         InputPreprocessing preprocess = inputSize(config.preprocess(), props);
         // timm's networks (its inception_v3 included) have no transform_input: config.json's mean/std say it all
-        Map<Device, Model> models = build(props, arch.servingGraph(numClasses, false), preprocess, state, devices,
-                plan);
-        return new LoadedModel(info(props, arch.timmName(), c.description(), false, numClasses, labels, preprocess,
-                arch.tasks(numClasses), plan), labels.names(), models);
+        Map<Device, Model> models =
+                build(props, arch.servingGraph(numClasses, false), preprocess, state, devices, plan);
+        return new LoadedModel(
+                info(
+                        props,
+                        arch.timmName(),
+                        c.description(),
+                        false,
+                        numClasses,
+                        labels,
+                        preprocess,
+                        arch.tasks(numClasses),
+                        plan),
+                labels.names(),
+                models);
     }
 
     /**
@@ -142,23 +164,35 @@ public final class ModelLoader {
      * config: the architecture must be configured, the class count is the classifier's row count, and the
      * preprocessing is the architecture's preset.
      */
-    private LoadedModel loadStateDict(ModelSettings props, Architecture arch, ResolvedSource.StateDict d,
-            List<Device> devices, Plan plan) throws IOException {
+    private LoadedModel loadStateDict(
+            ModelSettings props, Architecture arch, ResolvedSource.StateDict d, List<Device> devices, Plan plan)
+            throws IOException {
         if (arch == null) {
-            throw new IllegalArgumentException("a .pth/.pt state dict has no config.json: set "
-                    + "classifier.models[].architecture");
+            throw new IllegalArgumentException(
+                    "a .pth/.pt state dict has no config.json: set " + "classifier.models[].architecture");
         }
         Map<String, HostTensor> state = PthReader.read(d.file());
         int numClasses = StateDictClasses.count(arch, state, props.numClasses());
         Labels labels = labels(props, numClasses, null);
         InputPreprocessing preprocess = inputSize(arch.defaultPreprocessing("architecture default"), props);
         Map<Device, Model> models = build(props, servingGraph(arch, numClasses), preprocess, state, devices, plan);
-        return new LoadedModel(info(props, arch.timmName(), d.description(), false, numClasses, labels, preprocess,
-                arch.tasks(numClasses), plan), labels.names(), models);
+        return new LoadedModel(
+                info(
+                        props,
+                        arch.timmName(),
+                        d.description(),
+                        false,
+                        numClasses,
+                        labels,
+                        preprocess,
+                        arch.tasks(numClasses),
+                        plan),
+                labels.names(),
+                models);
     }
 
-    private LoadedModel loadRandom(ModelSettings props, Architecture arch, ResolvedSource.RandomWeights r,
-            List<Device> devices, Plan plan) {
+    private LoadedModel loadRandom(
+            ModelSettings props, Architecture arch, ResolvedSource.RandomWeights r, List<Device> devices, Plan plan) {
         if (arch == null) {
             throw new IllegalArgumentException("random weights need classifier.models[].architecture");
         }
@@ -169,8 +203,19 @@ public final class ModelLoader {
         Map<String, HostTensor> state = InceptionNetwork.randomStateDict(graph, r.seed());
         InputPreprocessing preprocess = inputSize(arch.defaultPreprocessing("architecture default"), props);
         Map<Device, Model> models = build(props, graph, preprocess, state, devices, plan);
-        return new LoadedModel(info(props, arch.timmName(), r.description(), true, numClasses, labels, preprocess,
-                arch.tasks(numClasses), plan), labels.names(), models);
+        return new LoadedModel(
+                info(
+                        props,
+                        arch.timmName(),
+                        r.description(),
+                        true,
+                        numClasses,
+                        labels,
+                        preprocess,
+                        arch.tasks(numClasses),
+                        plan),
+                labels.names(),
+                models);
     }
 
     private LoadedModel loadTorchScript(ModelSettings props, ResolvedSource.TorchScript t, List<Device> devices)
@@ -189,12 +234,26 @@ public final class ModelLoader {
             models.values().forEach(Model::close);
             throw e;
         }
-        Architecture arch = props.architecture() != null ? Architecture.fromTimmName(props.architecture())
+        Architecture arch = props.architecture() != null
+                ? Architecture.fromTimmName(props.architecture())
                 : Architecture.INCEPTION_V4;
-        InputPreprocessing preprocess = inputSize(arch.defaultPreprocessing(props.architecture() != null
-                ? "architecture default" : "default (inception_v4)"), props);
-        return new LoadedModel(info(props, "torchscript", t.description(), false, numClasses, labels, preprocess,
-                List.of(Task.CLASSIFY), new Plan(Precision.FP32, Execution.TORCHSCRIPT)), labels.names(), models);
+        InputPreprocessing preprocess = inputSize(
+                arch.defaultPreprocessing(
+                        props.architecture() != null ? "architecture default" : "default (inception_v4)"),
+                props);
+        return new LoadedModel(
+                info(
+                        props,
+                        "torchscript",
+                        t.description(),
+                        false,
+                        numClasses,
+                        labels,
+                        preprocess,
+                        List.of(Task.CLASSIFY),
+                        new Plan(Precision.FP32, Execution.TORCHSCRIPT)),
+                labels.names(),
+                models);
     }
 
     /**
@@ -205,21 +264,37 @@ public final class ModelLoader {
         return arch.servingGraph(numClasses, arch.defaultPreset().equals("torchvision"));
     }
 
-    private static Map<Device, Model> build(ModelSettings props, NetworkGraph graph, InputPreprocessing preprocess,
-            Map<String, HostTensor> state, List<Device> devices, Plan plan) {
+    private static Map<Device, Model> build(
+            ModelSettings props,
+            NetworkGraph graph,
+            InputPreprocessing preprocess,
+            Map<String, HostTensor> state,
+            List<Device> devices,
+            Plan plan) {
         int size = preprocess.inputSize();
         try {
             graph.outputShapes(size, size);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the network cannot take a " + size + "x" + size + " input ("
-                    + e.getMessage() + "); set classifier.models[].preprocess.input-size to a size it accepts (its"
-                    + " native size does)", e);
+            throw new IllegalArgumentException(
+                    "the network cannot take a " + size + "x" + size + " input ("
+                            + e.getMessage()
+                            + "); set classifier.models[].preprocess.input-size to a size it accepts (its"
+                            + " native size does)",
+                    e);
         }
         Map<Device, Model> models = new LinkedHashMap<>();
         try {
             for (Device d : devices) {
-                models.put(d, Networks.load(props.name(), graph, state, plan.precision(), plan.execution(),
-                        props.foldBatchNorm(), d));
+                models.put(
+                        d,
+                        Networks.load(
+                                props.name(),
+                                graph,
+                                state,
+                                plan.precision(),
+                                plan.execution(),
+                                props.foldBatchNorm(),
+                                d));
             }
         } catch (RuntimeException e) {
             models.values().forEach(Model::close);
@@ -229,34 +304,38 @@ public final class ModelLoader {
     }
 
     /** Class names and where they came from. */
-    private record Labels(List<String> names, String source) {
-    }
+    private record Labels(List<String> names, String source) {}
 
     private Labels labels(ModelSettings props, int numClasses, List<String> fromModel) {
         if (numClasses == 0) {
             if (props.labels() != null && !props.labels().isBlank()) {
-                throw new IllegalArgumentException("classifier.models[].labels is set but the model has no classifier"
-                        + " (it only embeds)");
+                throw new IllegalArgumentException(
+                        "classifier.models[].labels is set but the model has no classifier" + " (it only embeds)");
             }
             return new Labels(List.of(), "none (embedding only)");
         }
         if (props.labels() != null && !props.labels().isBlank()) {
             try {
-                return new Labels(labelsResolver.resolve(props.labels(), numClasses), labelsDescription(props.labels()));
+                return new Labels(
+                        labelsResolver.resolve(props.labels(), numClasses), labelsDescription(props.labels()));
             } catch (ModelUnavailableException e) {
                 if (!fallbackToRandom) {
                     throw e;
                 }
-                log.warn("Labels '{}' of model '{}' could not be fetched ({}); using class_<index>", props.labels(),
-                        props.name(), e.getMessage());
-                return new Labels(indexLabels(numClasses), "class_<index> (" + labelsDescription(props.labels())
-                        + " unavailable)");
+                log.warn(
+                        "Labels '{}' of model '{}' could not be fetched ({}); using class_<index>",
+                        props.labels(),
+                        props.name(),
+                        e.getMessage());
+                return new Labels(
+                        indexLabels(numClasses),
+                        "class_<index> (" + labelsDescription(props.labels()) + " unavailable)");
             }
         }
         if (fromModel != null) {
             if (fromModel.size() != numClasses) {
-                throw new IllegalArgumentException("config.json has " + fromModel.size() + " label_names for "
-                        + numClasses + " classes");
+                throw new IllegalArgumentException(
+                        "config.json has " + fromModel.size() + " label_names for " + numClasses + " classes");
             }
             return new Labels(fromModel, "config.json label_names");
         }
@@ -272,16 +351,34 @@ public final class ModelLoader {
         return size == null ? preprocess : preprocess.withInputSize(size);
     }
 
-    private static ModelInfo info(ModelSettings props, String architecture, String weights, boolean random,
-            int numClasses, Labels labels, InputPreprocessing preprocess, List<Task> tasks, Plan plan) {
+    private static ModelInfo info(
+            ModelSettings props,
+            String architecture,
+            String weights,
+            boolean random,
+            int numClasses,
+            Labels labels,
+            InputPreprocessing preprocess,
+            List<Task> tasks,
+            Plan plan) {
         // the compiled program always runs folded; a TorchScript file is whatever it was exported as
         boolean bnFolded = switch (plan.execution()) {
             case COMPILED -> true;
             case EAGER -> props.foldBatchNorm();
             case TORCHSCRIPT -> false;
         };
-        return new ModelInfo(props.name(), architecture, weights, random, numClasses, labels.source(), preprocess,
-                bnFolded, plan.precision().id(), plan.execution().id(), tasks);
+        return new ModelInfo(
+                props.name(),
+                architecture,
+                weights,
+                random,
+                numClasses,
+                labels.source(),
+                preprocess,
+                bnFolded,
+                plan.precision().id(),
+                plan.execution().id(),
+                tasks);
     }
 
     private static String labelsDescription(String spec) {
@@ -306,9 +403,14 @@ public final class ModelLoader {
      * @param precision the default precision ({@code fp32}, {@code bf16}, {@code fp16})
      * @param execution the default execution ({@code compiled}, {@code eager})
      */
-    public static ModelLoader create(SourceSettings sources, boolean fallbackToRandom, String precision,
-            String execution) {
-        return new ModelLoader(new ModelSourceResolver(sources), new LabelsResolver(sources), fallbackToRandom,
-                Precision.parse(precision), Execution.parse(execution), CpuFeatures.system());
+    public static ModelLoader create(
+            SourceSettings sources, boolean fallbackToRandom, String precision, String execution) {
+        return new ModelLoader(
+                new ModelSourceResolver(sources),
+                new LabelsResolver(sources),
+                fallbackToRandom,
+                Precision.parse(precision),
+                Execution.parse(execution),
+                CpuFeatures.system());
     }
 }

@@ -1,12 +1,11 @@
 package dev.inceptionclassifier.model;
 
+import ai.djl.Device;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import ai.djl.Device;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +38,16 @@ public final class ModelRegistry implements AutoCloseable {
                 long t0 = System.nanoTime();
                 LoadedModel m = loader.load(p, devices);
                 loaded.add(m);
-                log.info("model '{}' loaded in {} ms: {} with {} on {}, {} {}; {} classes; preprocessing {}",
-                        m.name(), (System.nanoTime() - t0) / 1_000_000, m.info().architecture(), m.info().weights(),
-                        devices, m.info().execution(), m.info().precision(), m.info().numClasses(),
+                log.info(
+                        "model '{}' loaded in {} ms: {} with {} on {}, {} {}; {} classes; preprocessing {}",
+                        m.name(),
+                        (System.nanoTime() - t0) / 1_000_000,
+                        m.info().architecture(),
+                        m.info().weights(),
+                        devices,
+                        m.info().execution(),
+                        m.info().precision(),
+                        m.info().numClasses(),
                         m.info().preprocess());
             }
         } catch (RuntimeException e) {

@@ -1,7 +1,5 @@
 package dev.inceptionclassifier.model;
 
-import java.util.List;
-
 /**
  * One served model, as {@code config} builds it from {@code classifier.models[i]} (the properties' javadoc says what
  * each value means and allows).
@@ -19,9 +17,19 @@ import java.util.List;
  * @param precision this model's precision, or null for the default
  * @param execution this model's execution, or null for the default
  */
-public record ModelSettings(String name, String architecture, String source, String labels, long seed,
-        Integer numClasses, Integer inputSize, boolean foldBatchNorm, Sha256 sha256,
-        boolean allowUnpinnedTorchscript, String precision, String execution) {
+public record ModelSettings(
+        String name,
+        String architecture,
+        String source,
+        String labels,
+        long seed,
+        Integer numClasses,
+        Integer inputSize,
+        boolean foldBatchNorm,
+        Sha256 sha256,
+        boolean allowUnpinnedTorchscript,
+        String precision,
+        String execution) {
 
     /**
      * Pinned sha256 digests, or null where not pinned.
@@ -29,6 +37,5 @@ public record ModelSettings(String name, String architecture, String source, Str
      * @param weights the weights file
      * @param config {@code config.json}
      */
-    public record Sha256(String weights, String config) {
-    }
+    public record Sha256(String weights, String config) {}
 }

@@ -1,13 +1,12 @@
 package dev.inceptionclassifier.model;
 
-import java.util.Map;
-
 import ai.djl.Device;
 import ai.djl.Model;
 import dev.inceptionclassifier.model.arch.InceptionNetwork;
 import dev.inceptionclassifier.model.core.Architecture;
 import dev.inceptionclassifier.model.core.HostTensor;
 import dev.inceptionclassifier.model.graph.NetworkGraph;
+import java.util.Map;
 
 /**
  * A built-in architecture with its weights, ready for a Predictor: the compiled program or the eager blocks, both
@@ -15,8 +14,7 @@ import dev.inceptionclassifier.model.graph.NetworkGraph;
  */
 public final class Networks {
 
-    private Networks() {
-    }
+    private Networks() {}
 
     /**
      * Loads {@code arch} with a timm-layout state dict on {@code device}; the caller owns the model.
@@ -24,8 +22,15 @@ public final class Networks {
      * @param foldBatchNorm for the eager execution only (the compiled program always folds)
      * @throws IllegalArgumentException if the precision is not one the execution runs
      */
-    public static Model load(String name, Architecture arch, int numClasses, Map<String, HostTensor> stateDict,
-            Precision precision, Execution execution, boolean foldBatchNorm, Device device) {
+    public static Model load(
+            String name,
+            Architecture arch,
+            int numClasses,
+            Map<String, HostTensor> stateDict,
+            Precision precision,
+            Execution execution,
+            boolean foldBatchNorm,
+            Device device) {
         return load(name, arch.graph(numClasses), stateDict, precision, execution, foldBatchNorm, device);
     }
 
@@ -34,8 +39,14 @@ public final class Networks {
      * {@link Architecture#graphWithTransformInput}; otherwise as {@link #load(String, Architecture, int, Map,
      * Precision, Execution, boolean, Device)}.
      */
-    public static Model load(String name, NetworkGraph graph, Map<String, HostTensor> stateDict,
-            Precision precision, Execution execution, boolean foldBatchNorm, Device device) {
+    public static Model load(
+            String name,
+            NetworkGraph graph,
+            Map<String, HostTensor> stateDict,
+            Precision precision,
+            Execution execution,
+            boolean foldBatchNorm,
+            Device device) {
         return switch (execution) {
             case COMPILED -> CompiledNetwork.load(name, graph, stateDict, precision, device);
             case EAGER -> {

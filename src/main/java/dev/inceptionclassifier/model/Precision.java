@@ -30,7 +30,9 @@ public enum Precision {
     /** The precision for a configuration value; throws listing the known ones otherwise. */
     public static Precision parse(String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(p -> p.id.equals(v)).findFirst()
+        return Arrays.stream(values())
+                .filter(p -> p.id.equals(v))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("precision must be one of "
                         + Arrays.stream(values()).map(Precision::id).toList() + ", not '" + value + "'"));
     }

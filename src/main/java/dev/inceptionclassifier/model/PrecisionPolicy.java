@@ -1,8 +1,7 @@
 package dev.inceptionclassifier.model;
 
-import java.util.List;
-
 import ai.djl.Device;
+import java.util.List;
 
 /**
  * Refuses, before anything is loaded, the combinations of precision, execution and device that cannot work or would
@@ -10,12 +9,10 @@ import ai.djl.Device;
  */
 final class PrecisionPolicy {
 
-    private PrecisionPolicy() {
-    }
+    private PrecisionPolicy() {}
 
     /** Throws {@link IllegalArgumentException} with the reason if {@code model} cannot run as asked. */
-    static void check(String model, Precision precision, Execution execution, List<Device> devices,
-            CpuFeatures cpu) {
+    static void check(String model, Precision precision, Execution execution, List<Device> devices, CpuFeatures cpu) {
         if (precision == Precision.FP32) {
             return;
         }
@@ -36,8 +33,8 @@ final class PrecisionPolicy {
                     + " fast float16 convolutions. Use fp32, or bf16 on a CPU with avx512_bf16 or amx_bf16.");
         }
         if (precision == Precision.BF16 && !cpuDevice) {
-            throw new IllegalArgumentException(asked + " on " + devices + ", but bf16 is the CPU precision here;"
-                    + " use fp16 on GPUs.");
+            throw new IllegalArgumentException(
+                    asked + " on " + devices + ", but bf16 is the CPU precision here;" + " use fp16 on GPUs.");
         }
         if (precision == Precision.BF16 && !cpu.nativeBf16()) {
             throw new IllegalArgumentException(asked + ", but this CPU does not compute bfloat16 natively: its"

@@ -1,8 +1,7 @@
 package dev.inceptionclassifier.model;
 
-import java.util.List;
-
 import ai.djl.Device;
+import java.util.List;
 
 /**
  * Where models are served. Each model's precision is checked against these devices when it loads.

@@ -1,15 +1,13 @@
 package dev.inceptionclassifier.model;
 
-import java.util.Map;
-
 import dev.inceptionclassifier.model.core.Architecture;
 import dev.inceptionclassifier.model.core.HostTensor;
+import java.util.Map;
 
 /** How many classes a state dict without a config classifies into: the rows of its classifier layer. */
 final class StateDictClasses {
 
-    private StateDictClasses() {
-    }
+    private StateDictClasses() {}
 
     /**
      * The row count of {@code <arch.classifier()>.weight}; 0 for an embedding network saved without its classifier.

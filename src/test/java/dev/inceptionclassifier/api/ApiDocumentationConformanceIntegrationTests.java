@@ -2,6 +2,11 @@ package dev.inceptionclassifier.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.inceptionclassifier.image.ImageCorpus;
+import dev.inceptionclassifier.image.ImageRejectedException.Reason;
+import dev.inceptionclassifier.inference.InferenceService;
+import dev.inceptionclassifier.support.RandomInceptionV4;
+import dev.inceptionclassifier.support.TestImages;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,12 +21,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-
-import dev.inceptionclassifier.image.ImageCorpus;
-import dev.inceptionclassifier.image.ImageRejectedException.Reason;
-import dev.inceptionclassifier.inference.InferenceService;
-import dev.inceptionclassifier.support.RandomInceptionV4;
-import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -42,17 +41,20 @@ import tools.jackson.databind.JsonNode;
  * out-of-memory, yellow is slow); an API key is configured, so the 401s are documented and produced too.
  */
 @RandomInceptionV4
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "classifier.inference.max-batch-size=1",
-        "classifier.inference.max-batch-delay=0ms",
-        "classifier.inference.queue-capacity=1",
-        "classifier.inference.request-timeout=120s",
-        "classifier.inference.retry-after=2s",
-        "classifier.image.max-bytes=2000000",
-        "classifier.image.max-images-per-request=4",
-        "classifier.image.max-request-bytes=4000000",
-        "classifier.security.api-keys[0]=test-key",
-        "server.tomcat.connection-timeout=2s"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "classifier.inference.max-batch-size=1",
+            "classifier.inference.max-batch-delay=0ms",
+            "classifier.inference.queue-capacity=1",
+            "classifier.inference.request-timeout=120s",
+            "classifier.inference.retry-after=2s",
+            "classifier.image.max-bytes=2000000",
+            "classifier.image.max-images-per-request=4",
+            "classifier.image.max-request-bytes=4000000",
+            "classifier.security.api-keys[0]=test-key",
+            "server.tomcat.connection-timeout=2s"
+        })
 @Import(HardeningIntegrationTests.Faults.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ApiDocumentationConformanceIntegrationTests {
@@ -94,8 +96,8 @@ class ApiDocumentationConformanceIntegrationTests {
         producers.put("unauthorized", () -> http.postRaw("/classify", "image/jpeg", jpeg));
         producers.put("unknown-model", () -> classify("/classify?model=resnet50", jpeg));
         producers.put("image-too-large", () -> classify("/classify", new byte[2_000_001]));
-        producers.put("unsupported-media-type", () -> classify("/classify", "plain text".getBytes(
-                StandardCharsets.UTF_8)));
+        producers.put(
+                "unsupported-media-type", () -> classify("/classify", "plain text".getBytes(StandardCharsets.UTF_8)));
         producers.put("decode-budget-exceeded", () -> classify("/classify", budgetExceeded()));
         producers.put("overloaded", () -> whileQueueIsFull(() -> classify("/classify", jpeg)));
         producers.put("resource-exhausted", () -> classify("/classify", solid(Color.CYAN)));
@@ -123,15 +125,24 @@ class ApiDocumentationConformanceIntegrationTests {
                 assertThat(r.contentType()).as(slug).startsWith("application/problem+json");
                 assertThat(r.json().get("type").asString()).isEqualTo(type);
                 assertThat(doc.responseViolations(r.json(), "/classify", "post", status, "application/problem+json"))
-                        .as(slug).isEmpty();
+                        .as(slug)
+                        .isEmpty();
                 if (response.getValue().path("headers").has("Retry-After")) {
-                    assertThat(r.raw().headers().firstValue("Retry-After")).as(slug).contains("2");
+                    assertThat(r.raw().headers().firstValue("Retry-After"))
+                            .as(slug)
+                            .contains("2");
                 }
                 checked.add(status + " " + slug);
             }
         }
-        assertThat(checked).contains("400 missing-image", "401 unauthorized", "408 upload-timeout",
-                "503 overloaded", "504 deadline-exceeded", "default http-error");
+        assertThat(checked)
+                .contains(
+                        "400 missing-image",
+                        "401 unauthorized",
+                        "408 upload-timeout",
+                        "503 overloaded",
+                        "504 deadline-exceeded",
+                        "default http-error");
     }
 
     @Test
@@ -143,17 +154,31 @@ class ApiDocumentationConformanceIntegrationTests {
         producers.put("401", () -> http.postRaw(INFER, "application/json", ok.getBytes(StandardCharsets.UTF_8)));
         producers.put("404", () -> infer("/v2/models/resnet50/infer", ok));
         producers.put("408", () -> partialUpload(INFER, "application/json", false));
-        producers.put("413", () -> http.postExpectingRefusal(INFER, "application/json", new byte[4_000_001], "X-API-Key", KEY));
-        producers.put("415", () -> http.postRaw(INFER, "application/json", ok.getBytes(StandardCharsets.UTF_8),
-                "X-API-Key", KEY, "Content-Encoding", "gzip"));
+        producers.put(
+                "413",
+                () -> http.postExpectingRefusal(INFER, "application/json", new byte[4_000_001], "X-API-Key", KEY));
+        producers.put(
+                "415",
+                () -> http.postRaw(
+                        INFER,
+                        "application/json",
+                        ok.getBytes(StandardCharsets.UTF_8),
+                        "X-API-Key",
+                        KEY,
+                        "Content-Encoding",
+                        "gzip"));
         producers.put("422", () -> infer(INFER, imageRequest(budgetExceeded(), "")));
         producers.put("503", () -> whileQueueIsFull(() -> infer(INFER, ok)));
         producers.put("500", () -> infer(INFER, imageRequest(solid(Color.MAGENTA), "")));
-        producers.put("504", () -> whileBusy(() -> infer(INFER, imageRequest(TestImages.jpeg(300, 200, 3),
-                "\"parameters\":{\"timeout\":200000}"))));
+        producers.put(
+                "504",
+                () -> whileBusy(() -> infer(
+                        INFER, imageRequest(TestImages.jpeg(300, 200, 3), "\"parameters\":{\"timeout\":200000}"))));
 
         List<String> checked = new ArrayList<>();
-        for (var response : doc.operation("/v2/models/{name}/infer", "post").get("responses").properties()) {
+        for (var response : doc.operation("/v2/models/{name}/infer", "post")
+                .get("responses")
+                .properties()) {
             String status = response.getKey();
             if (status.startsWith("2")) {
                 continue;
@@ -161,29 +186,44 @@ class ApiDocumentationConformanceIntegrationTests {
             assertThat(producers).as("a way to produce %s", status).containsKey(status);
             HttpTestClient.Response r = producers.get(status).get();
             assertThat(r.status()).as("%s: %s", status, r.body()).isEqualTo(Integer.parseInt(status));
-            String media = response.getValue().get("content").properties().iterator().next().getKey();
+            String media = response.getValue()
+                    .get("content")
+                    .properties()
+                    .iterator()
+                    .next()
+                    .getKey();
             assertThat(r.contentType()).as(status).startsWith(media);
-            assertThat(doc.responseViolations(r.json(), "/v2/models/{name}/infer", "post", status, media)).as(status)
+            assertThat(doc.responseViolations(r.json(), "/v2/models/{name}/infer", "post", status, media))
+                    .as(status)
                     .isEmpty();
             if (response.getValue().path("headers").has("Retry-After")) {
-                assertThat(r.raw().headers().firstValue("Retry-After")).as(status).contains("2");
+                assertThat(r.raw().headers().firstValue("Retry-After"))
+                        .as(status)
+                        .contains("2");
             }
             checked.add(status);
         }
-        assertThat(checked).containsExactlyInAnyOrder("400", "401", "404", "408", "413", "415", "422", "503", "500",
-                "504");
+        assertThat(checked)
+                .containsExactlyInAnyOrder("400", "401", "404", "408", "413", "415", "422", "503", "500", "504");
     }
 
     @Test
     @Order(3)
     void theApiKeyGuardsInferenceHoweverThePathIsSpelledAndTheDocumentationStaysOpen() {
         byte[] body = imageRequest(TestImages.jpeg(120, 90, 4), "").getBytes(StandardCharsets.UTF_8);
-        for (String path : List.of(INFER, "/v2/models/inception_v4/%69nfer", INFER + ";x=1",
-                "/v2/models/inception_v4/versions/1/infer", "/%63lassify", "/classify;x=1")) {
+        for (String path : List.of(
+                INFER,
+                "/v2/models/inception_v4/%69nfer",
+                INFER + ";x=1",
+                "/v2/models/inception_v4/versions/1/infer",
+                "/%63lassify",
+                "/classify;x=1")) {
             var r = http.postRaw(path, "application/json", body);
             assertThat(r.status()).as(path).isEqualTo(401);
         }
-        assertThat(http.postRaw(INFER, "application/json", body, "X-API-Key", KEY).status()).isEqualTo(200);
+        assertThat(http.postRaw(INFER, "application/json", body, "X-API-Key", KEY)
+                        .status())
+                .isEqualTo(200);
         for (String open : List.of("/v2/health/ready", "/v3/api-docs", "/swagger-ui/index.html")) {
             assertThat(http.get(open).status()).as(open).isEqualTo(200);
         }
@@ -194,7 +234,8 @@ class ApiDocumentationConformanceIntegrationTests {
         assertThat(scheme.get("in").asString()).isEqualTo("header");
         assertThat(scheme.get("name").asString()).isEqualTo("X-API-Key");
         assertThat(doc.root.toString()).doesNotContain(KEY);
-        assertThat(doc.operation("/classify", "post").get("security").toString()).contains("apiKey");
+        assertThat(doc.operation("/classify", "post").get("security").toString())
+                .contains("apiKey");
         assertThat(doc.operation("/models", "get").get("security").toString()).contains("apiKey");
         assertThat(doc.operation("/v2/health/ready", "get").has("security")).isFalse();
     }
@@ -207,8 +248,12 @@ class ApiDocumentationConformanceIntegrationTests {
         var classify = classify("/classify", TestImages.jpeg(100, 100, 5));
         assertThat(classify.status()).isEqualTo(503);
         assertThat(classify.json().get("type").asString()).isEqualTo(PROBLEMS + "shutting-down");
-        assertThat(documentedTypes(doc.operation("/classify", "post").get("responses").get("503").get("content")
-                .get("application/problem+json"))).contains(PROBLEMS + "shutting-down");
+        assertThat(documentedTypes(doc.operation("/classify", "post")
+                        .get("responses")
+                        .get("503")
+                        .get("content")
+                        .get("application/problem+json")))
+                .contains(PROBLEMS + "shutting-down");
         assertThat(doc.responseViolations(classify.json(), "/classify", "post", "503", "application/problem+json"))
                 .isEmpty();
         var v2 = infer(INFER, imageRequest(TestImages.jpeg(100, 100, 6), ""));
@@ -274,7 +319,7 @@ class ApiDocumentationConformanceIntegrationTests {
             socket.setSoTimeout(15_000);
             var out = socket.getOutputStream();
             out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + contentType
-                    + "\r\nX-API-Key: " + KEY + "\r\nConnection: close\r\nContent-Length: 100000\r\n\r\n")
+                            + "\r\nX-API-Key: " + KEY + "\r\nConnection: close\r\nContent-Length: 100000\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, '{'});
             out.flush();
@@ -284,8 +329,11 @@ class ApiDocumentationConformanceIntegrationTests {
             String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int status = Integer.parseInt(response.substring(9, 12));
             String headers = response.substring(0, response.indexOf("\r\n\r\n"));
-            String contentTypeHeader = headers.lines().filter(l -> l.toLowerCase().startsWith("content-type:"))
-                    .map(l -> l.substring(13).trim()).findFirst().orElse("");
+            String contentTypeHeader = headers.lines()
+                    .filter(l -> l.toLowerCase().startsWith("content-type:"))
+                    .map(l -> l.substring(13).trim())
+                    .findFirst()
+                    .orElse("");
             String body = response.substring(response.indexOf("\r\n\r\n") + 4);
             if (headers.toLowerCase().contains("transfer-encoding: chunked")) {
                 body = dechunk(body);
@@ -313,18 +361,25 @@ class ApiDocumentationConformanceIntegrationTests {
 
     /** The smallest corpus image that is refused for its decoding budget (under every size limit here). */
     private static byte[] budgetExceeded() {
-        return ImageCorpus.samples().stream().filter(s -> s.expected() == Reason.BUDGET_EXCEEDED)
-                .map(ImageCorpus.Sample::bytes).min(java.util.Comparator.comparingInt(b -> b.length)).orElseThrow();
+        return ImageCorpus.samples().stream()
+                .filter(s -> s.expected() == Reason.BUDGET_EXCEEDED)
+                .map(ImageCorpus.Sample::bytes)
+                .min(java.util.Comparator.comparingInt(b -> b.length))
+                .orElseThrow();
     }
 
     /** A method /classify does not have, with the key, so the answer is the 405 and not the 401. */
     private HttpTestClient.Response delete(String path) {
         try {
-            var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + port + path)).header("X-API-Key", KEY).DELETE().build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            return new HttpTestClient.Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""),
-                    r.body(), r);
+            var r = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+                                    .header("X-API-Key", KEY)
+                                    .DELETE()
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            return new HttpTestClient.Response(
+                    r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -24,22 +23,36 @@ class ApiKeyFilterTests {
     void everythingNeedsOneOfTheKeysExceptTheHealthProbes() throws Exception {
         ApiKeyFilter filter = new ApiKeyFilter(List.of("alpha-key", "beta-key"), false);
         assertThat(run(filter, "POST", "", "/classify", "beta-key").getStatus()).isEqualTo(200);
-        assertThat(run(filter, "POST", "", "/classify", "alpha-key").getStatus()).isEqualTo(200);
+        assertThat(run(filter, "POST", "", "/classify", "alpha-key").getStatus())
+                .isEqualTo(200);
         MockHttpServletResponse denied = run(filter, "POST", "", "/classify", "alpha-ke");
         assertThat(denied.getStatus()).isEqualTo(401);
         assertThat(denied.getContentType()).isEqualTo("application/problem+json");
-        assertThat(denied.getContentAsString()).contains("problems/unauthorized").doesNotContain("alpha");
+        assertThat(denied.getContentAsString())
+                .contains("problems/unauthorized")
+                .doesNotContain("alpha");
         assertThat(run(filter, "POST", "", "/classify", null).getStatus()).isEqualTo(401);
         assertThat(run(filter, "GET", "", "/models", null).getStatus()).isEqualTo(401);
-        assertThat(run(filter, "GET", "", "/actuator/prometheus", null).getStatus()).isEqualTo(401);
-        assertThat(run(filter, "GET", "", "/a/future/endpoint", null).getStatus()).isEqualTo(401);
+        assertThat(run(filter, "GET", "", "/actuator/prometheus", null).getStatus())
+                .isEqualTo(401);
+        assertThat(run(filter, "GET", "", "/a/future/endpoint", null).getStatus())
+                .isEqualTo(401);
         for (String probe : List.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness")) {
-            assertThat(run(filter, "GET", "", probe, null).getStatus()).as(probe).isEqualTo(200);
-            assertThat(run(filter, "HEAD", "", probe, null).getStatus()).as(probe).isEqualTo(200);
-            assertThat(run(filter, "POST", "", probe, null).getStatus()).as("POST " + probe).isEqualTo(401);
+            assertThat(run(filter, "GET", "", probe, null).getStatus())
+                    .as(probe)
+                    .isEqualTo(200);
+            assertThat(run(filter, "HEAD", "", probe, null).getStatus())
+                    .as(probe)
+                    .isEqualTo(200);
+            assertThat(run(filter, "POST", "", probe, null).getStatus())
+                    .as("POST " + probe)
+                    .isEqualTo(401);
         }
-        assertThat(run(filter, "GET", "/api", "/api/actuator/health/readiness", null).getStatus()).isEqualTo(200);
-        assertThat(new ApiKeyFilter(List.of("k"), true).isOpen(request("GET", "", "/actuator/prometheus"))).isTrue();
+        assertThat(run(filter, "GET", "/api", "/api/actuator/health/readiness", null)
+                        .getStatus())
+                .isEqualTo(200);
+        assertThat(new ApiKeyFilter(List.of("k"), true).isOpen(request("GET", "", "/actuator/prometheus")))
+                .isTrue();
     }
 
     /**
@@ -49,17 +62,33 @@ class ApiKeyFilterTests {
     @Test
     void noSpellingOfAProtectedPathLooksOpen() {
         ApiKeyFilter filter = new ApiKeyFilter(List.of("k"), false);
-        for (String path : List.of("/%63lassify", "/classify;x=1", "/classify/", "//classify", "/CLASSIFY",
-                "/actuator/health/../../classify", "/actuator/health/..;/..;/classify", "/actuator/health;/../classify",
-                "/actuator/health%2F..%2F..%2Fclassify", "/actuator/health/%2e%2e/%2e%2e/models",
-                "/actuator/health/readiness/../../../models", "/actuator/healthx", "/actuator/health/x",
-                "/actuator/env", "/actuator/prometheus", "/actuator", "/error", "/models;a=b")) {
+        for (String path : List.of(
+                "/%63lassify",
+                "/classify;x=1",
+                "/classify/",
+                "//classify",
+                "/CLASSIFY",
+                "/actuator/health/../../classify",
+                "/actuator/health/..;/..;/classify",
+                "/actuator/health;/../classify",
+                "/actuator/health%2F..%2F..%2Fclassify",
+                "/actuator/health/%2e%2e/%2e%2e/models",
+                "/actuator/health/readiness/../../../models",
+                "/actuator/healthx",
+                "/actuator/health/x",
+                "/actuator/env",
+                "/actuator/prometheus",
+                "/actuator",
+                "/error",
+                "/models;a=b")) {
             assertThat(filter.isOpen(request("GET", "", path))).as(path).isFalse();
         }
         // Spellings of the probes that routing accepts stay open; the context path is taken off first.
         assertThat(filter.isOpen(request("GET", "", "/actuator/health;v=1"))).isTrue();
-        assertThat(filter.isOpen(request("GET", "", "/actuator/%68ealth/readiness"))).isTrue();
-        assertThat(filter.isOpen(request("GET", "/api", "/api/actuator/health"))).isTrue();
+        assertThat(filter.isOpen(request("GET", "", "/actuator/%68ealth/readiness")))
+                .isTrue();
+        assertThat(filter.isOpen(request("GET", "/api", "/api/actuator/health")))
+                .isTrue();
         assertThat(filter.isOpen(request("GET", "/api", "/actuator/health"))).isFalse();
     }
 
@@ -71,7 +100,8 @@ class ApiKeyFilterTests {
         assertThat(ClassifyController.parseTimeout("PT1.5S")).isEqualTo(Duration.ofMillis(1500));
         assertThat(ClassifyController.parseTimeout(null)).isNull();
         for (String bad : List.of("soon", "-1s", "0", "PT0S", "1h")) {
-            assertThatThrownBy(() -> ClassifyController.parseTimeout(bad)).as(bad)
+            assertThatThrownBy(() -> ClassifyController.parseTimeout(bad))
+                    .as(bad)
                     .isInstanceOf(BadRequestException.class);
         }
     }
@@ -82,8 +112,8 @@ class ApiKeyFilterTests {
         return request;
     }
 
-    private static MockHttpServletResponse run(ApiKeyFilter filter, String method, String contextPath, String uri,
-            String key) throws Exception {
+    private static MockHttpServletResponse run(
+            ApiKeyFilter filter, String method, String contextPath, String uri, String key) throws Exception {
         MockHttpServletRequest request = request(method, contextPath, uri);
         if (key != null) {
             request.addHeader(ApiKeyFilter.HEADER, key);

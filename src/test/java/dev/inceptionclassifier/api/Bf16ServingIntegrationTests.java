@@ -2,14 +2,13 @@ package dev.inceptionclassifier.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.inceptionclassifier.model.CpuFeatures;
+import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
-
-import dev.inceptionclassifier.model.CpuFeatures;
-import dev.inceptionclassifier.support.TestImages;
 
 /**
  * The service with {@code classifier.inference.precision=bf16} on a CPU that computes bfloat16 natively (skipped
@@ -17,15 +16,18 @@ import dev.inceptionclassifier.support.TestImages;
  * are told what ran.
  */
 @EnabledIf("nativeBf16")
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "classifier.fallback-to-random=false",
-        "classifier.inference.device=cpu",
-        "classifier.inference.precision=bf16",
-        "classifier.inference.max-batch-size=2",
-        "classifier.inference.request-timeout=120s",
-        "classifier.models[0].name=v4",
-        "classifier.models[0].architecture=inception_v4",
-        "classifier.models[0].source=random"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "classifier.fallback-to-random=false",
+            "classifier.inference.device=cpu",
+            "classifier.inference.precision=bf16",
+            "classifier.inference.max-batch-size=2",
+            "classifier.inference.request-timeout=120s",
+            "classifier.models[0].name=v4",
+            "classifier.models[0].architecture=inception_v4",
+            "classifier.models[0].source=random"
+        })
 class Bf16ServingIntegrationTests {
 
     @LocalServerPort

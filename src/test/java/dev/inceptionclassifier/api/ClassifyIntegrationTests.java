@@ -3,6 +3,7 @@ package dev.inceptionclassifier.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.inceptionclassifier.support.TestImages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,12 +28,15 @@ import tools.jackson.databind.JsonNode;
  * The whole service on a random port, both architectures on seeded random weights (no network here), real JPEGs;
  * Inception-v4 runs compiled (the default), Inception-ResNet-v2 eager.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "classifier.fallback-to-random=false",
-        "classifier.inference.max-batch-size=4",
-        "classifier.inference.max-batch-delay=50ms",
-        "classifier.inference.request-timeout=120s",
-        "classifier.image.max-bytes=2000000"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "classifier.fallback-to-random=false",
+            "classifier.inference.max-batch-size=4",
+            "classifier.inference.max-batch-delay=50ms",
+            "classifier.inference.request-timeout=120s",
+            "classifier.image.max-bytes=2000000"
+        })
 class ClassifyIntegrationTests {
 
     @TempDir
@@ -48,7 +50,9 @@ class ClassifyIntegrationTests {
     @DynamicPropertySource
     static void labels(DynamicPropertyRegistry registry) throws IOException {
         Path labels = labelsDir.resolve("labels.txt");
-        Files.write(labels, IntStream.range(0, 1000).mapToObj(i -> "label number " + i).toList());
+        Files.write(
+                labels,
+                IntStream.range(0, 1000).mapToObj(i -> "label number " + i).toList());
         // An indexed list binds from one property source only, so the whole list is declared here.
         registry.add("classifier.models[0].name", () -> "inception_v4");
         registry.add("classifier.models[0].architecture", () -> "inception_v4");
@@ -78,8 +82,7 @@ class ClassifyIntegrationTests {
             assertThat(json.get("weights").asString()).startsWith("random(seed=");
             assertThat(json.get("warning").asString()).contains("random weights");
             assertThat(json.get("precision").asString()).isEqualTo("fp32");
-            assertThat(json.get("execution").asString()).isEqualTo(model.equals("inception_v4") ? "compiled"
-                    : "eager");
+            assertThat(json.get("execution").asString()).isEqualTo(model.equals("inception_v4") ? "compiled" : "eager");
             JsonNode predictions = json.get("predictions");
             assertThat(predictions.size()).isEqualTo(5);
             double previous = 1.0;
@@ -93,25 +96,32 @@ class ClassifyIntegrationTests {
             for (String t : List.of("decodeMs", "preprocessMs", "queueMs", "inferenceMs", "totalMs")) {
                 assertThat(timings.get(t).asDouble()).as(t).isGreaterThanOrEqualTo(0.0);
             }
-            assertThat(timings.get("totalMs").asDouble()).isGreaterThanOrEqualTo(timings.get("inferenceMs").asDouble());
+            assertThat(timings.get("totalMs").asDouble())
+                    .isGreaterThanOrEqualTo(timings.get("inferenceMs").asDouble());
         }
     }
 
     @Test
     void labelsComeFromTheConfiguredFileAndDefaultToClassIndex() {
         byte[] jpeg = TestImages.jpeg(320, 240, 2);
-        JsonNode v4 = http.postMultipart("/classify", "image", "a.jpg", "image/jpeg", jpeg).json();
+        JsonNode v4 = http.postMultipart("/classify", "image", "a.jpg", "image/jpeg", jpeg)
+                .json();
         JsonNode first = v4.get("predictions").get(0);
-        assertThat(first.get("label").asString()).isEqualTo("label number " + first.get("index").asInt());
+        assertThat(first.get("label").asString())
+                .isEqualTo("label number " + first.get("index").asInt());
         JsonNode irv2 = http.postMultipart("/classify?model=inception_resnet_v2", "image", "a.jpg", "image/jpeg", jpeg)
-                .json().get("predictions").get(0);
-        assertThat(irv2.get("label").asString()).isEqualTo("class_" + irv2.get("index").asInt());
+                .json()
+                .get("predictions")
+                .get(0);
+        assertThat(irv2.get("label").asString())
+                .isEqualTo("class_" + irv2.get("index").asInt());
     }
 
     @Test
     void rawBodyMultipartAndAWrongContentTypeGiveTheSameAnswer() {
         byte[] jpeg = TestImages.jpeg(500, 375, 3);
-        JsonNode multipart = http.postMultipart("/classify?topK=10", "image", "x.jpg", "image/jpeg", jpeg).json();
+        JsonNode multipart = http.postMultipart("/classify?topK=10", "image", "x.jpg", "image/jpeg", jpeg)
+                .json();
         JsonNode raw = http.postRaw("/classify?topK=10", "image/jpeg", jpeg).json();
         var octet = http.postRaw("/classify?topK=10", "application/octet-stream", jpeg);
         var mislabelled = http.postRaw("/classify?topK=10", "image/png", jpeg);
@@ -125,18 +135,21 @@ class ClassifyIntegrationTests {
 
     @Test
     void concurrentRequestsAreBatchedAndGiveTheSameProbabilitiesAsAlone() throws Exception {
-        List<byte[]> images = IntStream.range(0, 4).mapToObj(i -> TestImages.jpeg(400, 300, 10 + i)).toList();
+        List<byte[]> images = IntStream.range(0, 4)
+                .mapToObj(i -> TestImages.jpeg(400, 300, 10 + i))
+                .toList();
         List<double[]> alone = new ArrayList<>();
         for (byte[] img : images) {
-            alone.add(probabilities(http.postRaw("/classify?topK=20", "image/jpeg", img).json()));
+            alone.add(probabilities(
+                    http.postRaw("/classify?topK=20", "image/jpeg", img).json()));
         }
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<CompletableFuture<HttpTestClient.Response>> futures = new ArrayList<>();
             for (int round = 0; round < 4; round++) {
                 for (byte[] img : images) {
-                    futures.add(CompletableFuture.supplyAsync(() -> http.postRaw("/classify?topK=20", "image/jpeg",
-                            img), pool));
+                    futures.add(CompletableFuture.supplyAsync(
+                            () -> http.postRaw("/classify?topK=20", "image/jpeg", img), pool));
                 }
             }
             int maxBatch = 0;
@@ -191,26 +204,43 @@ class ClassifyIntegrationTests {
     @Test
     void badRequestsGetProblemDetails() {
         byte[] jpeg = TestImages.jpeg(64, 64, 0);
-        assertProblem(http.postMultipart("/classify?topK=0", "image", "a.jpg", "image/jpeg", jpeg), 400,
+        assertProblem(
+                http.postMultipart("/classify?topK=0", "image", "a.jpg", "image/jpeg", jpeg), 400, "invalid-parameter");
+        assertProblem(
+                http.postMultipart("/classify?topK=1001", "image", "a.jpg", "image/jpeg", jpeg),
+                400,
                 "invalid-parameter");
-        assertProblem(http.postMultipart("/classify?topK=1001", "image", "a.jpg", "image/jpeg", jpeg), 400,
+        assertProblem(
+                http.postMultipart("/classify?topK=abc", "image", "a.jpg", "image/jpeg", jpeg),
+                400,
                 "invalid-parameter");
-        assertProblem(http.postMultipart("/classify?topK=abc", "image", "a.jpg", "image/jpeg", jpeg), 400,
-                "invalid-parameter");
-        assertProblem(http.postMultipart("/classify?model=resnet50", "image", "a.jpg", "image/jpeg", jpeg), 404,
+        assertProblem(
+                http.postMultipart("/classify?model=resnet50", "image", "a.jpg", "image/jpeg", jpeg),
+                404,
                 "unknown-model");
         assertProblem(http.postMultipart("/classify", "file", "a.jpg", "image/jpeg", jpeg), 400, "missing-image");
         assertProblem(http.postRaw("/classify", "image/jpeg", new byte[0]), 400, "missing-image");
         // A multipart body that breaks off before its closing boundary is the client's error, not a 500.
-        assertProblem(http.postRaw("/classify", "multipart/form-data; boundary=XX",
-                "--XX\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.jpg\"\r\n\r\nabc".getBytes(
-                        java.nio.charset.StandardCharsets.US_ASCII)), 400, "missing-image");
-        assertProblem(http.postRaw("/classify", "text/html", "<html><body>hi</body></html>".getBytes()), 415,
+        assertProblem(
+                http.postRaw(
+                        "/classify",
+                        "multipart/form-data; boundary=XX",
+                        "--XX\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.jpg\"\r\n\r\nabc"
+                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                400,
+                "missing-image");
+        assertProblem(
+                http.postRaw("/classify", "text/html", "<html><body>hi</body></html>".getBytes()),
+                415,
                 "unsupported-media-type");
-        assertProblem(http.postRaw("/classify", "image/jpeg", Arrays.copyOf(jpeg, jpeg.length / 2)), 400,
+        assertProblem(
+                http.postRaw("/classify", "image/jpeg", Arrays.copyOf(jpeg, jpeg.length / 2)),
+                400,
                 "undecodable-image");
         assertProblem(http.postRaw("/classify", "image/jpeg", new byte[2_000_001]), 413, "image-too-large");
-        assertProblem(http.postMultipart("/classify", "image", "big.jpg", "image/jpeg", new byte[2_000_001]), 413,
+        assertProblem(
+                http.postMultipart("/classify", "image", "big.jpg", "image/jpeg", new byte[2_000_001]),
+                413,
                 "image-too-large");
         assertProblem(http.postRaw("/classify?timeout=soon", "image/jpeg", jpeg), 400, "invalid-parameter");
         // The service still answers normally afterwards.
@@ -219,19 +249,30 @@ class ClassifyIntegrationTests {
 
     @Test
     void actuatorExposesOnlyHealthInfoAndPrometheus() {
-        assertThat(http.get("/actuator/health/readiness").json().get("status").asString()).isEqualTo("UP");
-        assertThat(http.get("/actuator/health/liveness").json().get("status").asString()).isEqualTo("UP");
+        assertThat(http.get("/actuator/health/readiness").json().get("status").asString())
+                .isEqualTo("UP");
+        assertThat(http.get("/actuator/health/liveness").json().get("status").asString())
+                .isEqualTo("UP");
         assertThat(http.get("/actuator/info").status()).isEqualTo(200);
-        for (String hidden : List.of("/actuator/env", "/actuator/beans", "/actuator/heapdump", "/actuator/configprops")) {
+        for (String hidden :
+                List.of("/actuator/env", "/actuator/beans", "/actuator/heapdump", "/actuator/configprops")) {
             assertThat(http.get(hidden).status()).as(hidden).isEqualTo(404);
         }
         http.postRaw("/classify", "image/jpeg", TestImages.jpeg(100, 100, 4));
         String metrics = http.get("/actuator/prometheus").body();
-        for (String name : List.of("classifier_requests_total{", "classifier_decode_seconds_bucket{",
-                "classifier_preprocess_seconds_bucket{", "classifier_inference_seconds_bucket{",
-                "classifier_queue_wait_seconds_bucket{", "classifier_batch_size_bucket{", "classifier_batches_total{",
-                "classifier_queue_depth{", "classifier_inflight{", "classifier_workers{",
-                "classifier_process_resident_memory_bytes", "http_server_requests_seconds_bucket{")) {
+        for (String name : List.of(
+                "classifier_requests_total{",
+                "classifier_decode_seconds_bucket{",
+                "classifier_preprocess_seconds_bucket{",
+                "classifier_inference_seconds_bucket{",
+                "classifier_queue_wait_seconds_bucket{",
+                "classifier_batch_size_bucket{",
+                "classifier_batches_total{",
+                "classifier_queue_depth{",
+                "classifier_inflight{",
+                "classifier_workers{",
+                "classifier_process_resident_memory_bytes",
+                "http_server_requests_seconds_bucket{")) {
             assertThat(metrics).as(name).contains(name);
         }
         assertThat(metrics).contains("outcome=\"ok\"").contains("outcome=\"bad_input\"");
@@ -243,7 +284,10 @@ class ClassifyIntegrationTests {
         JsonNode json = r.json();
         assertThat(json.get("type").asString()).isEqualTo("https://inception-classifier.dev/problems/" + type);
         assertThat(json.get("status").asInt()).isEqualTo(status);
-        assertThat(r.body()).doesNotContain("Exception").doesNotContain("at dev.").doesNotContain("/tmp/");
+        assertThat(r.body())
+                .doesNotContain("Exception")
+                .doesNotContain("at dev.")
+                .doesNotContain("/tmp/");
     }
 
     private static double[] probabilities(JsonNode json) {
@@ -257,7 +301,8 @@ class ClassifyIntegrationTests {
     }
 
     static double sum(String prometheus, String prefix) {
-        return Arrays.stream(prometheus.split("\n")).filter(l -> l.startsWith(prefix))
+        return Arrays.stream(prometheus.split("\n"))
+                .filter(l -> l.startsWith(prefix))
                 .collect(Collectors.summingDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))));
     }
 }

@@ -2,16 +2,15 @@ package dev.inceptionclassifier.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.inceptionclassifier.image.DecodeMemoryBudget;
+import dev.inceptionclassifier.image.ImageCorpus;
+import dev.inceptionclassifier.support.RandomInceptionV4;
+import dev.inceptionclassifier.support.TestImages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
-import dev.inceptionclassifier.image.DecodeMemoryBudget;
-import dev.inceptionclassifier.image.ImageCorpus;
-import dev.inceptionclassifier.support.RandomInceptionV4;
-import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -25,12 +24,15 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * and a photo works afterwards.
  */
 @RandomInceptionV4
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "classifier.inference.max-batch-size=4",
-        "classifier.inference.request-timeout=120s",
-        "classifier.inference.retry-after=3s",
-        "classifier.image.decode-memory-budget=64MB",
-        "classifier.image.decode-memory-wait=300ms"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "classifier.inference.max-batch-size=4",
+            "classifier.inference.request-timeout=120s",
+            "classifier.inference.retry-after=3s",
+            "classifier.image.decode-memory-budget=64MB",
+            "classifier.image.decode-memory-wait=300ms"
+        })
 class DecodeMemoryIntegrationTests {
 
     @LocalServerPort
@@ -83,8 +85,7 @@ class DecodeMemoryIntegrationTests {
         try {
             List<CompletableFuture<HttpTestClient.Response>> answers = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                answers.add(CompletableFuture.supplyAsync(() -> http.postRaw("/classify", "image/png", png),
-                        clients));
+                answers.add(CompletableFuture.supplyAsync(() -> http.postRaw("/classify", "image/png", png), clients));
             }
             int ok = 0;
             int busy = 0;
@@ -99,7 +100,8 @@ class DecodeMemoryIntegrationTests {
                     ok++;
                 }
             }
-            System.out.printf("[decode-memory] 8 concurrent 2500x2500 RGBA PNGs (%d KB each): %d x 200, %d x 503%n",
+            System.out.printf(
+                    "[decode-memory] 8 concurrent 2500x2500 RGBA PNGs (%d KB each): %d x 200, %d x 503%n",
                     png.length / 1024, ok, busy);
             assertThat(ok).isPositive();
         } finally {

@@ -3,9 +3,6 @@ package dev.inceptionclassifier.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import ai.djl.Device;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
@@ -21,6 +18,8 @@ import dev.inceptionclassifier.model.ModelRegistry;
 import dev.inceptionclassifier.model.core.Task;
 import dev.inceptionclassifier.support.TestImages;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -38,26 +37,29 @@ import tools.jackson.databind.JsonNode;
  * and embeds its last 512, {@code classifier} classifies only. Every embedding is checked against the network's own
  * output for the same preprocessed image, normalised here.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "spring.main.allow-bean-definition-overriding=true",
-        "classifier.fallback-to-random=false",
-        "classifier.inference.max-batch-size=2",
-        "classifier.inference.max-batch-delay=20ms",
-        "classifier.inference.request-timeout=120s",
-        "classifier.models[0].name=classifier",
-        "classifier.models[0].architecture=inception_v4",
-        "classifier.models[0].source=random",
-        "classifier.models[1].name=faces",
-        "classifier.models[1].architecture=inception_v4",
-        "classifier.models[1].source=random",
-        "classifier.models[1].num-classes=512",
-        "classifier.models[1].seed=3",
-        "classifier.models[1].preprocess.input-size=160",
-        "classifier.models[1].preprocess.preset=facenet",
-        "classifier.models[2].name=both",
-        "classifier.models[2].architecture=inception_v4",
-        "classifier.models[2].source=random",
-        "classifier.models[2].seed=5"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "spring.main.allow-bean-definition-overriding=true",
+            "classifier.fallback-to-random=false",
+            "classifier.inference.max-batch-size=2",
+            "classifier.inference.max-batch-delay=20ms",
+            "classifier.inference.request-timeout=120s",
+            "classifier.models[0].name=classifier",
+            "classifier.models[0].architecture=inception_v4",
+            "classifier.models[0].source=random",
+            "classifier.models[1].name=faces",
+            "classifier.models[1].architecture=inception_v4",
+            "classifier.models[1].source=random",
+            "classifier.models[1].num-classes=512",
+            "classifier.models[1].seed=3",
+            "classifier.models[1].preprocess.input-size=160",
+            "classifier.models[1].preprocess.preset=facenet",
+            "classifier.models[2].name=both",
+            "classifier.models[2].architecture=inception_v4",
+            "classifier.models[2].source=random",
+            "classifier.models[2].seed=5"
+        })
 class EmbedIntegrationTests {
 
     static final int BOTH_CLASSES = 488;
@@ -78,19 +80,30 @@ class EmbedIntegrationTests {
         private static ModelRegistry retasked(ModelRegistry loaded) {
             List<LoadedModel> models = new ArrayList<>();
             for (LoadedModel m : loaded.all()) {
-                models.add(switch (m.name()) {
-                    case "faces" -> retask(m, 0, List.of(Task.EMBED));
-                    case "both" -> retask(m, BOTH_CLASSES, List.of(Task.CLASSIFY, Task.EMBED));
-                    default -> m;
-                });
+                models.add(
+                        switch (m.name()) {
+                            case "faces" -> retask(m, 0, List.of(Task.EMBED));
+                            case "both" -> retask(m, BOTH_CLASSES, List.of(Task.CLASSIFY, Task.EMBED));
+                            default -> m;
+                        });
             }
             return new ModelRegistry(models);
         }
 
         private static LoadedModel retask(LoadedModel m, int classes, List<Task> tasks) {
             ModelInfo i = m.info();
-            ModelInfo info = new ModelInfo(i.name(), i.architecture(), i.weights(), i.randomWeights(), classes,
-                    i.labels(), i.preprocess(), i.bnFolded(), i.precision(), i.execution(), tasks);
+            ModelInfo info = new ModelInfo(
+                    i.name(),
+                    i.architecture(),
+                    i.weights(),
+                    i.randomWeights(),
+                    classes,
+                    i.labels(),
+                    i.preprocess(),
+                    i.bnFolded(),
+                    i.precision(),
+                    i.execution(),
+                    tasks);
             java.util.Map<Device, ai.djl.Model> byDevice = new java.util.LinkedHashMap<>();
             m.devices().forEach(d -> byDevice.put(d, m.model(d)));
             return new LoadedModel(info, m.labels().subList(0, classes), byDevice);
@@ -188,13 +201,16 @@ class EmbedIntegrationTests {
         assertThat(classify.json().get("detail").asString()).contains("'faces'").contains("embed");
         assertThat(doc.responseViolations(classify.json(), "/classify", "post", "400", "application/problem+json"))
                 .isEmpty();
-        assertThat(http.postRaw("/classify?model=faces", "image/jpeg", FACE).status()).isEqualTo(400);
+        assertThat(http.postRaw("/classify?model=faces", "image/jpeg", FACE).status())
+                .isEqualTo(400);
 
         var embed = http.postMultipart("/embed?model=classifier", "image", "x.jpg", "image/jpeg", FACE);
         assertThat(embed.status()).isEqualTo(400);
         assertThat(embed.json().get("type").asString())
                 .isEqualTo("https://inception-classifier.dev/problems/unsupported-task");
-        assertThat(embed.json().get("detail").asString()).contains("'classifier'").contains("classify");
+        assertThat(embed.json().get("detail").asString())
+                .contains("'classifier'")
+                .contains("classify");
         assertThat(doc.responseViolations(embed.json(), "/embed", "post", "400", "application/problem+json"))
                 .isEmpty();
         // the default model classifies only
@@ -202,7 +218,9 @@ class EmbedIntegrationTests {
                 .endsWith("/unsupported-task");
         assertThat(badInput("faces") + badInput("classifier")).isEqualTo(before + 4);
 
-        var v2 = http.postRaw("/v2/models/faces/infer", "application/json",
+        var v2 = http.postRaw(
+                "/v2/models/faces/infer",
+                "application/json",
                 "{\"inputs\":[{\"name\":\"image\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[\"AA==\"]}]}"
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertThat(v2.status()).isEqualTo(400);
@@ -250,7 +268,10 @@ class EmbedIntegrationTests {
     }
 
     private double badInput(String model) {
-        var c = meters.find("classifier.requests").tag("model", model).tag("outcome", "bad_input").counter();
+        var c = meters.find("classifier.requests")
+                .tag("model", model)
+                .tag("outcome", "bad_input")
+                .counter();
         return c == null ? 0 : c.count();
     }
 
@@ -258,8 +279,8 @@ class EmbedIntegrationTests {
     private float[] direct(String name) throws Exception {
         LoadedModel m = registry.find(name).orElseThrow();
         var spec = preprocessing.of(served.find(name).orElseThrow());
-        ImagePipeline pipeline = new ImagePipeline(new ImageLimits(2_000_000, 40_000_000, 20_000, 1 << 22, 100,
-                java.time.Duration.ofSeconds(10)));
+        ImagePipeline pipeline = new ImagePipeline(
+                new ImageLimits(2_000_000, 40_000_000, 20_000, 1 << 22, 100, java.time.Duration.ofSeconds(10)));
         float[] input = pipeline.preprocess(pipeline.decode(FACE), spec);
         int s = spec.inputSize();
         try (Predictor<float[], float[]> p = m.model(Device.cpu()).newPredictor(new NoBatchifyTranslator<>() {

@@ -4,17 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.inceptionclassifier.support.Python;
+import dev.inceptionclassifier.support.TestImages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-
-import dev.inceptionclassifier.support.Python;
-import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,33 +42,52 @@ import tools.jackson.databind.json.JsonMapper;
  * </ul>
  * Skips with a message where {@code /usr/bin/python3} lacks torch/torchvision or the reference is absent.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "classifier.offline=true",
-        "classifier.fallback-to-random=false",
-        // one worker, batches of one, so warm-up is one forward pass per model
-        "classifier.engine.num-threads=2",
-        "classifier.inference.workers=1",
-        "classifier.inference.max-batch-size=1",
-        "classifier.inference.request-timeout=120s"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "classifier.offline=true",
+            "classifier.fallback-to-random=false",
+            // one worker, batches of one, so warm-up is one forward pass per model
+            "classifier.engine.num-threads=2",
+            "classifier.inference.workers=1",
+            "classifier.inference.max-batch-size=1",
+            "classifier.inference.request-timeout=120s"
+        })
 @DirtiesContext
 class FamilyServingIntegrationTests {
 
     /** name, architecture, source (in the temp folder), labels file or none, task, preset, input size. */
-    record Served(String name, String architecture, String source, boolean imagenetLabels, String task,
-            String preset, int inputSize) {
-    }
+    record Served(
+            String name,
+            String architecture,
+            String source,
+            boolean imagenetLabels,
+            String task,
+            String preset,
+            int inputSize) {}
 
     static final List<Served> MODELS = List.of(
             new Served("googlenet", "googlenet", "googlenet.pth", true, "[\"classify\"]", "torchvision", 224),
-            new Served("inception-v3", "inception_v3", "inception_v3.pth", true, "[\"classify\"]", "torchvision",
-                    299),
+            new Served("inception-v3", "inception_v3", "inception_v3.pth", true, "[\"classify\"]", "torchvision", 299),
             new Served("bninception", "bninception", "bninception.pth", true, "[\"classify\"]", "cadene", 224),
             new Served("facenet", "inception_resnet_v1", "facenet.pt", false, "[\"embed\"]", "facenet", 160),
-            new Served("facenet-logits", "inception_resnet_v1", "facenet_logits.pt", false,
-                    "[\"classify\",\"embed\"]", "facenet", 160),
+            new Served(
+                    "facenet-logits",
+                    "inception_resnet_v1",
+                    "facenet_logits.pt",
+                    false,
+                    "[\"classify\",\"embed\"]",
+                    "facenet",
+                    160),
             new Served("inception-v4", "inception_v4", "inception_v4.pth", false, "[\"classify\"]", "timm", 299),
-            new Served("inception-resnet-v2", "inception_resnet_v2", "inception_resnet_v2", false,
-                    "[\"classify\"]", "timm", 299));
+            new Served(
+                    "inception-resnet-v2",
+                    "inception_resnet_v2",
+                    "inception_resnet_v2",
+                    false,
+                    "[\"classify\"]",
+                    "timm",
+                    299));
 
     static final int FACENET_IDENTITIES = 8631;
 
@@ -183,15 +200,16 @@ class FamilyServingIntegrationTests {
     static void writeCheckpoints() throws IOException {
         Path reference = Path.of(System.getProperty("reference.dir", "../shared/reference"));
         Path labels = reference.resolve("family/labels/torchvision_imagenet_categories.txt");
-        assumeTrue(Files.isRegularFile(labels) && Files.isRegularFile(reference.resolve("inception_v4.keys.tsv")),
+        assumeTrue(
+                Files.isRegularFile(labels) && Files.isRegularFile(reference.resolve("inception_v4.keys.tsv")),
                 "reference not found in " + reference.toAbsolutePath() + " (system property reference.dir); skipping");
         Python.assumeModules("torch", "torchvision");
-        categories = Files.readAllLines(labels).stream().filter(l -> !l.isBlank()).toList();
+        categories =
+                Files.readAllLines(labels).stream().filter(l -> !l.isBlank()).toList();
         Files.write(dir.resolve("labels.txt"), categories);
         Files.write(dir.resolve("photo.jpg"), PHOTO);
         Python.runScript(dir, SCRIPT, dir.toString(), reference.toAbsolutePath().toString());
     }
-
 
     @DynamicPropertySource
     static void models(DynamicPropertyRegistry registry) {
@@ -240,7 +258,9 @@ class FamilyServingIntegrationTests {
             assertThat(j.get("randomWeights").asBoolean()).as(m.name()).isFalse();
             assertThat(j.has("warning")).as(m.name()).isFalse();
             assertThat(j.get("inputSize").asInt()).as(m.name()).isEqualTo(m.inputSize());
-            assertThat(j.get("preprocessing").get("preset").asString()).as(m.name()).isEqualTo(m.preset());
+            assertThat(j.get("preprocessing").get("preset").asString())
+                    .as(m.name())
+                    .isEqualTo(m.preset());
             assertThat(j.get("weights").asString()).as(m.name()).contains(m.source());
             int classes = switch (m.name()) {
                 case "facenet" -> 0;
@@ -248,9 +268,12 @@ class FamilyServingIntegrationTests {
                 default -> 1000;
             };
             assertThat(j.get("numClasses").asInt()).as(m.name()).isEqualTo(classes);
-            assertThat(j.get("labels").asString()).as(m.name())
-                    .isEqualTo(m.imagenetLabels() ? "labels.txt" : classes == 0 ? "none (embedding only)"
-                            : "class_<index>");
+            assertThat(j.get("labels").asString())
+                    .as(m.name())
+                    .isEqualTo(
+                            m.imagenetLabels()
+                                    ? "labels.txt"
+                                    : classes == 0 ? "none (embedding only)" : "class_<index>");
         }
         // the presets' own values, as the docs state them
         JsonNode cadene = models.get(2).get("preprocessing");
@@ -258,15 +281,24 @@ class FamilyServingIntegrationTests {
         assertThat(cadene.get("valueRange").asInt()).isEqualTo(255);
         assertThat(models.get(0).get("preprocessing").get("resizeTo").asInt()).isEqualTo(256);
         assertThat(models.get(1).get("preprocessing").get("resizeTo").asInt()).isEqualTo(342);
-        assertThat(models.get(3).get("preprocessing").get("resizeMode").asString()).isEqualTo("squash");
+        assertThat(models.get(3).get("preprocessing").get("resizeMode").asString())
+                .isEqualTo("squash");
         assertThat(models.get(6).get("preprocessing").get("source").asString()).isEqualTo("config.json");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"googlenet", "inception-v3", "bninception", "facenet-logits", "inception-v4",
-            "inception-resnet-v2"})
+    @ValueSource(
+            strings = {
+                "googlenet",
+                "inception-v3",
+                "bninception",
+                "facenet-logits",
+                "inception-v4",
+                "inception-resnet-v2"
+            })
     void eachClassifierClassifiesThePhoto(String name) {
-        Served m = MODELS.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+        Served m =
+                MODELS.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
         var r = http.postMultipart("/classify?model=" + name + "&topK=5", "image", "photo.jpg", "image/jpeg", PHOTO);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonNode json = r.json();
@@ -299,10 +331,15 @@ class FamilyServingIntegrationTests {
     @ValueSource(strings = {"googlenet", "inception_v3"})
     void torchvisionNetworksGiveTorchvisionsAnswer(String architecture) throws IOException {
         String name = architecture.replace('_', '-');
-        JsonNode all = JsonMapper.builder().build().readTree(dir.resolve("torchvision.json").toFile());
+        JsonNode all = JsonMapper.builder()
+                .build()
+                .readTree(dir.resolve("torchvision.json").toFile());
         double[] expected = softmax(all.get(architecture));
-        List<Integer> top5 = IntStream.range(0, expected.length).boxed()
-                .sorted(Comparator.comparingDouble((Integer i) -> -expected[i])).limit(5).toList();
+        List<Integer> top5 = IntStream.range(0, expected.length)
+                .boxed()
+                .sorted(Comparator.comparingDouble((Integer i) -> -expected[i]))
+                .limit(5)
+                .toList();
 
         var r = http.postMultipart("/classify?model=" + name + "&topK=5", "image", "photo.jpg", "image/jpeg", PHOTO);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -313,12 +350,19 @@ class FamilyServingIntegrationTests {
             indices.add(index);
             double probability = p.get("probability").asDouble();
             worst = Math.max(worst, Math.abs(probability - expected[index]) / expected[index]);
-            assertThat(probability).as("probability of class %d", index).isCloseTo(expected[index],
-                    within(1e-3 * expected[index] + 1e-7));
+            assertThat(probability)
+                    .as("probability of class %d", index)
+                    .isCloseTo(expected[index], within(1e-3 * expected[index] + 1e-7));
         }
-        System.out.printf("%s: top-5 %s (torchvision %s), top-1 probability %.6f (torchvision %.6f),"
-                + " worst relative difference %.2e%n", name, indices, top5,
-                r.json().get("predictions").get(0).get("probability").asDouble(), expected[top5.get(0)], worst);
+        System.out.printf(
+                "%s: top-5 %s (torchvision %s), top-1 probability %.6f (torchvision %.6f),"
+                        + " worst relative difference %.2e%n",
+                name,
+                indices,
+                top5,
+                r.json().get("predictions").get(0).get("probability").asDouble(),
+                expected[top5.get(0)],
+                worst);
         assertThat(indices).isEqualTo(top5);
     }
 
@@ -348,7 +392,8 @@ class FamilyServingIntegrationTests {
         assertThat(embedding).hasSize(512);
         assertThat(norm(embedding)).isCloseTo(1.0, within(1e-5));
         // other weights, another embedding
-        double[] other = doubles(http.postRaw("/embed?model=facenet", "image/jpeg", PHOTO).json().get("embedding"));
+        double[] other = doubles(
+                http.postRaw("/embed?model=facenet", "image/jpeg", PHOTO).json().get("embedding"));
         assertThat(embedding).isNotEqualTo(other);
     }
 

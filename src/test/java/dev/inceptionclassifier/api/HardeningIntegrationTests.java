@@ -2,18 +2,17 @@ package dev.inceptionclassifier.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.inceptionclassifier.image.ImageCorpus;
+import dev.inceptionclassifier.image.ImageRejectedException.Reason;
+import dev.inceptionclassifier.inference.InferenceFaultHook;
+import dev.inceptionclassifier.support.RandomInceptionV4;
+import dev.inceptionclassifier.support.TestImages;
 import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import dev.inceptionclassifier.image.ImageCorpus;
-import dev.inceptionclassifier.image.ImageRejectedException.Reason;
-import dev.inceptionclassifier.inference.InferenceFaultHook;
-import dev.inceptionclassifier.support.RandomInceptionV4;
-import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -27,13 +26,16 @@ import org.springframework.context.annotation.Bean;
  * fails its batch, cyan simulates a native out-of-memory, yellow makes the batch slow.
  */
 @RandomInceptionV4
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "classifier.inference.max-batch-size=1",
-        "classifier.inference.max-batch-delay=0ms",
-        "classifier.inference.queue-capacity=1",
-        "classifier.inference.request-timeout=120s",
-        "classifier.inference.retry-after=2s",
-        "server.tomcat.connection-timeout=2s"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "classifier.inference.max-batch-size=1",
+            "classifier.inference.max-batch-delay=0ms",
+            "classifier.inference.queue-capacity=1",
+            "classifier.inference.request-timeout=120s",
+            "classifier.inference.retry-after=2s",
+            "server.tomcat.connection-timeout=2s"
+        })
 class HardeningIntegrationTests {
 
     @TestConfiguration
@@ -88,11 +90,28 @@ class HardeningIntegrationTests {
         http = new HttpTestClient(port);
     }
 
-    private static final Map<Reason, Integer> STATUS = Map.of(Reason.EMPTY, 400, Reason.UNSUPPORTED_FORMAT, 415,
-            Reason.UNDECODABLE, 400, Reason.TOO_LARGE, 413, Reason.BUDGET_EXCEEDED, 422);
-    private static final Map<Reason, String> TYPE = Map.of(Reason.EMPTY, "missing-image", Reason.UNSUPPORTED_FORMAT,
-            "unsupported-media-type", Reason.UNDECODABLE, "undecodable-image", Reason.TOO_LARGE, "image-too-large",
-            Reason.BUDGET_EXCEEDED, "decode-budget-exceeded");
+    private static final Map<Reason, Integer> STATUS = Map.of(
+            Reason.EMPTY,
+            400,
+            Reason.UNSUPPORTED_FORMAT,
+            415,
+            Reason.UNDECODABLE,
+            400,
+            Reason.TOO_LARGE,
+            413,
+            Reason.BUDGET_EXCEEDED,
+            422);
+    private static final Map<Reason, String> TYPE = Map.of(
+            Reason.EMPTY,
+            "missing-image",
+            Reason.UNSUPPORTED_FORMAT,
+            "unsupported-media-type",
+            Reason.UNDECODABLE,
+            "undecodable-image",
+            Reason.TOO_LARGE,
+            "image-too-large",
+            Reason.BUDGET_EXCEEDED,
+            "decode-budget-exceeded");
 
     @Test
     void everyCorpusFileGetsItsDocumentedAnswerAndTheServiceKeepsServing() {
@@ -108,14 +127,20 @@ class HardeningIntegrationTests {
             }
             if (s.expected() != null) {
                 assertThat(r.contentType()).as(s.name()).startsWith("application/problem+json");
-                assertThat(r.json().get("type").asString()).as(s.name())
+                assertThat(r.json().get("type").asString())
+                        .as(s.name())
                         .endsWith("/problems/" + TYPE.get(s.expected()));
-                assertThat(r.body()).as(s.name()).doesNotContain("Exception").doesNotContain("javax.")
+                assertThat(r.body())
+                        .as(s.name())
+                        .doesNotContain("Exception")
+                        .doesNotContain("javax.")
                         .doesNotContain("at dev.");
             }
         }
         assertThat(wrong).isEmpty();
-        assertThat(http.postRaw("/classify", "image/jpeg", TestImages.jpeg(300, 200, 1)).status()).isEqualTo(200);
+        assertThat(http.postRaw("/classify", "image/jpeg", TestImages.jpeg(300, 200, 1))
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -124,7 +149,9 @@ class HardeningIntegrationTests {
         assertThat(failed.status()).isEqualTo(500);
         assertThat(failed.json().get("type").asString()).endsWith("/problems/inference-failed");
         assertThat(failed.body()).doesNotContain("injected");
-        assertThat(http.postRaw("/classify", "image/jpeg", TestImages.jpeg(300, 200, 2)).status()).isEqualTo(200);
+        assertThat(http.postRaw("/classify", "image/jpeg", TestImages.jpeg(300, 200, 2))
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -133,7 +160,9 @@ class HardeningIntegrationTests {
         assertThat(oom.status()).isEqualTo(503);
         assertThat(oom.json().get("type").asString()).endsWith("/problems/resource-exhausted");
         assertThat(oom.raw().headers().firstValue("Retry-After")).contains("2");
-        assertThat(http.postRaw("/classify", "image/jpeg", TestImages.jpeg(300, 200, 3)).status()).isEqualTo(200);
+        assertThat(http.postRaw("/classify", "image/jpeg", TestImages.jpeg(300, 200, 3))
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -165,9 +194,11 @@ class HardeningIntegrationTests {
         assertThat(expired.json().get("type").asString()).endsWith("/problems/deadline-exceeded");
         assertThat(busy.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
         String metrics = http.get("/actuator/prometheus").body();
-        assertThat(metrics.lines().filter(l -> l.startsWith("classifier_requests_total{")
-                && l.contains("outcome=\"timeout\"")).mapToDouble(l -> Double.parseDouble(l.substring(
-                        l.lastIndexOf(' ') + 1))).sum()).isGreaterThanOrEqualTo(1.0);
+        assertThat(metrics.lines()
+                        .filter(l -> l.startsWith("classifier_requests_total{") && l.contains("outcome=\"timeout\""))
+                        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                        .sum())
+                .isGreaterThanOrEqualTo(1.0);
     }
 
     @Test
@@ -176,14 +207,17 @@ class HardeningIntegrationTests {
             socket.setSoTimeout(15_000);
             var out = socket.getOutputStream();
             out.write(("POST /classify HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/jpeg\r\n"
-                    + "Content-Length: 100000\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                            + "Content-Length: 100000\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             out.write(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
             out.flush();
             long t0 = System.nanoTime();
             // Meanwhile the service serves others: the stalled upload is on a request thread, not a worker.
-            assertThat(http.postRaw("/classify", "image/jpeg", TestImages.jpeg(200, 150, 6)).status()).isEqualTo(200);
-            String head = new String(socket.getInputStream().readNBytes(12),
-                    java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(http.postRaw("/classify", "image/jpeg", TestImages.jpeg(200, 150, 6))
+                            .status())
+                    .isEqualTo(200);
+            String head =
+                    new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
             long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertThat(head).isEqualTo("HTTP/1.1 408");
             assertThat(waitedMs).isBetween(1000L, 12_000L);
@@ -196,13 +230,13 @@ class HardeningIntegrationTests {
             socket.setSoTimeout(15_000);
             var out = socket.getOutputStream();
             out.write(("POST /classify HTTP/1.1\r\nHost: localhost\r\n"
-                    + "Content-Type: multipart/form-data; boundary=XX\r\nContent-Length: 100000\r\n\r\n"
-                    + "--XX\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.jpg\"\r\n\r\n")
+                            + "Content-Type: multipart/form-data; boundary=XX\r\nContent-Length: 100000\r\n\r\n"
+                            + "--XX\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.jpg\"\r\n\r\n")
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             out.write(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
             out.flush();
-            String head = new String(socket.getInputStream().readNBytes(12),
-                    java.nio.charset.StandardCharsets.US_ASCII);
+            String head =
+                    new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
             assertThat(head).isEqualTo("HTTP/1.1 408");
         }
     }

@@ -2,6 +2,8 @@ package dev.inceptionclassifier.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.inceptionclassifier.support.RandomInceptionV4;
+import dev.inceptionclassifier.support.TestImages;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -9,9 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-
-import dev.inceptionclassifier.support.RandomInceptionV4;
-import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,12 +26,15 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  */
 @ExtendWith(OutputCaptureExtension.class)
 @RandomInceptionV4
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "classifier.models[0].preprocess.input-size=75",
-        "classifier.inference.max-batch-size=2",
-        "classifier.inference.request-timeout=60s",
-        "classifier.image.upload-timeout=2s",
-        "server.tomcat.connection-timeout=3s"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "classifier.models[0].preprocess.input-size=75",
+            "classifier.inference.max-batch-size=2",
+            "classifier.inference.request-timeout=60s",
+            "classifier.image.upload-timeout=2s",
+            "server.tomcat.connection-timeout=3s"
+        })
 class InputIntegrationTests {
 
     /** Text that must never appear in a log: it travels only inside request bodies. */
@@ -67,15 +69,24 @@ class InputIntegrationTests {
     void aRawBodyIsClassifiedWhateverTypeItDeclares(CapturedOutput output) {
         byte[] jpeg = markedJpeg();
         // curl --data-binary @photo.jpg sends application/x-www-form-urlencoded
-        for (String type : List.of("application/x-www-form-urlencoded", "application/x-www-form-urlencoded; "
-                + "charset=UTF-8", "text/plain", "application/json", "image/png", "application/octet-stream")) {
+        for (String type : List.of(
+                "application/x-www-form-urlencoded",
+                "application/x-www-form-urlencoded; " + "charset=UTF-8",
+                "text/plain",
+                "application/json",
+                "image/png",
+                "application/octet-stream")) {
             RawHttp.Answer a = raw.send("POST", "/classify?topK=2", jpeg, "Content-Type: " + type);
             assertThat(a.status()).as(type + ": " + a).isEqualTo(200);
             assertThat(a.body()).as(type).contains("\"predictions\"");
         }
         RawHttp.Answer untyped = raw.send("POST", "/classify", jpeg);
         assertThat(untyped.status()).as(untyped.toString()).isEqualTo(200);
-        RawHttp.Answer chunked = raw.send("POST", "/classify", chunk(jpeg), "Transfer-Encoding: chunked",
+        RawHttp.Answer chunked = raw.send(
+                "POST",
+                "/classify",
+                chunk(jpeg),
+                "Transfer-Encoding: chunked",
                 "Content-Type: application/x-www-form-urlencoded");
         assertThat(chunked.status()).as(chunked.toString()).isEqualTo(200);
         assertThat(output.getAll()).doesNotContain(BODY_MARKER);
@@ -88,68 +99,107 @@ class InputIntegrationTests {
         String multipartType = "Content-Type: multipart/form-data; boundary=" + boundary;
         byte[] multipart = RawHttp.multipart(boundary, "image", jpeg);
         Map<String, Supplier<RawHttp.Answer>> cases = new LinkedHashMap<>();
-        cases.put("timeout beyond a long's nanoseconds", () -> raw.send("POST", "/classify?timeout=P200000D", jpeg,
-                "Content-Type: image/jpeg"));
-        cases.put("Request-Timeout header beyond a long", () -> raw.send("POST", "/classify", jpeg,
-                "Content-Type: image/jpeg", "Request-Timeout: P200000D"));
-        cases.put("timeout of Long.MAX_VALUE seconds", () -> raw.send("POST", "/classify?timeout=PT"
-                + Long.MAX_VALUE + "S", jpeg, "Content-Type: image/jpeg"));
-        cases.put("timeout that overflows a Duration", () -> raw.send("POST",
-                "/classify?timeout=P9999999999999999999D", jpeg, "Content-Type: image/jpeg"));
-        cases.put("negative timeout", () -> raw.send("POST", "/classify?timeout=PT-1S", jpeg,
-                "Content-Type: image/jpeg"));
-        cases.put("multipart, huge timeout", () -> raw.send("POST", "/classify?timeout=P200000D", multipart,
-                multipartType));
-        cases.put("bad percent-encoding in the query, raw", () -> raw.send("POST", "/classify?topK=%zz", jpeg,
-                "Content-Type: image/jpeg"));
-        cases.put("bad percent-encoding in the query, form type", () -> raw.send("POST", "/classify?x=%zz", jpeg,
-                "Content-Type: application/x-www-form-urlencoded"));
-        cases.put("bad percent-encoding in the query, multipart", () -> raw.send("POST", "/classify?topK=%zz",
-                multipart, multipartType));
-        cases.put("a real form body", () -> raw.send("POST", "/classify", "topK=3&model=x".getBytes(
-                StandardCharsets.US_ASCII), "Content-Type: application/x-www-form-urlencoded"));
-        cases.put("topK beyond an int", () -> raw.send("POST", "/classify?topK=99999999999999999999", jpeg,
-                "Content-Type: image/jpeg"));
+        cases.put(
+                "timeout beyond a long's nanoseconds",
+                () -> raw.send("POST", "/classify?timeout=P200000D", jpeg, "Content-Type: image/jpeg"));
+        cases.put(
+                "Request-Timeout header beyond a long",
+                () -> raw.send("POST", "/classify", jpeg, "Content-Type: image/jpeg", "Request-Timeout: P200000D"));
+        cases.put(
+                "timeout of Long.MAX_VALUE seconds",
+                () -> raw.send(
+                        "POST", "/classify?timeout=PT" + Long.MAX_VALUE + "S", jpeg, "Content-Type: image/jpeg"));
+        cases.put(
+                "timeout that overflows a Duration",
+                () -> raw.send("POST", "/classify?timeout=P9999999999999999999D", jpeg, "Content-Type: image/jpeg"));
+        cases.put(
+                "negative timeout",
+                () -> raw.send("POST", "/classify?timeout=PT-1S", jpeg, "Content-Type: image/jpeg"));
+        cases.put(
+                "multipart, huge timeout",
+                () -> raw.send("POST", "/classify?timeout=P200000D", multipart, multipartType));
+        cases.put(
+                "bad percent-encoding in the query, raw",
+                () -> raw.send("POST", "/classify?topK=%zz", jpeg, "Content-Type: image/jpeg"));
+        cases.put(
+                "bad percent-encoding in the query, form type",
+                () -> raw.send("POST", "/classify?x=%zz", jpeg, "Content-Type: application/x-www-form-urlencoded"));
+        cases.put(
+                "bad percent-encoding in the query, multipart",
+                () -> raw.send("POST", "/classify?topK=%zz", multipart, multipartType));
+        cases.put(
+                "a real form body",
+                () -> raw.send(
+                        "POST",
+                        "/classify",
+                        "topK=3&model=x".getBytes(StandardCharsets.US_ASCII),
+                        "Content-Type: application/x-www-form-urlencoded"));
+        cases.put(
+                "topK beyond an int",
+                () -> raw.send("POST", "/classify?topK=99999999999999999999", jpeg, "Content-Type: image/jpeg"));
         cases.put("unknown model", () -> raw.send("POST", "/classify?model=nope", jpeg, "Content-Type: image/jpeg"));
-        cases.put("unknown model, 10 000 characters", () -> raw.send("POST", "/classify?model=" + "m".repeat(10_000),
-                jpeg, "Content-Type: image/jpeg"));
-        cases.put("unknown model, encoded unicode", () -> raw.send("POST", "/classify?model=%E2%98%83", jpeg,
-                "Content-Type: image/jpeg"));
+        cases.put(
+                "unknown model, 10 000 characters",
+                () -> raw.send("POST", "/classify?model=" + "m".repeat(10_000), jpeg, "Content-Type: image/jpeg"));
+        cases.put(
+                "unknown model, encoded unicode",
+                () -> raw.send("POST", "/classify?model=%E2%98%83", jpeg, "Content-Type: image/jpeg"));
         cases.put("empty body", () -> raw.send("POST", "/classify", new byte[0], "Content-Type: image/jpeg"));
-        cases.put("multipart without boundary", () -> raw.send("POST", "/classify", multipart,
-                "Content-Type: multipart/form-data"));
+        cases.put(
+                "multipart without boundary",
+                () -> raw.send("POST", "/classify", multipart, "Content-Type: multipart/form-data"));
         cases.put("multipart, garbage body", () -> raw.send("POST", "/classify", jpeg, multipartType));
-        cases.put("multipart, no closing boundary", () -> raw.send("POST", "/classify", truncate(multipart, 30),
-                multipartType));
-        cases.put("multipart, part not named image", () -> raw.send("POST", "/classify",
-                RawHttp.multipart(boundary, "file", jpeg), multipartType));
+        cases.put(
+                "multipart, no closing boundary",
+                () -> raw.send("POST", "/classify", truncate(multipart, 30), multipartType));
+        cases.put(
+                "multipart, part not named image",
+                () -> raw.send("POST", "/classify", RawHttp.multipart(boundary, "file", jpeg), multipartType));
         cases.put("multipart, 30 parts", () -> raw.send("POST", "/classify", manyParts(boundary, 30), multipartType));
-        cases.put("multipart/mixed", () -> raw.send("POST", "/classify", multipart,
-                "Content-Type: multipart/mixed; boundary=" + boundary));
+        cases.put(
+                "multipart/mixed",
+                () -> raw.send("POST", "/classify", multipart, "Content-Type: multipart/mixed; boundary=" + boundary));
         cases.put("unparseable content type", () -> raw.send("POST", "/classify", jpeg, "Content-Type: ;;;/"));
-        cases.put("content type with a bogus charset", () -> raw.send("POST", "/classify", jpeg,
-                "Content-Type: application/x-www-form-urlencoded; charset=no-such-charset"));
-        cases.put("Accept: image/png", () -> raw.send("POST", "/classify", jpeg, "Content-Type: image/jpeg",
-                "Accept: image/png"));
-        cases.put("Accept: image/png on an error", () -> raw.send("POST", "/classify?topK=0", jpeg,
-                "Content-Type: image/jpeg", "Accept: image/png"));
-        cases.put("unparseable Accept", () -> raw.send("POST", "/classify", jpeg, "Content-Type: image/jpeg",
-                "Accept: ;;;/"));
-        cases.put("Content-Encoding: gzip (not gzip)", () -> raw.send("POST", "/classify", jpeg,
-                "Content-Type: image/jpeg", "Content-Encoding: gzip"));
-        cases.put("Expect: 100-continue", () -> raw.send("POST", "/classify", jpeg, "Content-Type: image/jpeg",
-                "Expect: 100-continue"));
-        cases.put("Content-Length beyond the body", () -> raw.send("POST", "/classify", jpeg,
-                "Content-Type: image/jpeg", "Content-Length: " + (jpeg.length + 10)));
+        cases.put(
+                "content type with a bogus charset",
+                () -> raw.send(
+                        "POST",
+                        "/classify",
+                        jpeg,
+                        "Content-Type: application/x-www-form-urlencoded; charset=no-such-charset"));
+        cases.put(
+                "Accept: image/png",
+                () -> raw.send("POST", "/classify", jpeg, "Content-Type: image/jpeg", "Accept: image/png"));
+        cases.put(
+                "Accept: image/png on an error",
+                () -> raw.send("POST", "/classify?topK=0", jpeg, "Content-Type: image/jpeg", "Accept: image/png"));
+        cases.put(
+                "unparseable Accept",
+                () -> raw.send("POST", "/classify", jpeg, "Content-Type: image/jpeg", "Accept: ;;;/"));
+        cases.put(
+                "Content-Encoding: gzip (not gzip)",
+                () -> raw.send("POST", "/classify", jpeg, "Content-Type: image/jpeg", "Content-Encoding: gzip"));
+        cases.put(
+                "Expect: 100-continue",
+                () -> raw.send("POST", "/classify", jpeg, "Content-Type: image/jpeg", "Expect: 100-continue"));
+        cases.put(
+                "Content-Length beyond the body",
+                () -> raw.send(
+                        "POST",
+                        "/classify",
+                        jpeg,
+                        "Content-Type: image/jpeg",
+                        "Content-Length: " + (jpeg.length + 10)));
         cases.put("GET /classify", () -> raw.send("GET", "/classify", null));
         cases.put("PUT /classify", () -> raw.send("PUT", "/classify", jpeg, "Content-Type: image/jpeg"));
         cases.put("DELETE /models", () -> raw.send("DELETE", "/models", null));
         cases.put("OPTIONS /classify", () -> raw.send("OPTIONS", "/classify", null));
         cases.put("unknown path", () -> raw.send("POST", "/classify/extra", jpeg, "Content-Type: image/jpeg"));
-        cases.put("dot segments under the health endpoint", () -> raw.send("GET", "/actuator/health/../../models",
-                null));
-        cases.put("encoded dot segments under the health endpoint", () -> raw.send("GET",
-                "/actuator/health/%2e%2e/x", null));
+        cases.put(
+                "dot segments under the health endpoint", () -> raw.send("GET", "/actuator/health/../../models", null));
+        cases.put(
+                "encoded dot segments under the health endpoint",
+                () -> raw.send("GET", "/actuator/health/%2e%2e/x", null));
         cases.put("unknown health component", () -> raw.send("GET", "/actuator/health/nosuch", null));
         cases.put("the error page itself", () -> raw.send("GET", "/error", null));
         cases.put("the error page, POST", () -> raw.send("POST", "/error", jpeg, "Content-Type: image/jpeg"));
@@ -159,7 +209,9 @@ class InputIntegrationTests {
             if (a.status() >= 500) {
                 failures.add(name + ": " + a);
             }
-            if (a.body().contains("Exception") || a.body().contains("at dev.") || a.body().contains(BODY_MARKER)) {
+            if (a.body().contains("Exception")
+                    || a.body().contains("at dev.")
+                    || a.body().contains(BODY_MARKER)) {
                 failures.add(name + ": internals in the body: " + a);
             }
         });
@@ -171,13 +223,14 @@ class InputIntegrationTests {
     void outOfRangeTimeoutsAreClampedOrRefused() {
         byte[] jpeg = TestImages.jpeg(100, 80, 1);
         // Longer than the configured request timeout: capped to it, as documented.
-        assertThat(raw.send("POST", "/classify?timeout=P200000D", jpeg, "Content-Type: image/jpeg").status())
+        assertThat(raw.send("POST", "/classify?timeout=P200000D", jpeg, "Content-Type: image/jpeg")
+                        .status())
                 .isEqualTo(200);
         RawHttp.Answer negative = raw.send("POST", "/classify?timeout=PT-1S", jpeg, "Content-Type: image/jpeg");
         assertThat(negative.status()).isEqualTo(400);
         assertThat(negative.body()).contains("invalid-parameter");
-        RawHttp.Answer unparseable = raw.send("POST", "/classify?timeout=P9999999999999999999D", jpeg,
-                "Content-Type: image/jpeg");
+        RawHttp.Answer unparseable =
+                raw.send("POST", "/classify?timeout=P9999999999999999999D", jpeg, "Content-Type: image/jpeg");
         assertThat(unparseable.status()).isEqualTo(400);
         assertThat(unparseable.body()).contains("invalid-parameter");
     }
@@ -195,12 +248,13 @@ class InputIntegrationTests {
         heads.put("raw", "Content-Type: image/jpeg\r\nContent-Length: 100000");
         heads.put("form-typed", "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000");
         heads.put("chunked", "Content-Type: image/jpeg\r\nTransfer-Encoding: chunked");
-        heads.put("multipart", "Content-Type: multipart/form-data; boundary=" + boundary
-                + "\r\nContent-Length: 100000");
+        heads.put(
+                "multipart", "Content-Type: multipart/form-data; boundary=" + boundary + "\r\nContent-Length: 100000");
         for (var e : heads.entrySet()) {
             boolean chunked = e.getKey().equals("chunked");
-            byte[] start = e.getKey().equals("multipart") ? java.util.Arrays.copyOf(RawHttp.multipart(boundary,
-                    "image", jpeg), 200) : java.util.Arrays.copyOf(jpeg, 3);
+            byte[] start = e.getKey().equals("multipart")
+                    ? java.util.Arrays.copyOf(RawHttp.multipart(boundary, "image", jpeg), 200)
+                    : java.util.Arrays.copyOf(jpeg, 3);
             try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
                 socket.setSoTimeout(15_000);
                 var out = socket.getOutputStream();
@@ -233,11 +287,15 @@ class InputIntegrationTests {
                 trickler.interrupt();
                 assertThat(a.status()).as(e.getKey() + ": " + a).isEqualTo(408);
                 assertThat(a.body()).as(e.getKey()).contains("upload-timeout");
-                assertThat(ms).as(e.getKey() + ": ms until the answer and the close").isBetween(1500L, 7000L);
+                assertThat(ms)
+                        .as(e.getKey() + ": ms until the answer and the close")
+                        .isBetween(1500L, 7000L);
             }
         }
         // Meanwhile and afterwards the service serves others.
-        assertThat(raw.send("POST", "/classify", jpeg, "Content-Type: image/jpeg").status()).isEqualTo(200);
+        assertThat(raw.send("POST", "/classify", jpeg, "Content-Type: image/jpeg")
+                        .status())
+                .isEqualTo(200);
     }
 
     /**
@@ -250,7 +308,8 @@ class InputIntegrationTests {
             socket.setSoTimeout(15_000);
             var out = socket.getOutputStream();
             out.write(("POST /classify?model=nope HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/jpeg\r\n"
-                    + "Content-Length: 1000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "Content-Length: 1000000\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(new byte[] {(byte) 0xFF, (byte) 0xD8});
             out.flush();
             long t0 = System.nanoTime();
@@ -278,8 +337,10 @@ class InputIntegrationTests {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
             socket.setSoTimeout(15_000);
             byte[] notAnImage = "just text".getBytes(StandardCharsets.US_ASCII);
-            socket.getOutputStream().write(("POST /classify HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/jpeg"
-                    + "\r\nContent-Length: " + notAnImage.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("POST /classify HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/jpeg"
+                                    + "\r\nContent-Length: " + notAnImage.length + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().write(notAnImage);
             socket.getOutputStream().flush();
             byte[] head = new byte[12];
@@ -317,7 +378,10 @@ class InputIntegrationTests {
     private static byte[] manyParts(String boundary, int n) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            sb.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"f").append(i)
+            sb.append("--")
+                    .append(boundary)
+                    .append("\r\nContent-Disposition: form-data; name=\"f")
+                    .append(i)
                     .append("\"\r\n\r\nv\r\n");
         }
         sb.append("--").append(boundary).append("--\r\n");

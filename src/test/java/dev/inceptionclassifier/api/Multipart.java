@@ -12,7 +12,8 @@ final class Multipart {
 
     Multipart file(String name, String filename, String contentType, byte[] data) {
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\""
-                + filename + "\"\r\nContent-Type: " + contentType + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                        + filename + "\"\r\nContent-Type: " + contentType + "\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         body.writeBytes(data);
         body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
         return this;

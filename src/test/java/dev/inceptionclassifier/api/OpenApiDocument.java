@@ -2,17 +2,16 @@ package dev.inceptionclassifier.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 import com.networknt.schema.Error;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -24,8 +23,8 @@ import tools.jackson.databind.node.ObjectNode;
 final class OpenApiDocument {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
-            SpecificationVersion.DRAFT_2020_12);
+    private static final SchemaRegistry REGISTRY =
+            SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
     final JsonNode root;
 
@@ -62,9 +61,17 @@ final class OpenApiDocument {
 
     /** Violations of {@code body} against the schema of a documented response, e.g. ("/classify", "post", "400"). */
     List<String> responseViolations(JsonNode body, String path, String method, String status, String mediaType) {
-        JsonNode schema = root.path("paths").path(path).path(method).path("responses").path(status).path("content")
-                .path(mediaType).path("schema");
-        assertThat(schema.isMissingNode()).as("documented: %s %s %s %s", method, path, status, mediaType).isFalse();
+        JsonNode schema = root.path("paths")
+                .path(path)
+                .path(method)
+                .path("responses")
+                .path(status)
+                .path("content")
+                .path(mediaType)
+                .path("schema");
+        assertThat(schema.isMissingNode())
+                .as("documented: %s %s %s %s", method, path, status, mediaType)
+                .isFalse();
         return violationsOf(body, schema.deepCopy());
     }
 

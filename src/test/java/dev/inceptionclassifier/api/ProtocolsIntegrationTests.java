@@ -3,6 +3,11 @@ package dev.inceptionclassifier.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.inceptionclassifier.image.ImageLimits;
+import dev.inceptionclassifier.image.ImagePipeline;
+import dev.inceptionclassifier.inference.ServedModels;
+import dev.inceptionclassifier.support.Python;
+import dev.inceptionclassifier.support.TestImages;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,12 +22,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
-
-import dev.inceptionclassifier.image.ImageLimits;
-import dev.inceptionclassifier.image.ImagePipeline;
-import dev.inceptionclassifier.inference.ServedModels;
-import dev.inceptionclassifier.support.Python;
-import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,14 +41,17 @@ import tools.jackson.databind.json.JsonMapper;
  * document (valid OpenAPI 3.1, complete, matching real responses), the v2 protocol driven by a raw client written
  * from its specification, Triton's classification and binary extensions, and several images per request.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "classifier.fallback-to-random=false",
-        "classifier.inference.max-batch-size=4",
-        "classifier.inference.max-batch-delay=50ms",
-        "classifier.inference.request-timeout=120s",
-        "classifier.image.max-bytes=2000000",
-        "classifier.image.max-images-per-request=4",
-        "classifier.image.max-request-bytes=4000000"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "classifier.fallback-to-random=false",
+            "classifier.inference.max-batch-size=4",
+            "classifier.inference.max-batch-delay=50ms",
+            "classifier.inference.request-timeout=120s",
+            "classifier.image.max-bytes=2000000",
+            "classifier.image.max-images-per-request=4",
+            "classifier.image.max-request-bytes=4000000"
+        })
 class ProtocolsIntegrationTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -122,8 +124,12 @@ class ProtocolsIntegrationTests {
                 }
             }
         });
-        assertThat(mapped).contains("post /classify", "get /models", "post /v2/models/{name}/infer",
-                "post /v2/models/{name}/versions/{version}/infer");
+        assertThat(mapped)
+                .contains(
+                        "post /classify",
+                        "get /models",
+                        "post /v2/models/{name}/infer",
+                        "post /v2/models/{name}/versions/{version}/infer");
         Set<String> documented = new HashSet<>();
         for (var path : doc.root.get("paths").properties()) {
             for (var op : path.getValue().properties()) {
@@ -141,8 +147,13 @@ class ProtocolsIntegrationTests {
                 for (var response : op.getValue().path("responses").properties()) {
                     for (var media : response.getValue().path("content").properties()) {
                         for (var example : media.getValue().path("examples").properties()) {
-                            doc.responseViolations(example.getValue().get("value"), path.getKey(), op.getKey(),
-                                    response.getKey(), media.getKey()).forEach(v -> wrong.add(op.getKey() + " "
+                            doc.responseViolations(
+                                            example.getValue().get("value"),
+                                            path.getKey(),
+                                            op.getKey(),
+                                            response.getKey(),
+                                            media.getKey())
+                                    .forEach(v -> wrong.add(op.getKey() + " "
                                             + path.getKey() + " " + response.getKey() + " " + example.getKey() + ": "
                                             + v));
                         }
@@ -172,7 +183,8 @@ class ProtocolsIntegrationTests {
         var one = http.postMultipart("/classify", "image", "a.jpg", "image/jpeg", PHOTO_A);
         assertThat(one.status()).isEqualTo(200);
         assertThat(doc.violations(one.json(), "ClassifyResponse")).isEmpty();
-        assertThat(doc.responseViolations(one.json(), "/classify", "post", "200", "application/json")).isEmpty();
+        assertThat(doc.responseViolations(one.json(), "/classify", "post", "200", "application/json"))
+                .isEmpty();
         // A field the document does not know is refused (so the document cannot silently fall behind).
         var extended = ((tools.jackson.databind.node.ObjectNode) one.json()).put("undocumented", 1);
         assertThat(doc.violations(extended, "ClassifyResponse")).isNotEmpty();
@@ -183,8 +195,10 @@ class ProtocolsIntegrationTests {
     @Test
     void severalImagePartsAnswerAListInOrderWithOneProblemPerBadImage() {
         byte[] text = "just some notes, not an image".getBytes(StandardCharsets.UTF_8);
-        Multipart parts = new Multipart().file("image", "a.jpg", "image/jpeg", PHOTO_A)
-                .file("image", "notes.txt", "text/plain", text).file("image", "c.png", "image/png", PHOTO_C)
+        Multipart parts = new Multipart()
+                .file("image", "a.jpg", "image/jpeg", PHOTO_A)
+                .file("image", "notes.txt", "text/plain", text)
+                .file("image", "c.png", "image/png", PHOTO_C)
                 .file("image", "big.jpg", "image/jpeg", new byte[2_000_001]);
         var r = http.postRaw("/classify?topK=5", parts.contentType(), parts.bytes());
         assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -209,7 +223,8 @@ class ProtocolsIntegrationTests {
     @Test
     void oneImagePartKeepsTheSingleAnswerAndTooManyPartsAreRefused() {
         Multipart one = new Multipart().file("image", "a.jpg", "image/jpeg", PHOTO_A);
-        JsonNode single = http.postRaw("/classify", one.contentType(), one.bytes()).json();
+        JsonNode single =
+                http.postRaw("/classify", one.contentType(), one.bytes()).json();
         assertThat(single.has("predictions")).isTrue();
         assertThat(single.has("results")).isFalse();
         Multipart five = new Multipart();
@@ -233,13 +248,15 @@ class ProtocolsIntegrationTests {
         assertThat(http.get("/v2/health/ready").status()).isEqualTo(200);
         assertThat(http.get("/v2/health/ready").body()).isEmpty();
         assertThat(http.get("/v2/models/inception_v4/ready").status()).isEqualTo(200);
-        assertThat(http.get("/v2/models/inception_v4/versions/1/ready").status()).isEqualTo(200);
+        assertThat(http.get("/v2/models/inception_v4/versions/1/ready").status())
+                .isEqualTo(200);
         JsonNode meta = http.get("/v2/models/inception_v4").json();
         assertThat(doc.violations(meta, "V2ModelMetadata")).isEmpty();
-        assertThat(meta.get("inputs").toString()).isEqualTo("[{\"name\":\"image\",\"datatype\":\"BYTES\","
-                + "\"shape\":[-1]},{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[-1,3,299,299]}]");
-        assertThat(meta.get("outputs").toString()).isEqualTo("[{\"name\":\"probabilities\",\"datatype\":\"FP32\","
-                + "\"shape\":[-1,1000]}]");
+        assertThat(meta.get("inputs").toString())
+                .isEqualTo("[{\"name\":\"image\",\"datatype\":\"BYTES\","
+                        + "\"shape\":[-1]},{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[-1,3,299,299]}]");
+        assertThat(meta.get("outputs").toString())
+                .isEqualTo("[{\"name\":\"probabilities\",\"datatype\":\"FP32\"," + "\"shape\":[-1,1000]}]");
         assertThat(meta.get("parameters").get("random_weights").asBoolean()).isTrue();
         assertThat(http.get("/v2/models/inception_v4/versions/1").json()).isEqualTo(meta);
         var unknown = http.get("/v2/models/resnet50");
@@ -252,7 +269,8 @@ class ProtocolsIntegrationTests {
 
     @Test
     void v2JsonWithAnEncodedImageGivesTheProbabilitiesOfClassify() {
-        JsonNode classify = http.postRaw("/classify?topK=10", "image/jpeg", PHOTO_A).json();
+        JsonNode classify =
+                http.postRaw("/classify?topK=10", "image/jpeg", PHOTO_A).json();
         var r = infer(imagesRequest(List.of(PHOTO_A), "\"outputs\":[{\"name\":\"probabilities\"}]"));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.contentType()).startsWith("application/json");
@@ -267,16 +285,16 @@ class ProtocolsIntegrationTests {
         float[] p = floats(out.get("data"));
         assertThat(sum(p, 0, 1000)).isCloseTo(1.0, within(1e-4));
         for (JsonNode pred : classify.get("predictions")) {
-            assertThat((double) p[pred.get("index").asInt()]).isCloseTo(pred.get("probability").asDouble(),
-                    within(1e-6));
+            assertThat((double) p[pred.get("index").asInt()])
+                    .isCloseTo(pred.get("probability").asDouble(), within(1e-6));
         }
     }
 
     @Test
     void v2PreprocessedTensorsGiveTheSameAnswerAsTheImages() {
         var spec = preprocessing.of(models.find("inception_v4").orElseThrow());
-        ImagePipeline pipeline = new ImagePipeline(new ImageLimits(2_000_000, 40_000_000, 20_000, 1 << 22, 100,
-                java.time.Duration.ofSeconds(10)));
+        ImagePipeline pipeline = new ImagePipeline(
+                new ImageLimits(2_000_000, 40_000_000, 20_000, 1 << 22, 100, java.time.Duration.ofSeconds(10)));
         float[] a = pipeline.preprocess(pipeline.decode(PHOTO_A), spec);
         float[] b = pipeline.preprocess(pipeline.decode(PHOTO_B), spec);
         float[] both = new float[a.length * 2];
@@ -287,19 +305,25 @@ class ProtocolsIntegrationTests {
                 + "\"parameters\":{\"binary_data_size\":" + both.length * 4 + "}}]}";
         ByteBuffer raw = ByteBuffer.allocate(both.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         raw.asFloatBuffer().put(both);
-        var tensors = http.postRaw(INFER, "application/octet-stream", concat(header.getBytes(
-                StandardCharsets.UTF_8), raw.array()), "Inference-Header-Content-Length",
+        var tensors = http.postRaw(
+                INFER,
+                "application/octet-stream",
+                concat(header.getBytes(StandardCharsets.UTF_8), raw.array()),
+                "Inference-Header-Content-Length",
                 Integer.toString(header.length()));
         assertThat(tensors.status()).as(tensors.body()).isEqualTo(200);
         float[] fromTensors = floats(tensors.json().get("outputs").get(0).get("data"));
-        float[] fromImages = floats(infer(imagesRequest(List.of(PHOTO_A, PHOTO_B), "")).json().get("outputs")
-                .get(0).get("data"));
+        float[] fromImages = floats(infer(imagesRequest(List.of(PHOTO_A, PHOTO_B), ""))
+                .json()
+                .get("outputs")
+                .get(0)
+                .get("data"));
         assertThat(fromTensors.length).isEqualTo(2000);
         for (int i = 0; i < fromTensors.length; i++) {
             assertThat(fromTensors[i]).isCloseTo(fromImages[i], within(1e-5f));
         }
-        var wrongShape = infer("{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,3,224,224],"
-                + "\"data\":[0]}]}");
+        var wrongShape = infer(
+                "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,3,224,224]," + "\"data\":[0]}]}");
         assertThat(wrongShape.status()).isEqualTo(400);
     }
 
@@ -307,7 +331,10 @@ class ProtocolsIntegrationTests {
     void nImagesInOneRequestAreNItemsForTheBatcher() {
         double count0 = metric("classifier_batch_size_count{");
         double sum0 = metric("classifier_batch_size_sum{");
-        JsonNode out = infer(imagesRequest(List.of(PHOTO_A, PHOTO_B, PHOTO_C), "")).json().get("outputs").get(0);
+        JsonNode out = infer(imagesRequest(List.of(PHOTO_A, PHOTO_B, PHOTO_C), ""))
+                .json()
+                .get("outputs")
+                .get(0);
         double items = metric("classifier_batch_size_sum{") - sum0;
         double batches = metric("classifier_batch_size_count{") - count0;
         assertThat(items).isEqualTo(3.0);
@@ -316,7 +343,10 @@ class ProtocolsIntegrationTests {
         float[] p = floats(out.get("data"));
         byte[][] photos = {PHOTO_A, PHOTO_B, PHOTO_C};
         for (int i = 0; i < 3; i++) {
-            float[] alone = floats(infer(imagesRequest(List.of(photos[i]), "")).json().get("outputs").get(0)
+            float[] alone = floats(infer(imagesRequest(List.of(photos[i]), ""))
+                    .json()
+                    .get("outputs")
+                    .get(0)
                     .get("data"));
             for (int c = 0; c < 1000; c++) {
                 assertThat(p[i * 1000 + c]).isCloseTo(alone[c], within(1e-5f));
@@ -326,12 +356,17 @@ class ProtocolsIntegrationTests {
 
     @Test
     void theClassificationExtensionReturnsTritonStringsWithLabels() {
-        JsonNode json = infer(imagesRequest(List.of(PHOTO_A, PHOTO_B), "\"outputs\":[{\"name\":\"probabilities\","
-                + "\"parameters\":{\"classification\":3}}]")).json();
+        JsonNode json = infer(imagesRequest(
+                        List.of(PHOTO_A, PHOTO_B),
+                        "\"outputs\":[{\"name\":\"probabilities\"," + "\"parameters\":{\"classification\":3}}]"))
+                .json();
         JsonNode out = json.get("outputs").get(0);
         assertThat(out.get("datatype").asString()).isEqualTo("BYTES");
         assertThat(out.get("shape").toString()).isEqualTo("[2,3]");
-        float[] p = floats(infer(imagesRequest(List.of(PHOTO_A, PHOTO_B), "")).json().get("outputs").get(0)
+        float[] p = floats(infer(imagesRequest(List.of(PHOTO_A, PHOTO_B), ""))
+                .json()
+                .get("outputs")
+                .get(0)
                 .get("data"));
         for (int i = 0; i < 2; i++) {
             int[] top = topIndices(p, i * 1000, 3);
@@ -344,8 +379,12 @@ class ProtocolsIntegrationTests {
             }
         }
         // More classes than the model has: capped, as Triton does.
-        JsonNode all = infer(imagesRequest(List.of(PHOTO_A), "\"outputs\":[{\"name\":\"probabilities\","
-                + "\"parameters\":{\"classification\":5000}}]")).json().get("outputs").get(0);
+        JsonNode all = infer(imagesRequest(
+                        List.of(PHOTO_A),
+                        "\"outputs\":[{\"name\":\"probabilities\"," + "\"parameters\":{\"classification\":5000}}]"))
+                .json()
+                .get("outputs")
+                .get(0);
         assertThat(all.get("shape").toString()).isEqualTo("[1,1000]");
     }
 
@@ -360,8 +399,8 @@ class ProtocolsIntegrationTests {
         try (var in = ProtocolsIntegrationTests.class.getResourceAsStream("/protocols/oip_client.py")) {
             client = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        String output = Python.runScript(dir, client, "http://127.0.0.1:" + port, "inception_v4", a.toString(),
-                c.toString());
+        String output =
+                Python.runScript(dir, client, "http://127.0.0.1:" + port, "inception_v4", a.toString(), c.toString());
         JsonNode r = JSON.readTree(output);
         assertThat(r.get("server").get("body").get("extensions").toString()).contains("binary_tensor_data");
         assertThat(r.get("live").asInt()).isEqualTo(200);
@@ -375,7 +414,12 @@ class ProtocolsIntegrationTests {
         JsonNode binary = r.get("binary");
         assertThat(binary.get("status").asInt()).isEqualTo(200);
         assertThat(binary.get("content_type").asString()).isEqualTo("application/octet-stream");
-        assertThat(binary.get("body").get("outputs").get(0).get("parameters").get("binary_data_size").asInt())
+        assertThat(binary.get("body")
+                        .get("outputs")
+                        .get(0)
+                        .get("parameters")
+                        .get("binary_data_size")
+                        .asInt())
                 .isEqualTo(8000);
         float[] binaryData = floats(binary.get("data"));
         for (int i = 0; i < jsonData.length; i++) {
@@ -402,19 +446,36 @@ class ProtocolsIntegrationTests {
         byte[] truncated = Arrays.copyOf(PHOTO_A, PHOTO_A.length / 2);
         Object[][] cases = {
             {infer("{\"inputs\": [oops"), 400, "not valid JSON"},
-            {infer("{\"inputs\":[{\"name\":\"pixels\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}]}"), 400,
-                "Unknown input 'pixels'"},
-            {infer(imagesRequest(List.of(PHOTO_A), "\"outputs\":[{\"name\":\"logits\"}]")), 400,
-                "Unknown output 'logits'"},
+            {
+                infer("{\"inputs\":[{\"name\":\"pixels\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}]}"),
+                400,
+                "Unknown input 'pixels'"
+            },
+            {
+                infer(imagesRequest(List.of(PHOTO_A), "\"outputs\":[{\"name\":\"logits\"}]")),
+                400,
+                "Unknown output 'logits'"
+            },
             {infer(tooMany), 400, "more than 4 elements"},
-            {infer("{\"inputs\":[{\"name\":\"image\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[\"" + text
-                + "\"]}]}"), 415, "element 0: not a supported image"},
+            {
+                infer("{\"inputs\":[{\"name\":\"image\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[\"" + text
+                        + "\"]}]}"),
+                415,
+                "element 0: not a supported image"
+            },
             {infer(imagesRequest(List.of(truncated), "")), 400, "element 0: the image data is corrupt"},
-            {http.postRaw(INFER, "application/json", "{}".getBytes(StandardCharsets.UTF_8), "Content-Encoding",
-                "gzip"), 415, "Content-Encoding 'gzip'"},
+            {
+                http.postRaw(
+                        INFER, "application/json", "{}".getBytes(StandardCharsets.UTF_8), "Content-Encoding", "gzip"),
+                415,
+                "Content-Encoding 'gzip'"
+            },
             {http.postExpectingRefusal(INFER, "application/json", new byte[4_000_001]), 413, "exceeds the limit"},
-            {http.postRaw("/v2/models/resnet50/infer", "application/json", "{}".getBytes(StandardCharsets.UTF_8)),
-                404, "Unknown model"},
+            {
+                http.postRaw("/v2/models/resnet50/infer", "application/json", "{}".getBytes(StandardCharsets.UTF_8)),
+                404,
+                "Unknown model"
+            },
         };
         for (Object[] c : cases) {
             HttpTestClient.Response r = (HttpTestClient.Response) c[0];
@@ -442,7 +503,9 @@ class ProtocolsIntegrationTests {
     private static String imagesRequest(List<byte[]> images, String extra) {
         StringBuilder data = new StringBuilder();
         for (byte[] image : images) {
-            data.append(data.length() == 0 ? "" : ",").append('"').append(Base64.getEncoder().encodeToString(image))
+            data.append(data.length() == 0 ? "" : ",")
+                    .append('"')
+                    .append(Base64.getEncoder().encodeToString(image))
                     .append('"');
         }
         return "{\"id\":\"req-1\",\"inputs\":[{\"name\":\"image\",\"datatype\":\"BYTES\",\"shape\":[" + images.size()
@@ -450,7 +513,8 @@ class ProtocolsIntegrationTests {
     }
 
     private JsonNode classifyAlone(byte[] image) {
-        return http.postRaw("/classify?topK=5", "application/octet-stream", image).json();
+        return http.postRaw("/classify?topK=5", "application/octet-stream", image)
+                .json();
     }
 
     private static void assertSamePredictions(JsonNode a, JsonNode b) {
@@ -458,9 +522,10 @@ class ProtocolsIntegrationTests {
         JsonNode pb = b.get("predictions");
         assertThat(pa.size()).isEqualTo(pb.size());
         for (int i = 0; i < pa.size(); i++) {
-            assertThat(pa.get(i).get("index").asInt()).isEqualTo(pb.get(i).get("index").asInt());
-            assertThat(pa.get(i).get("probability").asDouble()).isCloseTo(pb.get(i).get("probability").asDouble(),
-                    within(1e-5));
+            assertThat(pa.get(i).get("index").asInt())
+                    .isEqualTo(pb.get(i).get("index").asInt());
+            assertThat(pa.get(i).get("probability").asDouble())
+                    .isCloseTo(pb.get(i).get("probability").asDouble(), within(1e-5));
         }
     }
 
@@ -485,8 +550,12 @@ class ProtocolsIntegrationTests {
     }
 
     private static int[] topIndices(float[] p, int from, int k) {
-        return IntStream.range(0, 1000).boxed().sorted((x, y) -> p[from + y] != p[from + x]
-                ? Float.compare(p[from + y], p[from + x]) : Integer.compare(x, y)).limit(k).mapToInt(i -> i)
+        return IntStream.range(0, 1000)
+                .boxed()
+                .sorted((x, y) ->
+                        p[from + y] != p[from + x] ? Float.compare(p[from + y], p[from + x]) : Integer.compare(x, y))
+                .limit(k)
+                .mapToInt(i -> i)
                 .toArray();
     }
 

@@ -47,8 +47,8 @@ final class RawHttp {
     Answer send(String method, String target, byte[] body, String... headers) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(60_000);
-            StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: localhost\r\n"
-                    + "Connection: close\r\n");
+            StringBuilder head = new StringBuilder(
+                    method + " " + target + " HTTP/1.1\r\nHost: localhost\r\n" + "Connection: close\r\n");
             boolean framed = false;
             for (String h : headers) {
                 head.append(h).append("\r\n");
@@ -111,7 +111,7 @@ final class RawHttp {
     static Answer read(InputStream in) throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         byte[] buf = new byte[8192];
-        for (int n; (n = in.read(buf)) > 0;) {
+        for (int n; (n = in.read(buf)) > 0; ) {
             all.write(buf, 0, n);
         }
         String text = all.toString(StandardCharsets.ISO_8859_1);
@@ -149,7 +149,8 @@ final class RawHttp {
     static byte[] multipart(String boundary, String partName, byte[] data) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + partName
-                + "\"; filename=\"x.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                        + "\"; filename=\"x.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         body.writeBytes(data);
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return body.toByteArray();

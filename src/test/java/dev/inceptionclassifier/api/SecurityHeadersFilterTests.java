@@ -18,9 +18,15 @@ class SecurityHeadersFilterTests {
         for (String path : new String[] {"/", "/index.html", "/assets/app.js", "/assets/app.css"}) {
             MockHttpServletResponse r = run(request(path));
             String csp = r.getHeader("Content-Security-Policy");
-            assertThat(csp).as(path).contains("default-src 'self'", "frame-ancestors 'none'", "img-src 'self' blob:",
-                    "object-src 'none'", "base-uri 'none'").doesNotContain("unsafe-inline", "unsafe-eval", "*",
-                    "http:", "https:");
+            assertThat(csp)
+                    .as(path)
+                    .contains(
+                            "default-src 'self'",
+                            "frame-ancestors 'none'",
+                            "img-src 'self' blob:",
+                            "object-src 'none'",
+                            "base-uri 'none'")
+                    .doesNotContain("unsafe-inline", "unsafe-eval", "*", "http:", "https:");
             assertThat(r.getHeader("Permissions-Policy")).as(path).contains("camera=()");
             assertCommonHeaders(r);
         }
@@ -28,11 +34,13 @@ class SecurityHeadersFilterTests {
 
     @Test
     void apiResponsesAreNeverDocumentsAndSwaggerUiKeepsItsOwnPolicy() throws Exception {
-        for (String path : new String[] {"/classify", "/models", "/actuator/health", "/v2/models/x/infer", "/error",
-                "/index.htm", "/assetsx/app.js"}) {
+        for (String path : new String[] {
+            "/classify", "/models", "/actuator/health", "/v2/models/x/infer", "/error", "/index.htm", "/assetsx/app.js"
+        }) {
             MockHttpServletResponse r = run(request(path));
-            assertThat(r.getHeader("Content-Security-Policy")).as(path).isEqualTo("default-src 'none'; "
-                    + "frame-ancestors 'none'");
+            assertThat(r.getHeader("Content-Security-Policy"))
+                    .as(path)
+                    .isEqualTo("default-src 'none'; " + "frame-ancestors 'none'");
             assertThat(r.getHeader("Permissions-Policy")).as(path).isNull();
             assertCommonHeaders(r);
         }

@@ -4,6 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.FileChooser;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.Request;
+import com.microsoft.playwright.Route;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import dev.inceptionclassifier.support.TestImages;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -18,18 +29,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
-
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
-import com.microsoft.playwright.FileChooser;
-import com.microsoft.playwright.Locator;
-import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.Request;
-import com.microsoft.playwright.Route;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
-import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,16 +50,20 @@ import tools.jackson.databind.node.ObjectNode;
  * Inception-ResNet-v1 face models (one embeds only, one also classifies), an API key configured. The browser tests skip where Chromium is absent; the header checks run everywhere.
  */
 @Import(HardeningIntegrationTests.Faults.class) // a cyan image fails its batch as a native out-of-memory would
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "classifier.fallback-to-random=false",
-        "classifier.security.api-keys=page-test-key",
-        "classifier.inference.request-timeout=120s",
-        "classifier.inference.retry-after=3s",
-        "classifier.image.max-bytes=2000000"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "classifier.fallback-to-random=false",
+            "classifier.security.api-keys=page-test-key",
+            "classifier.inference.request-timeout=120s",
+            "classifier.inference.retry-after=3s",
+            "classifier.image.max-bytes=2000000"
+        })
 class UploadPageIntegrationTests {
 
     /** Debian's Chromium; {@code -Dchromium.path=...} points elsewhere (or nowhere, to see the skip). */
     private static final Path CHROMIUM = Paths.get(System.getProperty("chromium.path", "/usr/bin/chromium"));
+
     private static final String KEY = "page-test-key";
     private static final Path SCREENSHOTS = Paths.get("target", "upload-page");
 
@@ -83,7 +86,11 @@ class UploadPageIntegrationTests {
     static void models(DynamicPropertyRegistry registry) throws IOException {
         // Labels with markup in them: the page must show them as text, never parse them.
         Path labels = files.resolve("labels.txt");
-        Files.write(labels, IntStream.range(0, 1000).mapToObj(i -> "<b>label</b> " + i + " & co").toList());
+        Files.write(
+                labels,
+                IntStream.range(0, 1000)
+                        .mapToObj(i -> "<b>label</b> " + i + " & co")
+                        .toList());
         registry.add("classifier.models[0].name", () -> "inception_v4");
         registry.add("classifier.models[0].architecture", () -> "inception_v4");
         registry.add("classifier.models[0].source", () -> "random");
@@ -113,13 +120,22 @@ class UploadPageIntegrationTests {
         // Inference on a busy CI machine can take seconds; these waits bound a hang, they measure nothing.
         PlaywrightAssertions.setDefaultAssertionTimeout(90_000);
         // The driver comes from the jar; the browser is Debian's, so nothing is downloaded.
-        playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        playwright = Playwright.create(
+                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         // launch() gives every run a fresh temporary profile (user-data-dir).
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
-                .setHeadless(true).setArgs(List.of("--headless", "--no-sandbox", "--disable-gpu",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--no-first-run")));
+        browser = playwright
+                .chromium()
+                .launch(new BrowserType.LaunchOptions()
+                        .setExecutablePath(CHROMIUM)
+                        .setHeadless(true)
+                        .setArgs(List.of(
+                                "--headless",
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--disable-background-networking",
+                                "--disable-component-update",
+                                "--disable-sync",
+                                "--no-first-run")));
     }
 
     @AfterAll
@@ -170,8 +186,11 @@ class UploadPageIntegrationTests {
 
         // No inline script, style or event handler: the CSP would block them.
         String html = http.get("/").body();
-        assertThat(html).doesNotContainPattern("<script(?![^>]*\\ssrc=)").doesNotContain("<style")
-                .doesNotContainPattern("\\sstyle=").doesNotContainPattern("\\son[a-z]+=")
+        assertThat(html)
+                .doesNotContainPattern("<script(?![^>]*\\ssrc=)")
+                .doesNotContain("<style")
+                .doesNotContainPattern("\\sstyle=")
+                .doesNotContainPattern("\\son[a-z]+=")
                 .doesNotContainPattern("(src|href)=\"(https?:)?//");
 
         // API answers, including a refusal by the key check, are never documents.
@@ -191,8 +210,9 @@ class UploadPageIntegrationTests {
         assumeBrowser();
         byte[] jpeg = TestImages.jpeg(640, 480, 5);
         Path photo = write("photo.jpg", jpeg);
-        JsonNode api = http.postRaw("/classify?model=inception_resnet_v2&topK=7", "image/jpeg", jpeg,
-                ApiKeyFilter.HEADER, KEY).json();
+        JsonNode api = http.postRaw(
+                        "/classify?model=inception_resnet_v2&topK=7", "image/jpeg", jpeg, ApiKeyFilter.HEADER, KEY)
+                .json();
 
         page.navigate(base + "/");
         page.fill("#apikey", KEY);
@@ -210,23 +230,38 @@ class UploadPageIntegrationTests {
         for (int i = 0; i < 7; i++) {
             JsonNode p = predictions.get(i);
             Locator item = items.nth(i);
-            assertThat(item.locator(".label").textContent()).isEqualTo(p.get("label").asString());
-            assertThat(item.locator(".index").textContent()).isEqualTo("class " + p.get("index").asInt());
+            assertThat(item.locator(".label").textContent())
+                    .isEqualTo(p.get("label").asString());
+            assertThat(item.locator(".index").textContent())
+                    .isEqualTo("class " + p.get("index").asInt());
             String pct = item.locator(".pct").textContent();
-            assertThat(Double.parseDouble(pct.replace(" %", ""))).as(pct)
+            assertThat(Double.parseDouble(pct.replace(" %", "")))
+                    .as(pct)
                     .isCloseTo(100 * p.get("probability").asDouble(), within(0.0051));
-            double width = ((Number) item.locator(".fill").evaluate("e => e.getBoundingClientRect().width"
-                    + " / e.parentElement.getBoundingClientRect().width")).doubleValue();
-            assertThat(width).as("bar %d", i).isCloseTo(Math.max(p.get("probability").asDouble(), 0), within(0.01));
+            double width = ((Number) item.locator(".fill")
+                            .evaluate("e => e.getBoundingClientRect().width"
+                                    + " / e.parentElement.getBoundingClientRect().width"))
+                    .doubleValue();
+            assertThat(width)
+                    .as("bar %d", i)
+                    .isCloseTo(Math.max(p.get("probability").asDouble(), 0), within(0.01));
         }
-        PlaywrightAssertions.assertThat(page.locator("#result-warning")).hasText(api.get("warning").asString());
+        PlaywrightAssertions.assertThat(page.locator("#result-warning"))
+                .hasText(api.get("warning").asString());
         String details = page.locator("#details").innerText();
-        assertThat(details).contains("inception_resnet_v2", api.get("weights").asString(), "Batch size",
-                "Inference", "Total", " ms");
+        assertThat(details)
+                .contains(
+                        "inception_resnet_v2",
+                        api.get("weights").asString(),
+                        "Batch size",
+                        "Inference",
+                        "Total",
+                        " ms");
         assertThat(page.locator("#status").getAttribute("aria-live")).isEqualTo("polite");
         PlaywrightAssertions.assertThat(page.locator("#status"))
                 .containsText(predictions.get(0).get("label").asString());
-        assertThat(page.locator("#preview-img").evaluate("img => img.naturalWidth")).isEqualTo(640);
+        assertThat(page.locator("#preview-img").evaluate("img => img.naturalWidth"))
+                .isEqualTo(640);
         PlaywrightAssertions.assertThat(page.locator("#error")).isHidden();
 
         assertTextContrast();
@@ -238,21 +273,24 @@ class UploadPageIntegrationTests {
     void markupInALabelIsShownAsTextAndADroppedFileIsClassified() {
         assumeBrowser();
         byte[] jpeg = TestImages.jpeg(300, 200, 6);
-        JsonNode api = http.postRaw("/classify?model=inception_v4&topK=3", "image/jpeg", jpeg,
-                ApiKeyFilter.HEADER, KEY).json();
+        JsonNode api = http.postRaw("/classify?model=inception_v4&topK=3", "image/jpeg", jpeg, ApiKeyFilter.HEADER, KEY)
+                .json();
 
         page.navigate(base + "/");
         page.fill("#apikey", KEY);
         page.press("#apikey", "Enter");
         PlaywrightAssertions.assertThat(page.locator("#model")).isEnabled();
         page.fill("#topk", "3");
-        page.locator("#drop").evaluate("(zone, b64) => {"
-                + " const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));"
-                + " const dt = new DataTransfer();"
-                + " dt.items.add(new File([bytes], 'dropped.jpg', {type: 'image/jpeg'}));"
-                + " for (const type of ['dragenter', 'dragover', 'drop'])"
-                + "   zone.dispatchEvent(new DragEvent(type, {dataTransfer: dt, bubbles: true, cancelable: true}));"
-                + "}", Base64.getEncoder().encodeToString(jpeg));
+        page.locator("#drop")
+                .evaluate(
+                        "(zone, b64) => {"
+                                + " const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));"
+                                + " const dt = new DataTransfer();"
+                                + " dt.items.add(new File([bytes], 'dropped.jpg', {type: 'image/jpeg'}));"
+                                + " for (const type of ['dragenter', 'dragover', 'drop'])"
+                                + "   zone.dispatchEvent(new DragEvent(type, {dataTransfer: dt, bubbles: true, cancelable: true}));"
+                                + "}",
+                        Base64.getEncoder().encodeToString(jpeg));
 
         Locator labels = page.locator("#predictions li .label");
         PlaywrightAssertions.assertThat(labels).hasCount(3);
@@ -285,7 +323,9 @@ class UploadPageIntegrationTests {
                 json.putObject("execution").put("backend", "torchscript").put("device", "cpu");
             }
             answers.add(json);
-            route.fulfill(new Route.FulfillOptions().setStatus(200).setContentType("application/json")
+            route.fulfill(new Route.FulfillOptions()
+                    .setStatus(200)
+                    .setContentType("application/json")
                     .setBody(json.toString()));
         });
         page.navigate(base + "/");
@@ -301,13 +341,17 @@ class UploadPageIntegrationTests {
         page.route("**/classify**", route -> {
             ObjectNode json = serverAnswer(route, jpeg);
             json.remove(List.of("precision", "execution"));
-            route.fulfill(new Route.FulfillOptions().setStatus(200).setContentType("application/json")
+            route.fulfill(new Route.FulfillOptions()
+                    .setStatus(200)
+                    .setContentType("application/json")
                     .setBody(json.toString()));
         });
         page.fill("#topk", "4");
         page.click("#classify");
         PlaywrightAssertions.assertThat(page.locator("#predictions li")).hasCount(4);
-        assertThat(page.locator("#details").innerText()).doesNotContain("Precision", "Execution").contains("Total");
+        assertThat(page.locator("#details").innerText())
+                .doesNotContain("Precision", "Execution")
+                .contains("Total");
     }
 
     /**
@@ -319,7 +363,8 @@ class UploadPageIntegrationTests {
         assumeBrowser();
         byte[] jpeg = TestImages.jpeg(480, 480, 11);
         Path photo = write("face.jpg", jpeg);
-        JsonNode api = http.postRaw("/embed?model=faces", "image/jpeg", jpeg, ApiKeyFilter.HEADER, KEY).json();
+        JsonNode api = http.postRaw("/embed?model=faces", "image/jpeg", jpeg, ApiKeyFilter.HEADER, KEY)
+                .json();
         assertThat(api.get("embedding")).hasSize(512);
         List<FileChooser> choosers = new CopyOnWriteArrayList<>();
         page.onFileChooser(choosers::add);
@@ -357,14 +402,17 @@ class UploadPageIntegrationTests {
         String[] values = shown.substring(1, shown.length() - 4).split(", ");
         assertThat(values).hasSize(8);
         for (int i = 0; i < 8; i++) {
-            assertThat(Double.parseDouble(values[i])).as("value %d", i)
+            assertThat(Double.parseDouble(values[i]))
+                    .as("value %d", i)
                     .isCloseTo(api.get("embedding").get(i).asDouble(), within(0.00006));
         }
-        PlaywrightAssertions.assertThat(page.locator("#result-warning")).hasText(api.get("warning").asString());
-        assertThat(page.locator("#details").innerText()).contains("faces", api.get("weights").asString(),
-                "Batch size", "Inference", "Total", " ms");
+        PlaywrightAssertions.assertThat(page.locator("#result-warning"))
+                .hasText(api.get("warning").asString());
+        assertThat(page.locator("#details").innerText())
+                .contains("faces", api.get("weights").asString(), "Batch size", "Inference", "Total", " ms");
         PlaywrightAssertions.assertThat(page.locator("#status")).containsText("faces: 512-d embedding");
-        assertThat(requests).anyMatch(u -> u.startsWith(base + "/embed?model=faces"))
+        assertThat(requests)
+                .anyMatch(u -> u.startsWith(base + "/embed?model=faces"))
                 .noneMatch(u -> u.contains("/classify"));
 
         // Tab on to the copy button; Enter copies all 512 values as a JSON array.
@@ -378,7 +426,8 @@ class UploadPageIntegrationTests {
         JsonNode copied = JsonMapper.builder().build().readTree(clipboard);
         assertThat(copied).hasSize(512);
         for (int i = 0; i < 512; i++) {
-            assertThat(copied.get(i).asDouble()).isEqualTo(api.get("embedding").get(i).asDouble());
+            assertThat(copied.get(i).asDouble())
+                    .isEqualTo(api.get("embedding").get(i).asDouble());
         }
 
         assertTextContrast();
@@ -391,7 +440,8 @@ class UploadPageIntegrationTests {
     void aModelServingBothTasksLetsTheUserPick() throws IOException {
         assumeBrowser();
         byte[] jpeg = TestImages.jpeg(320, 320, 12);
-        JsonNode api = http.postRaw("/embed?model=faces_ids", "image/jpeg", jpeg, ApiKeyFilter.HEADER, KEY).json();
+        JsonNode api = http.postRaw("/embed?model=faces_ids", "image/jpeg", jpeg, ApiKeyFilter.HEADER, KEY)
+                .json();
 
         page.navigate(base + "/");
         page.fill("#apikey", KEY);
@@ -412,7 +462,8 @@ class UploadPageIntegrationTests {
         PlaywrightAssertions.assertThat(page.locator("#embedding-summary")).hasText("512-d embedding, L2 norm 1.000");
         PlaywrightAssertions.assertThat(page.locator("#predictions li")).hasCount(0);
         PlaywrightAssertions.assertThat(page.locator("#error")).isHidden();
-        String first = String.format(Locale.ROOT, "[%.4f, ", api.get("embedding").get(0).asDouble());
+        String first = String.format(
+                Locale.ROOT, "[%.4f, ", api.get("embedding").get(0).asDouble());
         assertThat(page.locator("#embedding-values").textContent()).startsWith(first);
         assertThat(requests).anyMatch(u -> u.equals(base + "/embed?model=faces_ids"));
         assertSameOriginAndNoCspViolation();
@@ -421,7 +472,11 @@ class UploadPageIntegrationTests {
     /** The server's answer for these image bytes, with the query and key the page sent. */
     private ObjectNode serverAnswer(Route route, byte[] image) {
         String url = route.request().url();
-        var r = http.postRaw(url.substring(base.length()), "image/jpeg", image, ApiKeyFilter.HEADER,
+        var r = http.postRaw(
+                url.substring(base.length()),
+                "image/jpeg",
+                image,
+                ApiKeyFilter.HEADER,
                 route.request().headers().get("x-api-key"));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return (ObjectNode) r.json();
@@ -441,7 +496,8 @@ class UploadPageIntegrationTests {
     void aNonImageShowsTheProblemTitleAndDetail() throws IOException {
         assumeBrowser();
         byte[] text = "these are notes, not a photo\n".getBytes(StandardCharsets.UTF_8);
-        JsonNode problem = http.postRaw("/classify", "text/plain", text, ApiKeyFilter.HEADER, KEY).json();
+        JsonNode problem = http.postRaw("/classify", "text/plain", text, ApiKeyFilter.HEADER, KEY)
+                .json();
         assertThat(problem.get("status").asInt()).isEqualTo(415);
 
         page.navigate(base + "/");
@@ -452,7 +508,8 @@ class UploadPageIntegrationTests {
         PlaywrightAssertions.assertThat(error).isVisible();
         assertThat(error.getAttribute("role")).isEqualTo("alert");
         PlaywrightAssertions.assertThat(error).containsText(problem.get("title").asString() + " (415)");
-        PlaywrightAssertions.assertThat(error).containsText(problem.get("detail").asString());
+        PlaywrightAssertions.assertThat(error)
+                .containsText(problem.get("detail").asString());
         PlaywrightAssertions.assertThat(page.locator("#result")).isHidden();
         PlaywrightAssertions.assertThat(page.locator("#preview-caption")).containsText("cannot show it as an image");
         assertTextContrast();
@@ -500,7 +557,8 @@ class UploadPageIntegrationTests {
         assertTextContrast();
 
         page.keyboard().type("wrong-key");
-        var refused = page.waitForResponse(r -> r.url().contains("/classify") || r.url().contains("/models"),
+        var refused = page.waitForResponse(
+                r -> r.url().contains("/classify") || r.url().contains("/models"),
                 () -> page.keyboard().press("Enter"));
         assertThat(refused.status()).isEqualTo(401);
         PlaywrightAssertions.assertThat(page.locator("#status")).containsText("needs an API key");
@@ -513,7 +571,8 @@ class UploadPageIntegrationTests {
         assertThat(sentKeys.get(sentKeys.size() - 1)).isEqualTo(KEY);
 
         // Memory only: no storage, no cookie, not in the URL.
-        assertThat(page.evaluate("() => localStorage.length + sessionStorage.length")).isEqualTo(0);
+        assertThat(page.evaluate("() => localStorage.length + sessionStorage.length"))
+                .isEqualTo(0);
         assertThat(page.evaluate("() => document.cookie")).isEqualTo("");
         assertThat(requests).noneMatch(u -> u.contains(KEY));
         page.reload();
@@ -529,7 +588,9 @@ class UploadPageIntegrationTests {
         List<FileChooser> choosers = new CopyOnWriteArrayList<>();
         page.onFileChooser(choosers::add);
         page.navigate(base + "/");
-        PlaywrightAssertions.assertThat(page.locator("#model option").first()).not().hasText("Loading models…");
+        PlaywrightAssertions.assertThat(page.locator("#model option").first())
+                .not()
+                .hasText("Loading models…");
         boolean modelsOpen = page.locator("#model").isEnabled();
 
         List<String> order = new ArrayList<>();
@@ -554,8 +615,10 @@ class UploadPageIntegrationTests {
         page.keyboard().type(KEY);
         page.keyboard().press("Tab");
         PlaywrightAssertions.assertThat(page.locator("#pick")).isFocused();
-        assertThat(page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")).isEqualTo("solid");
-        assertThat(page.evaluate("() => getComputedStyle(document.activeElement).outlineWidth")).isEqualTo("3px");
+        assertThat(page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle"))
+                .isEqualTo("solid");
+        assertThat(page.evaluate("() => getComputedStyle(document.activeElement).outlineWidth"))
+                .isEqualTo("3px");
         page.keyboard().press("Enter");
         page.waitForCondition(() -> choosers.size() == 1);
         choosers.get(0).setFiles(photo);
@@ -591,8 +654,10 @@ class UploadPageIntegrationTests {
     }
 
     private void assertSameOriginAndNoCspViolation() {
-        assertThat(requests).isNotEmpty().allMatch(u -> u.startsWith(base + "/") || u.startsWith("blob:" + base + "/"),
-                "same origin as " + base);
+        assertThat(requests)
+                .isNotEmpty()
+                .allMatch(
+                        u -> u.startsWith(base + "/") || u.startsWith("blob:" + base + "/"), "same origin as " + base);
         assertThat(page.evaluate("() => window.__csp")).asList().isEmpty();
     }
 
@@ -621,7 +686,8 @@ class UploadPageIntegrationTests {
 
     private void screenshot(String name) throws IOException {
         Files.createDirectories(SCREENSHOTS);
-        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name)).setFullPage(true));
+        page.screenshot(
+                new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name)).setFullPage(true));
     }
 
     private static Path write(String name, byte[] data) throws IOException {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,8 +19,13 @@ import org.springframework.core.env.StandardEnvironment;
 /** DJL's system properties are in place before the application context creates its first bean. */
 class EngineEnvironmentPostProcessorTests {
 
-    private static final List<String> KEYS = List.of("ai.djl.pytorch.num_threads", "ai.djl.pytorch.num_interop_threads",
-            "ai.djl.pytorch.graph_optimizer", "ai.djl.offline", "DJL_CACHE_DIR", "ENGINE_CACHE_DIR");
+    private static final List<String> KEYS = List.of(
+            "ai.djl.pytorch.num_threads",
+            "ai.djl.pytorch.num_interop_threads",
+            "ai.djl.pytorch.graph_optimizer",
+            "ai.djl.offline",
+            "DJL_CACHE_DIR",
+            "ENGINE_CACHE_DIR");
 
     private final Map<String, String> saved = new HashMap<>();
 
@@ -44,9 +48,18 @@ class EngineEnvironmentPostProcessorTests {
     @Test
     void appliesTheEngineSettingsToTheSystemProperties() {
         var env = new StandardEnvironment();
-        env.getPropertySources().addFirst(new MapPropertySource("test", Map.of(
-                "classifier.engine.num-interop-threads", "2", "classifier.engine.graph-optimizer", "false",
-                "classifier.engine.cache-dir", "/var/cache/djl", "classifier.inference.workers", "1")));
+        env.getPropertySources()
+                .addFirst(new MapPropertySource(
+                        "test",
+                        Map.of(
+                                "classifier.engine.num-interop-threads",
+                                "2",
+                                "classifier.engine.graph-optimizer",
+                                "false",
+                                "classifier.engine.cache-dir",
+                                "/var/cache/djl",
+                                "classifier.inference.workers",
+                                "1")));
         System.clearProperty("DJL_CACHE_DIR");
         new EngineEnvironmentPostProcessor().postProcessEnvironment(env, new SpringApplication());
         assertThat(System.getProperty("ai.djl.pytorch.num_interop_threads")).isEqualTo("2");
@@ -57,8 +70,8 @@ class EngineEnvironmentPostProcessorTests {
     @Test
     void anInvalidValueIsLeftToTheValidatedBinding() {
         var env = new StandardEnvironment();
-        env.getPropertySources().addFirst(new MapPropertySource("test",
-                Map.of("classifier.engine.num-threads", "many")));
+        env.getPropertySources()
+                .addFirst(new MapPropertySource("test", Map.of("classifier.engine.num-threads", "many")));
         System.setProperty("ai.djl.pytorch.num_threads", "unchanged");
         new EngineEnvironmentPostProcessor().postProcessEnvironment(env, new SpringApplication());
         assertThat(System.getProperty("ai.djl.pytorch.num_threads")).isEqualTo("unchanged");

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Capability;
+import dev.inceptionclassifier.support.TestImages;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,17 +17,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Capability;
-import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.ContainerLaunchException;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.ToStringConsumer;
-import org.testcontainers.containers.ContainerLaunchException;
 import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
 import org.testcontainers.images.builder.ImageFromDockerfile;
 import org.testcontainers.junit.jupiter.Testcontainers;
@@ -90,12 +89,14 @@ class ContainerImageIT {
             app.start();
             String base = "http://127.0.0.1:" + port;
 
-            Http.Response r = Http.postImage(base + "/classify", TestImages.jpeg(500, 375, 2), "photo.jpg", "image/jpeg");
+            Http.Response r =
+                    Http.postImage(base + "/classify", TestImages.jpeg(500, 375, 2), "photo.jpg", "image/jpeg");
             assertThat(r.status()).as(r.body()).isEqualTo(200);
             JsonNode json = JSON.readTree(r.body());
             assertThat(json.path("model").asString()).isEqualTo("inception_v4");
             assertThat(json.path("predictions")).hasSize(5);
-            assertThat(json.path("predictions").get(0).path("probability").asDouble()).isBetween(0.0, 1.0);
+            assertThat(json.path("predictions").get(0).path("probability").asDouble())
+                    .isBetween(0.0, 1.0);
 
             assertThat(Http.get(base + "/models").status()).isEqualTo(200);
             assertThat(Http.get(base + "/actuator/health/readiness").body()).contains("\"UP\"");
@@ -107,7 +108,8 @@ class ContainerImageIT {
             assertThat(logs.toUtf8String()).doesNotContain("Extracting").doesNotContain("Downloading");
             // production decodes JPEGs with libjpeg-turbo (Pillow's decoder), not ImageIO
             assertThat(logs.toUtf8String()).contains("JPEG decoder: turbojpeg");
-            assertThat(app.execInContainer("bash", "-c", "touch /opt/djl/x").getExitCode()).isNotZero();
+            assertThat(app.execInContainer("bash", "-c", "touch /opt/djl/x").getExitCode())
+                    .isNotZero();
         }
     }
 
@@ -126,8 +128,11 @@ class ContainerImageIT {
             assertThatThrownBy(app::start).hasStackTraceContaining("exited with code 1");
         }
         // the model failure report (ModelLoadFailureAnalyzer), not any other start-up failure
-        assertThat(logs.toUtf8String()).contains("APPLICATION FAILED TO START").contains("classifier.models[].source")
-                .contains("127.0.0.1:" + closed).doesNotContain("Started ClassifierApplication");
+        assertThat(logs.toUtf8String())
+                .contains("APPLICATION FAILED TO START")
+                .contains("classifier.models[].source")
+                .contains("127.0.0.1:" + closed)
+                .doesNotContain("Started ClassifierApplication");
     }
 
     /**
@@ -144,12 +149,16 @@ class ContainerImageIT {
         protected void waitUntilReady() {
             long deadline = System.nanoTime() + startupTimeout.toNanos();
             while (System.nanoTime() < deadline) {
-                InspectContainerResponse.ContainerState state = DockerClientFactory.instance().client()
-                        .inspectContainerCmd(waitStrategyTarget.getContainerId()).exec().getState();
+                InspectContainerResponse.ContainerState state = DockerClientFactory.instance()
+                        .client()
+                        .inspectContainerCmd(waitStrategyTarget.getContainerId())
+                        .exec()
+                        .getState();
                 if (!Boolean.TRUE.equals(state.getRunning())) {
                     throw new ContainerLaunchException("container exited with code " + state.getExitCodeLong());
                 }
-                if (state.getHealth() != null && "healthy".equals(state.getHealth().getStatus())) {
+                if (state.getHealth() != null
+                        && "healthy".equals(state.getHealth().getStatus())) {
                     return;
                 }
                 try {
@@ -165,7 +174,8 @@ class ContainerImageIT {
 
     /** How production runs it: host network (loopback only here), read-only root, tmpfs /tmp, no capabilities. */
     private static GenericContainer<?> hardened(GenericContainer<?> container, int port) {
-        return container.withNetworkMode("host")
+        return container
+                .withNetworkMode("host")
                 .withEnv("SERVER_PORT", Integer.toString(port))
                 .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
                         .withReadonlyRootfs(true)

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -12,8 +11,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class Dashboard {
 
     /** One PromQL query of a panel. */
-    record Query(String panel, String refId, String expr) {
-    }
+    record Query(String panel, String refId, String expr) {}
 
     final JsonNode root;
 
@@ -52,7 +50,9 @@ final class Dashboard {
         List<Query> out = new ArrayList<>();
         for (JsonNode panel : panels()) {
             for (JsonNode target : panel.path("targets")) {
-                out.add(new Query(panel.path("title").asString(), target.path("refId").asString(),
+                out.add(new Query(
+                        panel.path("title").asString(),
+                        target.path("refId").asString(),
                         target.path("expr").asString()));
             }
         }
@@ -66,7 +66,9 @@ final class Dashboard {
     }
 
     JsonNode variable(String name) {
-        return variables().stream().filter(v -> v.path("name").asString().equals(name)).findFirst()
+        return variables().stream()
+                .filter(v -> v.path("name").asString().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no template variable " + name));
     }
 
@@ -75,9 +77,12 @@ final class Dashboard {
      * and the built-in interval variables.
      */
     static String substitute(String expr, Map<String, String> values, String rateInterval) {
-        String out = expr.replace("$__rate_interval", rateInterval).replace("${__rate_interval}", rateInterval)
-                .replace("$__interval", rateInterval).replace("${__interval}", rateInterval)
-                .replace("$__range", rateInterval).replace("${__range}", rateInterval);
+        String out = expr.replace("$__rate_interval", rateInterval)
+                .replace("${__rate_interval}", rateInterval)
+                .replace("$__interval", rateInterval)
+                .replace("${__interval}", rateInterval)
+                .replace("$__range", rateInterval)
+                .replace("${__range}", rateInterval);
         for (Map.Entry<String, String> e : values.entrySet()) {
             out = out.replace("${" + e.getKey() + "}", e.getValue()).replace("$" + e.getKey(), e.getValue());
         }

@@ -3,6 +3,8 @@ package dev.inceptionclassifier.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.inceptionclassifier.support.RandomInceptionV4;
+import dev.inceptionclassifier.support.TestImages;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -13,9 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import dev.inceptionclassifier.support.RandomInceptionV4;
-import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -30,10 +29,13 @@ import tools.jackson.databind.json.JsonMapper;
  * dashboard match what the service exposes.
  */
 @RandomInceptionV4
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "classifier.inference.workers=1",
-        "classifier.inference.max-batch-size=2",
-        "classifier.inference.max-batch-delay=20ms"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "classifier.inference.workers=1",
+            "classifier.inference.max-batch-size=2",
+            "classifier.inference.max-batch-delay=20ms"
+        })
 class DashboardQueriesIntegrationTests {
 
     private static final String NAMESPACE = "it-namespace";
@@ -41,6 +43,7 @@ class DashboardQueriesIntegrationTests {
     private static final String MODEL = "inception_v4";
     /** What Grafana's $__rate_interval would be with a 1 s scrape interval and a short range, generously. */
     private static final String RATE_INTERVAL = "30s";
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((.+), ([a-z_]+)\\)");
 
@@ -52,7 +55,8 @@ class DashboardQueriesIntegrationTests {
 
     @Test
     void everyDashboardQueryReturnsData() throws Exception {
-        assumeTrue(Tools.which("prometheus").isPresent(),
+        assumeTrue(
+                Tools.which("prometheus").isPresent(),
                 "prometheus is not installed (Debian package prometheus; .ci/deploy-prereqs.sh installs it)");
         String prom = startPrometheus(port);
         // jvm_gc_pause_seconds appears with the first collection after start-up; make sure there is one, early.
@@ -63,14 +67,20 @@ class DashboardQueriesIntegrationTests {
             Http.Response r = Http.postImage("http://127.0.0.1:" + port + "/classify", jpeg, "photo.jpg", "image/jpeg");
             assertThat(r.status()).as(r.body()).isEqualTo(200);
         }
-        Http.Response bad = Http.postImage("http://127.0.0.1:" + port + "/classify",
-                "not an image".getBytes(), "notes.jpg", "image/jpeg");
+        Http.Response bad = Http.postImage(
+                "http://127.0.0.1:" + port + "/classify", "not an image".getBytes(), "notes.jpg", "image/jpeg");
         assertThat(bad.status()).isBetween(400, 499);
         // three scrapes of the newest series after the requests: every series has samples to rate over
-        awaitValue(prom, "min(count_over_time(classifier_requests_total{namespace=\"" + NAMESPACE + "\"}[1m]))",
-                3, Duration.ofSeconds(60));
-        awaitValue(prom, "min(count_over_time(jvm_gc_pause_seconds_count{namespace=\"" + NAMESPACE + "\"}[1m]))",
-                3, Duration.ofSeconds(60));
+        awaitValue(
+                prom,
+                "min(count_over_time(classifier_requests_total{namespace=\"" + NAMESPACE + "\"}[1m]))",
+                3,
+                Duration.ofSeconds(60));
+        awaitValue(
+                prom,
+                "min(count_over_time(jvm_gc_pause_seconds_count{namespace=\"" + NAMESPACE + "\"}[1m]))",
+                3,
+                Duration.ofSeconds(60));
 
         Dashboard dashboard = Dashboard.read(DeployFiles.DASHBOARD);
         Map<String, String> values = Map.of("namespace", NAMESPACE, "pod", POD, "model", MODEL);
@@ -89,12 +99,15 @@ class DashboardQueriesIntegrationTests {
 
         // the template variables' label_values() queries find the scraped labels
         for (String name : List.of("namespace", "pod", "model")) {
-            String definition = dashboard.variable(name).path("query").path("query").asString();
+            String definition =
+                    dashboard.variable(name).path("query").path("query").asString();
             Matcher m = LABEL_VALUES.matcher(definition);
             assertThat(m.matches()).as(definition).isTrue();
             String match = Dashboard.substitute(m.group(1), values, RATE_INTERVAL);
             JsonNode found = api(prom, "/api/v1/label/" + m.group(2) + "/values?match[]=" + Http.encode(match));
-            assertThat(found).as("label_values for $%s", name).extracting(JsonNode::asString)
+            assertThat(found)
+                    .as("label_values for $%s", name)
+                    .extracting(JsonNode::asString)
                     .contains(values.get(name));
         }
     }
@@ -133,10 +146,15 @@ class DashboardQueriesIntegrationTests {
                           pod: %s
                 """.formatted(servicePort, NAMESPACE, POD));
         Path log = prometheusDir.resolve("prometheus.log");
-        prometheus = new ProcessBuilder("prometheus", "--config.file=" + config,
-                "--storage.tsdb.path=" + prometheusDir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + promPort, "--log.level=warn")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        prometheus = new ProcessBuilder(
+                        "prometheus",
+                        "--config.file=" + config,
+                        "--storage.tsdb.path=" + prometheusDir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + promPort,
+                        "--log.level=warn")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         String url = "http://127.0.0.1:" + promPort;
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -29,7 +28,8 @@ class DockerComposeTests {
 
     @Test
     void composeRejectsABrokenFile(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("docker-compose.yml"),
+        Files.writeString(
+                dir.resolve("docker-compose.yml"),
                 DeployFiles.read(DeployFiles.COMPOSE_FILE).replace("mem_limit: 4g", "mem_limits: 4g"));
         Tools.Result result = compose(dir, "config", "-q");
         assertThat(result.exitCode()).as(result.output()).isNotZero();
@@ -42,41 +42,58 @@ class DockerComposeTests {
         assertThat(result.exitCode()).as(result.output()).isZero();
         JsonNode config = YAMLMapper.builder().build().readTree(result.output());
         JsonNode services = config.path("services");
-        assertThat(names(services)).containsExactlyInAnyOrder("inception-classifier", "inception-classifier-gpu",
-                "prometheus", "grafana");
+        assertThat(names(services))
+                .containsExactlyInAnyOrder("inception-classifier", "inception-classifier-gpu", "prometheus", "grafana");
 
         for (String name : List.of("inception-classifier", "inception-classifier-gpu")) {
             JsonNode app = services.path(name);
-            assertThat(app.path("environment").path("CLASSIFIER_FALLBACKTORANDOM").asString()).as(name)
+            assertThat(app.path("environment")
+                            .path("CLASSIFIER_FALLBACKTORANDOM")
+                            .asString())
+                    .as(name)
                     .isEqualTo("false");
-            assertThat(app.path("environment").path("CLASSIFIER_MODELS_0_SOURCE").isMissingNode())
-                    .as("%s downloads real weights", name).isTrue();
+            assertThat(app.path("environment")
+                            .path("CLASSIFIER_MODELS_0_SOURCE")
+                            .isMissingNode())
+                    .as("%s downloads real weights", name)
+                    .isTrue();
             assertThat(app.path("read_only").asBoolean()).as(name).isTrue();
-            assertThat(app.path("stop_grace_period").isMissingNode()).as("%s has time for its graceful shutdown", name)
+            assertThat(app.path("stop_grace_period").isMissingNode())
+                    .as("%s has time for its graceful shutdown", name)
                     .isFalse();
             assertThat(app.path("tmpfs").get(0).asString()).isEqualTo("/tmp");
             Mount cache = Mount.of(app.path("volumes").get(0));
             assertThat(cache.target()).isEqualTo("/var/cache/inception-classifier");
             assertThat(cache.source()).as("a named volume").startsWith("model-cache");
         }
-        assertThat(services.path("inception-classifier").path("build").path("dockerfile").asString())
+        assertThat(services.path("inception-classifier")
+                        .path("build")
+                        .path("dockerfile")
+                        .asString())
                 .isEqualTo("Dockerfile");
         JsonNode gpu = services.path("inception-classifier-gpu");
         assertThat(gpu.path("build").path("dockerfile").asString()).isEqualTo("Dockerfile.gpu");
         assertThat(gpu.path("profiles").get(0).asString()).isEqualTo("gpu");
-        JsonNode device = gpu.path("deploy").path("resources").path("reservations").path("devices").get(0);
+        JsonNode device = gpu.path("deploy")
+                .path("resources")
+                .path("reservations")
+                .path("devices")
+                .get(0);
         assertThat(device.path("driver").asString()).isEqualTo("nvidia");
         assertThat(device.path("capabilities").get(0).asString()).isEqualTo("gpu");
 
         // every published port is bound to loopback only
         for (String name : names(services)) {
             for (JsonNode port : services.path(name).path("ports")) {
-                String hostIp = port.isString() ? port.asString().split(":")[0] : port.path("host_ip").asString();
+                String hostIp = port.isString()
+                        ? port.asString().split(":")[0]
+                        : port.path("host_ip").asString();
                 assertThat(hostIp).as("%s port %s", name, port).isEqualTo("127.0.0.1");
             }
         }
 
-        Mount prometheusMount = Mount.of(services.path("prometheus").path("volumes").get(0));
+        Mount prometheusMount =
+                Mount.of(services.path("prometheus").path("volumes").get(0));
         assertThat(Path.of(prometheusMount.source())).isEqualTo(DeployFiles.PROMETHEUS_CONFIG);
         assertThat(prometheusMount.target()).isEqualTo("/etc/prometheus/prometheus.yml");
 
@@ -86,15 +103,17 @@ class DockerComposeTests {
             Mount m = Mount.of(v);
             grafanaMounts.put(m.target(), m.source());
         }
-        assertThat(grafanaMounts).containsEntry("/etc/grafana/provisioning",
-                DeployFiles.ROOT.resolve("deploy/grafana/provisioning").toString());
+        assertThat(grafanaMounts)
+                .containsEntry(
+                        "/etc/grafana/provisioning",
+                        DeployFiles.ROOT.resolve("deploy/grafana/provisioning").toString());
         Path dashboards = Path.of(grafanaMounts.get("/var/lib/grafana/dashboards/inception-classifier"));
         assertThat(dashboards.resolve("inception-classifier.json")).isEqualTo(DeployFiles.DASHBOARD);
-        String provider = DeployFiles.read(DeployFiles.ROOT.resolve(
-                "deploy/grafana/provisioning/dashboards/inception-classifier.yml"));
+        String provider = DeployFiles.read(
+                DeployFiles.ROOT.resolve("deploy/grafana/provisioning/dashboards/inception-classifier.yml"));
         assertThat(provider).contains("path: /var/lib/grafana/dashboards/inception-classifier");
-        String datasource = DeployFiles.read(DeployFiles.ROOT.resolve(
-                "deploy/grafana/provisioning/datasources/prometheus.yml"));
+        String datasource =
+                DeployFiles.read(DeployFiles.ROOT.resolve("deploy/grafana/provisioning/datasources/prometheus.yml"));
         assertThat(datasource).contains("url: http://prometheus:9090").contains("type: prometheus");
     }
 
@@ -116,7 +135,8 @@ class DockerComposeTests {
     }
 
     private static Tools.Result compose(Path dir, String... args) {
-        assumeTrue(Tools.which("docker-compose").isPresent(),
+        assumeTrue(
+                Tools.which("docker-compose").isPresent(),
                 "docker-compose is not installed (Debian package docker-compose; .ci/deploy-prereqs.sh installs it)");
         List<String> command = new ArrayList<>(List.of("docker-compose"));
         command.addAll(List.of(args));

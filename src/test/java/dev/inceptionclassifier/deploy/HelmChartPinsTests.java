@@ -17,14 +17,33 @@ class HelmChartPinsTests {
 
         ConfigMap config = chart.all(ConfigMap.class).stream()
                 .filter(c -> c.getMetadata().getName().equals(RenderedChart.RELEASE + "-inception-classifier-config"))
-                .findFirst().orElseThrow();
-        JsonNode classifier = YAMLMapper.builder().build().readTree(config.getData().get("application.yaml"))
+                .findFirst()
+                .orElseThrow();
+        JsonNode classifier = YAMLMapper.builder()
+                .build()
+                .readTree(config.getData().get("application.yaml"))
                 .path("classifier");
-        assertThat(classifier.path("models").get(0).path("sha256").path("weights").asString())
+        assertThat(classifier
+                        .path("models")
+                        .get(0)
+                        .path("sha256")
+                        .path("weights")
+                        .asString())
                 .isEqualTo("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
-        assertThat(classifier.path("models").get(0).path("sha256").path("config").asString())
+        assertThat(classifier
+                        .path("models")
+                        .get(0)
+                        .path("sha256")
+                        .path("config")
+                        .asString())
                 .isEqualTo("fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210");
-        assertThat(classifier.path("models").get(1).path("sha256").path("weights").asString()).hasSize(64);
+        assertThat(classifier
+                        .path("models")
+                        .get(1)
+                        .path("sha256")
+                        .path("weights")
+                        .asString())
+                .hasSize(64);
         assertThat(classifier.path("hub").path("maxDownloadSize").asString()).isEqualTo("500MB");
         assertThat(classifier.path("fallbackToRandom").asBoolean(true)).isFalse();
     }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -27,8 +26,10 @@ class PrometheusConfigTests {
     @Test
     void promtoolRejectsABrokenConfig(@TempDir Path dir) throws Exception {
         Path broken = dir.resolve("prometheus.yml");
-        Files.writeString(broken, DeployFiles.read(DeployFiles.PROMETHEUS_CONFIG).replace("scrape_interval: 5s",
-                "scrape_interval: 5 seconds"));
+        Files.writeString(
+                broken,
+                DeployFiles.read(DeployFiles.PROMETHEUS_CONFIG)
+                        .replace("scrape_interval: 5s", "scrape_interval: 5 seconds"));
         Tools.Result result = promtool(broken);
         assertThat(result.exitCode()).as(result.output()).isNotZero();
     }
@@ -51,9 +52,13 @@ class PrometheusConfigTests {
     }
 
     private static Tools.Result promtool(Path config) {
-        assumeTrue(Tools.which("promtool").isPresent(),
+        assumeTrue(
+                Tools.which("promtool").isPresent(),
                 "promtool is not installed (Debian package prometheus; .ci/deploy-prereqs.sh installs it)");
-        return Tools.run(List.of("promtool", "check", "config", config.toString()), DeployFiles.ROOT, Map.of(),
+        return Tools.run(
+                List.of("promtool", "check", "config", config.toString()),
+                DeployFiles.ROOT,
+                Map.of(),
                 Duration.ofMinutes(1));
     }
 }

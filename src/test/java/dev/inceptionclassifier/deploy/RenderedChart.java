@@ -1,17 +1,5 @@
 package dev.inceptionclassifier.deploy;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.lang.reflect.Method;
-import java.nio.file.Files;
-import java.lang.reflect.Modifier;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
-
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -25,6 +13,17 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MappingIterator;
@@ -55,11 +54,10 @@ final class RenderedChart {
             "NetworkPolicy", new Kind("networking.k8s.io/v1", NetworkPolicy.class),
             "ServiceMonitor", new Kind("monitoring.coreos.com/v1", GenericKubernetesResource.class));
 
-    private static final Map<String, Kind> MORE_KINDS = Map.of(
-            "ScaledObject", new Kind("keda.sh/v1alpha1", GenericKubernetesResource.class));
+    private static final Map<String, Kind> MORE_KINDS =
+            Map.of("ScaledObject", new Kind("keda.sh/v1alpha1", GenericKubernetesResource.class));
 
-    private record Kind(String apiVersion, Class<? extends HasMetadata> type) {
-    }
+    private record Kind(String apiVersion, Class<? extends HasMetadata> type) {}
 
     final String yaml;
     final List<HasMetadata> resources;
@@ -79,7 +77,8 @@ final class RenderedChart {
     static RenderedChart render(Path... valuesFiles) {
         Path copy = copyWithVisibleHooks();
         try {
-            TemplateCommand template = new Helm(copy).template().withName(RELEASE).withNamespace(NAMESPACE);
+            TemplateCommand template =
+                    new Helm(copy).template().withName(RELEASE).withNamespace(NAMESPACE);
             for (Path values : valuesFiles) {
                 template = template.withValuesFile(values);
             }
@@ -119,8 +118,8 @@ final class RenderedChart {
                     throw new AssertionError("unexpected kind in the rendered chart: " + kindName);
                 }
                 if (!kind.apiVersion().equals(doc.path("apiVersion").asString())) {
-                    throw new AssertionError(kindName + " has apiVersion " + doc.path("apiVersion").asString()
-                            + ", expected " + kind.apiVersion());
+                    throw new AssertionError(kindName + " has apiVersion "
+                            + doc.path("apiVersion").asString() + ", expected " + kind.apiVersion());
                 }
                 HasMetadata resource = YAML.treeToValue(doc, kind.type());
                 String where = kindName + "/" + resource.getMetadata().getName();
@@ -149,7 +148,8 @@ final class RenderedChart {
 
     GenericKubernetesResource custom(String kind) {
         List<GenericKubernetesResource> found = all(GenericKubernetesResource.class).stream()
-                .filter(r -> r.getKind().equals(kind)).toList();
+                .filter(r -> r.getKind().equals(kind))
+                .toList();
         if (found.size() != 1) {
             throw new AssertionError("expected one " + kind + ", found " + found.size());
         }
@@ -165,7 +165,10 @@ final class RenderedChart {
      * Kubernetes model does not know, such as a misspelt or misplaced key.
      */
     static void assertNoUnknownFields(Object node, String path) {
-        if (node == null || node instanceof String || node instanceof Number || node instanceof Boolean
+        if (node == null
+                || node instanceof String
+                || node instanceof Number
+                || node instanceof Boolean
                 || node instanceof Enum<?>) {
             return;
         }
@@ -186,7 +189,8 @@ final class RenderedChart {
             return;
         }
         for (Method getter : node.getClass().getMethods()) {
-            if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers())
+            if (getter.getParameterCount() != 0
+                    || Modifier.isStatic(getter.getModifiers())
                     || getter.getDeclaringClass() == Object.class) {
                 continue;
             }
@@ -207,8 +211,8 @@ final class RenderedChart {
                 }
                 continue;
             }
-            assertNoUnknownFields(value, path + "." + decapitalize(name.startsWith("is") ? name.substring(2)
-                    : name.substring(3)));
+            assertNoUnknownFields(
+                    value, path + "." + decapitalize(name.startsWith("is") ? name.substring(2) : name.substring(3)));
         }
     }
 

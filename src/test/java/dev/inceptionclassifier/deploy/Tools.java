@@ -14,8 +14,7 @@ import java.util.concurrent.TimeUnit;
 /** Runs the command-line tools the deployment tests check the artifacts with. */
 final class Tools {
 
-    private Tools() {
-    }
+    private Tools() {}
 
     /** The executable on the PATH, if any. */
     static Optional<Path> which(String name) {
@@ -30,11 +29,11 @@ final class Tools {
     }
 
     /** Exit code and combined output of a finished command. */
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 
     static Result run(List<String> command, Path workDir, Map<String, String> env, Duration timeout) {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         builder.environment().putAll(env);
         try {
             Path log = Files.createTempFile("deploy-tool", ".log");

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,21 +24,23 @@ import org.junit.jupiter.api.Test;
 class ConfigurationDocsTests {
 
     private static final Path DOC = MarkdownLinksTests.ROOT.resolve("docs/configuration.md");
-    private static final Pattern PROPERTY_CELL = Pattern.compile("`(" + Pattern.quote(ConfigurationMetadata.PREFIX)
-            + "[^`]+)`");
+    private static final Pattern PROPERTY_CELL =
+            Pattern.compile("`(" + Pattern.quote(ConfigurationMetadata.PREFIX) + "[^`]+)`");
 
     /** A documented property: its row's default and bounds cells and the line of the row. */
-    private record Documented(String defaultCell, String boundsCell, int line) {
-    }
+    private record Documented(String defaultCell, String boundsCell, int line) {}
 
     @Test
     void everyPropertyIsDocumentedWithItsDefaultAndBoundsAndNothingElseIs() throws IOException {
         Map<String, ConfigurationMetadata.Property> properties = ConfigurationMetadata.classifierProperties();
-        assertThat(properties).as("classifier.* properties in META-INF/spring-configuration-metadata.json"
-                + " (written by spring-boot-configuration-processor at compile time)").isNotEmpty();
+        assertThat(properties)
+                .as("classifier.* properties in META-INF/spring-configuration-metadata.json"
+                        + " (written by spring-boot-configuration-processor at compile time)")
+                .isNotEmpty();
 
         assertThat(problems(properties, Files.readString(DOC)))
-                .as("docs/configuration.md against the configuration metadata").isEmpty();
+                .as("docs/configuration.md against the configuration metadata")
+                .isEmpty();
     }
 
     @Test
@@ -47,29 +48,37 @@ class ConfigurationDocsTests {
         Map<String, ConfigurationMetadata.Property> properties = ConfigurationMetadata.classifierProperties();
 
         // The processor describes classifier.models as one List property; its elements' fields come from the record.
-        assertThat(properties).containsKeys("classifier.models", "classifier.models[i].name",
-                "classifier.models[i].preprocess.crop-pct", "classifier.inference.workers");
+        assertThat(properties)
+                .containsKeys(
+                        "classifier.models",
+                        "classifier.models[i].name",
+                        "classifier.models[i].preprocess.crop-pct",
+                        "classifier.inference.workers");
         assertThat(properties.get("classifier.models[i].seed").defaultValue()).isEqualTo("42");
-        assertThat(properties.get("classifier.models[i].preprocess.crop-pct").bounds()).isEqualTo("0.1..1.0");
+        assertThat(properties.get("classifier.models[i].preprocess.crop-pct").bounds())
+                .isEqualTo("0.1..1.0");
         assertThat(properties.get("classifier.models[i].num-classes").bounds()).isEqualTo("1..100000");
-        assertThat(properties.get("classifier.inference.workers").defaultValue()).isEqualTo("1");
-        assertThat(properties.get("classifier.inference.queue-capacity").bounds()).isEqualTo(">= 1");
+        assertThat(properties.get("classifier.inference.workers").defaultValue())
+                .isEqualTo("1");
+        assertThat(properties.get("classifier.inference.queue-capacity").bounds())
+                .isEqualTo(">= 1");
         assertThat(properties.get("classifier.image.max-bytes").bounds()).isEqualTo("> 0");
         assertThat(properties.get("classifier.hub.read-timeout").defaultValue()).isEqualTo("60s");
         // A list of plain values stays one property.
-        assertThat(properties).containsKey("classifier.security.api-keys")
+        assertThat(properties)
+                .containsKey("classifier.security.api-keys")
                 .doesNotContainKey("classifier.security.api-keys[i].");
     }
 
     @Test
     void aMissingStaleDuplicateOrWrongRowIsReported() {
         Map<String, ConfigurationMetadata.Property> properties = Map.of(
-                "classifier.inference.workers", new ConfigurationMetadata.Property("classifier.inference.workers",
-                        "1", "1..64"),
-                "classifier.image.max-bytes", new ConfigurationMetadata.Property("classifier.image.max-bytes",
-                        "20971520", "> 0"),
-                "classifier.image.max-side", new ConfigurationMetadata.Property("classifier.image.max-side",
-                        "20000", "> 0"));
+                "classifier.inference.workers",
+                        new ConfigurationMetadata.Property("classifier.inference.workers", "1", "1..64"),
+                "classifier.image.max-bytes",
+                        new ConfigurationMetadata.Property("classifier.image.max-bytes", "20971520", "> 0"),
+                "classifier.image.max-side",
+                        new ConfigurationMetadata.Property("classifier.image.max-side", "20000", "> 0"));
         String markdown = """
                 | property | default | bounds | meaning |
                 | --- | --- | --- | --- |
@@ -83,14 +92,15 @@ class ConfigurationDocsTests {
                 | `classifier.not-in-a-property-table` | `8080` |
                 """;
 
-        assertThat(problems(properties, markdown)).containsExactlyInAnyOrder(
-                "line 4: documented twice: classifier.inference.workers",
-                "line 5: one property per row: `classifier.image.max-bytes`, `classifier.image.max-side`",
-                "line 3: the default of classifier.inference.workers is 1, the row says: `10`",
-                "line 3: the bounds of classifier.inference.workers are 1..64, the row says: `1..640`",
-                "undocumented: classifier.image.max-bytes",
-                "undocumented: classifier.image.max-side",
-                "line 6: documented but not a property: classifier.image.max-pixels");
+        assertThat(problems(properties, markdown))
+                .containsExactlyInAnyOrder(
+                        "line 4: documented twice: classifier.inference.workers",
+                        "line 5: one property per row: `classifier.image.max-bytes`, `classifier.image.max-side`",
+                        "line 3: the default of classifier.inference.workers is 1, the row says: `10`",
+                        "line 3: the bounds of classifier.inference.workers are 1..64, the row says: `1..640`",
+                        "undocumented: classifier.image.max-bytes",
+                        "undocumented: classifier.image.max-side",
+                        "line 6: documented but not a property: classifier.image.max-pixels");
     }
 
     /** What is wrong with the property tables of {@code markdown}, measured against {@code properties}. */
@@ -107,8 +117,10 @@ class ConfigurationDocsTests {
                 problems.add("line " + d.line() + ": the default of " + p.name() + " is " + p.defaultValue()
                         + ", the row says: " + d.defaultCell());
             }
-            if (p.bounds() != null && !Pattern.compile("(?<![\\w.])" + Pattern.quote(p.bounds()) + "(?![\\w.])")
-                    .matcher(d.boundsCell()).find()) {
+            if (p.bounds() != null
+                    && !Pattern.compile("(?<![\\w.])" + Pattern.quote(p.bounds()) + "(?![\\w.])")
+                            .matcher(d.boundsCell())
+                            .find()) {
                 problems.add("line " + d.line() + ": the bounds of " + p.name() + " are " + p.bounds()
                         + ", the row says: " + d.boundsCell());
             }
@@ -130,7 +142,8 @@ class ConfigurationDocsTests {
         for (Markdown.Row row : Markdown.parse(markdown).tableRows()) {
             List<String> cells = row.cells();
             if (row.header()) {
-                List<String> header = cells.stream().map(c -> c.toLowerCase(Locale.ROOT)).toList();
+                List<String> header =
+                        cells.stream().map(c -> c.toLowerCase(Locale.ROOT)).toList();
                 propertyTable = !header.isEmpty() && header.get(0).equals("property");
                 defaultColumn = header.indexOf("default");
                 boundsColumn = header.indexOf("bounds");

@@ -1,5 +1,10 @@
 package dev.inceptionclassifier.docs;
 
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Positive;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,12 +23,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Positive;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -50,11 +49,9 @@ final class ConfigurationMetadata {
      * @param defaultValue its default as text, or null when it has none (or one computed at run time)
      * @param bounds its numeric bounds ({@code 1..64}, {@code >= 1}, {@code > 0}), or null when it has none
      */
-    record Property(String name, String defaultValue, String bounds) {
-    }
+    record Property(String name, String defaultValue, String bounds) {}
 
-    private ConfigurationMetadata() {
-    }
+    private ConfigurationMetadata() {}
 
     /** Every {@code classifier.*} property, by name. */
     static Map<String, Property> classifierProperties() {
@@ -66,8 +63,12 @@ final class ConfigurationMetadata {
             }
             JsonNode def = p.get("defaultValue");
             Parameter parameter = parameter(p.path("sourceType").asString(null), name);
-            properties.put(name, new Property(name, def == null || def.isNull() ? null : text(def),
-                    parameter == null ? null : bounds(parameter)));
+            properties.put(
+                    name,
+                    new Property(
+                            name,
+                            def == null || def.isNull() ? null : text(def),
+                            parameter == null ? null : bounds(parameter)));
             String type = p.path("type").asString("");
             Matcher list = COLLECTION.matcher(type);
             Matcher map = MAP.matcher(type);
@@ -84,7 +85,8 @@ final class ConfigurationMetadata {
         List<JsonNode> all = new ArrayList<>();
         JsonMapper json = JsonMapper.builder().build();
         try {
-            for (URL url : Collections.list(ConfigurationMetadata.class.getClassLoader().getResources(METADATA))) {
+            for (URL url : Collections.list(
+                    ConfigurationMetadata.class.getClassLoader().getResources(METADATA))) {
                 try (InputStream in = url.openStream()) {
                     json.readTree(in).path("properties").forEach(all::add);
                 }
@@ -114,8 +116,10 @@ final class ConfigurationMetadata {
                 continue;
             }
             Type generic = components[i].getGenericType();
-            if (Collection.class.isAssignableFrom(componentType) && generic instanceof ParameterizedType pt
-                    && pt.getActualTypeArguments()[0] instanceof Class<?> element && element.isRecord()
+            if (Collection.class.isAssignableFrom(componentType)
+                    && generic instanceof ParameterizedType pt
+                    && pt.getActualTypeArguments()[0] instanceof Class<?> element
+                    && element.isRecord()
                     && element.getName().startsWith(OUR_TYPES)) {
                 addElements(properties, name + "[i].", element.getName());
                 continue;
@@ -175,7 +179,8 @@ final class ConfigurationMetadata {
     }
 
     private static Constructor<?> canonicalConstructor(Class<?> record) {
-        Class<?>[] types = Arrays.stream(record.getRecordComponents()).map(RecordComponent::getType)
+        Class<?>[] types = Arrays.stream(record.getRecordComponents())
+                .map(RecordComponent::getType)
                 .toArray(Class<?>[]::new);
         try {
             return record.getDeclaredConstructor(types);
@@ -188,8 +193,8 @@ final class ConfigurationMetadata {
         try {
             return Class.forName(binaryName, false, ConfigurationMetadata.class.getClassLoader());
         } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("the configuration metadata names a type that is not there: "
-                    + binaryName, e);
+            throw new IllegalStateException(
+                    "the configuration metadata names a type that is not there: " + binaryName, e);
         }
     }
 

@@ -18,26 +18,23 @@ import java.util.regex.Pattern;
 final class Markdown {
 
     /** A heading: its level (1-6), its rendered text, its GitHub anchor and its 1-based line. */
-    record Heading(int level, String text, String anchor, int line) {
-    }
+    record Heading(int level, String text, String anchor, int line) {}
 
     /** A link destination as written ({@code path#anchor}, URL, ...) and its 1-based line. */
-    record Link(String destination, int line) {
-    }
+    record Link(String destination, int line) {}
 
     /**
      * A row of a pipe table: its cells, trimmed, its 1-based line, and whether it is a header (the row above the
      * delimiter row, which is not a row itself). A header row starts a new table.
      */
-    record Row(List<String> cells, int line, boolean header) {
-    }
+    record Row(List<String> cells, int line, boolean header) {}
 
     private static final Pattern FENCE = Pattern.compile("^ {0,3}(`{3,}|~{3,}).*$");
     private static final Pattern ATX = Pattern.compile("^ {0,3}(#{1,6})(?:[ \\t]+(.*?))?(?:[ \\t]+#+)?[ \\t]*$");
     private static final Pattern SETEXT = Pattern.compile("^ {0,3}(=+|-+)[ \\t]*$");
     private static final Pattern CODE_SPAN = Pattern.compile("(`+)(.+?)\\1");
-    private static final Pattern INLINE_LINK = Pattern.compile(
-            "!?\\[([^\\]]*)\\]\\(\\s*(<[^>]*>|[^)\\s]+)(?:\\s+(?:\"[^\"]*\"|'[^']*'))?\\s*\\)");
+    private static final Pattern INLINE_LINK =
+            Pattern.compile("!?\\[([^\\]]*)\\]\\(\\s*(<[^>]*>|[^)\\s]+)(?:\\s+(?:\"[^\"]*\"|'[^']*'))?\\s*\\)");
     private static final Pattern REFERENCE_DEFINITION = Pattern.compile("^ {0,3}\\[[^\\]]+\\]:\\s*(<[^>]*>|\\S+)");
     private static final Pattern HTML_LINK = Pattern.compile("<(?:a|img)\\s[^>]*?(?:href|src)=\"([^\"]+)\"");
     private static final Pattern HTML_ANCHOR = Pattern.compile("<a\\s[^>]*?(?:id|name)=\"([^\"]+)\"");
@@ -149,8 +146,11 @@ final class Markdown {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
-            if (!code[i] && line.startsWith("|") && !TABLE_DELIMITER.matcher(line).matches()) {
-                boolean header = i + 1 < lines.size() && TABLE_DELIMITER.matcher(lines.get(i + 1).strip()).matches();
+            if (!code[i]
+                    && line.startsWith("|")
+                    && !TABLE_DELIMITER.matcher(line).matches()) {
+                boolean header = i + 1 < lines.size()
+                        && TABLE_DELIMITER.matcher(lines.get(i + 1).strip()).matches();
                 rows.add(new Row(cells(line), i + 1, header));
             }
         }
@@ -174,7 +174,8 @@ final class Markdown {
     }
 
     private static boolean isKeptPunctuationOrMark(int type) {
-        return type == Character.CONNECTOR_PUNCTUATION || type == Character.NON_SPACING_MARK
+        return type == Character.CONNECTOR_PUNCTUATION
+                || type == Character.NON_SPACING_MARK
                 || type == Character.COMBINING_SPACING_MARK;
     }
 
@@ -202,13 +203,21 @@ final class Markdown {
 
     private static boolean isParagraphText(String line) {
         String t = line.strip();
-        return !t.isEmpty() && !t.startsWith("|") && !t.startsWith(">") && !t.startsWith("#") && !t.startsWith("- ")
-                && !t.startsWith("* ") && !t.startsWith("<") && !t.matches("\\d+[.)] .*") && !line.startsWith("    ");
+        return !t.isEmpty()
+                && !t.startsWith("|")
+                && !t.startsWith(">")
+                && !t.startsWith("#")
+                && !t.startsWith("- ")
+                && !t.startsWith("* ")
+                && !t.startsWith("<")
+                && !t.matches("\\d+[.)] .*")
+                && !line.startsWith("    ");
     }
 
     private static String unbracket(String destination) {
         return destination.startsWith("<") && destination.endsWith(">")
-                ? destination.substring(1, destination.length() - 1) : destination;
+                ? destination.substring(1, destination.length() - 1)
+                : destination;
     }
 
     /** Splits a table line on the pipes that are neither escaped nor inside a code span. */

@@ -27,6 +27,7 @@ final class MarkdownLinks {
     private static final Set<String> SKIPPED_FOLDERS = Set.of(".git", "target", "node_modules");
     /** Paths, relative to the root, never searched: the npm packages of the dashboard schema check. */
     private static final Set<Path> SKIPPED_PATHS = Set.of(Path.of(".ci", "deploy-node"));
+
     private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:.*|^//.*");
 
     /** One dead link: where it is, what it points to, and why it is dead. */
@@ -54,7 +55,8 @@ final class MarkdownLinks {
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                     Path relative = root.relativize(dir);
                     return SKIPPED_FOLDERS.contains(dir.getFileName().toString()) || SKIPPED_PATHS.contains(relative)
-                            ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                            ? FileVisitResult.SKIP_SUBTREE
+                            : FileVisitResult.CONTINUE;
                 }
 
                 @Override
@@ -105,7 +107,8 @@ final class MarkdownLinks {
         } else {
             String decoded = URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
             Path base = decoded.startsWith("/") ? root : source.getParent();
-            target = base.resolve(decoded.startsWith("/") ? decoded.substring(1) : decoded).normalize();
+            target = base.resolve(decoded.startsWith("/") ? decoded.substring(1) : decoded)
+                    .normalize();
             if (!target.startsWith(root)) {
                 return "points outside the repository";
             }
@@ -126,7 +129,8 @@ final class MarkdownLinks {
         if (!target.getFileName().toString().endsWith(".md")) {
             return null; // anchors into other files (#L10 line links) are GitHub's business
         }
-        Set<String> known = anchors.computeIfAbsent(target, t -> Markdown.parse(read(t)).anchors());
+        Set<String> known =
+                anchors.computeIfAbsent(target, t -> Markdown.parse(read(t)).anchors());
         return known.contains(anchor) ? null : "no heading with anchor #" + anchor + " in " + root.relativize(target);
     }
 

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,11 +19,17 @@ class MarkdownLinksTests {
 
     @Test
     void everyRelativeLinkInTheRepositoryResolves() {
-        assertThat(ROOT.resolve("pom.xml")).as("tests run from the project root").isRegularFile();
+        assertThat(ROOT.resolve("pom.xml"))
+                .as("tests run from the project root")
+                .isRegularFile();
         MarkdownLinks checker = new MarkdownLinks(ROOT);
         List<Path> files = checker.markdownFiles();
-        assertThat(files).contains(ROOT.resolve("README.md"), ROOT.resolve("docs/api.md"),
-                ROOT.resolve("docs/configuration.md"), ROOT.resolve("bench/README.md"));
+        assertThat(files)
+                .contains(
+                        ROOT.resolve("README.md"),
+                        ROOT.resolve("docs/api.md"),
+                        ROOT.resolve("docs/configuration.md"),
+                        ROOT.resolve("bench/README.md"));
         assertThat(checker.check(files)).as("dead links").isEmpty();
     }
 
@@ -33,7 +38,8 @@ class MarkdownLinksTests {
         write("a.md", "See [b](b.md), [the guide](docs/guide.md#setup) and ![diagram](img/flow.png).\n");
         write("b.md", "# B\n");
 
-        assertThat(deadLinks()).extracting(MarkdownLinks.DeadLink::destination)
+        assertThat(deadLinks())
+                .extracting(MarkdownLinks.DeadLink::destination)
                 .containsExactly("docs/guide.md#setup", "img/flow.png");
         assertThat(deadLinks().get(0).reason()).isEqualTo("no such file: docs/guide.md");
         assertThat(deadLinks().get(0).line()).isEqualTo(1);
@@ -51,7 +57,8 @@ class MarkdownLinksTests {
                 """);
         write("b.md", "## The API\n");
 
-        assertThat(deadLinks()).extracting(MarkdownLinks.DeadLink::destination)
+        assertThat(deadLinks())
+                .extracting(MarkdownLinks.DeadLink::destination)
                 .containsExactly("#Set-up", "b.md#the-apis", "#setup");
         assertThat(deadLinks().get(1).reason()).isEqualTo("no heading with anchor #the-apis in b.md");
     }
@@ -76,9 +83,19 @@ class MarkdownLinksTests {
                 <a id="custom-anchor"></a>
                 """);
 
-        assertThat(md.anchors()).containsExactly("post-classify", "engine-saturation-50-and-3x-overload",
-                "load-generator-benchrun-loadsh", "soak-native-memory-vs-request-count", "bold-and-a-link-and-html",
-                "snake_case-and-emphasis", "über-größe", "limits", "limits-1", "setext-title", "custom-anchor");
+        assertThat(md.anchors())
+                .containsExactly(
+                        "post-classify",
+                        "engine-saturation-50-and-3x-overload",
+                        "load-generator-benchrun-loadsh",
+                        "soak-native-memory-vs-request-count",
+                        "bold-and-a-link-and-html",
+                        "snake_case-and-emphasis",
+                        "über-größe",
+                        "limits",
+                        "limits-1",
+                        "setext-title",
+                        "custom-anchor");
     }
 
     @Test
@@ -122,7 +139,8 @@ class MarkdownLinksTests {
     void aLinkLeavingTheRepositoryIsDead() throws IOException {
         write("docs/a.md", "[style](../../shared/STYLE.md)\n");
 
-        assertThat(deadLinks()).extracting(MarkdownLinks.DeadLink::reason)
+        assertThat(deadLinks())
+                .extracting(MarkdownLinks.DeadLink::reason)
                 .containsExactly("points outside the repository");
     }
 

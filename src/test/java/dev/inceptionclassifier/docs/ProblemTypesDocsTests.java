@@ -2,7 +2,6 @@ package dev.inceptionclassifier.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.net.URI;
@@ -11,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,7 +36,8 @@ class ProblemTypesDocsTests {
         List<String> slugs = problemTypeSlugs();
         List<String> documented = problemTypeSection(Files.readString(DOC));
 
-        assertThat(documented).as("level-3 headings under '## Problem types' in docs/api.md")
+        assertThat(documented)
+                .as("level-3 headings under '## Problem types' in docs/api.md")
                 .containsExactlyInAnyOrderElementsOf(slugs);
     }
 
@@ -53,8 +52,9 @@ class ProblemTypesDocsTests {
                 ### unrelated
                 """;
 
-        assertThat(Markdown.parse(doc).anchors()).contains("overloaded").doesNotContain("deadline-exceeded",
-                "image-too-large");
+        assertThat(Markdown.parse(doc).anchors())
+                .contains("overloaded")
+                .doesNotContain("deadline-exceeded", "image-too-large");
         assertThat(problemTypeSection(doc)).containsExactly("overloaded", "deadline_exceeded", "image-too-large-413");
     }
 

@@ -3,6 +3,8 @@ package dev.inceptionclassifier.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.inceptionclassifier.image.ImageRejectedException.Reason;
+import dev.inceptionclassifier.support.TestImages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +15,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
-import dev.inceptionclassifier.image.ImageRejectedException.Reason;
-import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -65,9 +64,10 @@ class DecodeAdmissionTests {
         }
         done.set(true);
         sampler.get();
-        System.out.printf("[admission] 6 concurrent 2000x2000 RGBA PNGs, %d KiB each on the wire: peak reserved %.1f"
-                + " MiB of a %.1f MiB budget (one needs %.1f MiB)%n", FLAT.length / 1024, peak.get() / 1048576.0,
-                budget.capacityBytes() / 1048576.0, one / 1048576.0);
+        System.out.printf(
+                "[admission] 6 concurrent 2000x2000 RGBA PNGs, %d KiB each on the wire: peak reserved %.1f"
+                        + " MiB of a %.1f MiB budget (one needs %.1f MiB)%n",
+                FLAT.length / 1024, peak.get() / 1048576.0, budget.capacityBytes() / 1048576.0, one / 1048576.0);
         assertThat(peak.get()).as("never two at once").isPositive().isLessThanOrEqualTo(one + 1024);
         assertThat(budget.reservedBytes()).isZero();
     }
@@ -79,7 +79,8 @@ class DecodeAdmissionTests {
         ImagePipeline pipeline = new ImagePipeline(ImageLimits.defaults(), JpegBackend.imageIo(), budget);
         // hold the budget as a decode in progress would, so that the outcome does not depend on thread timing
         DecodeMemoryBudget.Reservation inProgress = budget.reserve(one);
-        assertThat(catchThrowableOfType(DecodeBusyException.class, () -> pipeline.prepare(FLAT, SPEC))).isNotNull();
+        assertThat(catchThrowableOfType(DecodeBusyException.class, () -> pipeline.prepare(FLAT, SPEC)))
+                .isNotNull();
         // a small photo still fits next to it
         byte[] photo = TestImages.jpeg(TestImages.pattern(640, 480));
         assertThat(pipeline.prepare(photo, SPEC).width()).isEqualTo(640);
@@ -95,8 +96,8 @@ class DecodeAdmissionTests {
         ImagePipeline pipeline = new ImagePipeline(ImageLimits.defaults(), JpegBackend.imageIo(), budget);
         var threadsBean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long before = threadsBean.getCurrentThreadAllocatedBytes();
-        ImageRejectedException e = catchThrowableOfType(ImageRejectedException.class,
-                () -> pipeline.prepare(FLAT, SPEC));
+        ImageRejectedException e =
+                catchThrowableOfType(ImageRejectedException.class, () -> pipeline.prepare(FLAT, SPEC));
         long allocated = threadsBean.getCurrentThreadAllocatedBytes() - before;
         assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE);
         assertThat(e.getMessage()).contains("MiB of memory");
@@ -113,15 +114,20 @@ class DecodeAdmissionTests {
         new java.util.Random(3).nextBytes(garbage);
         // valid chunks and CRCs, so the header scan passes and memory is reserved; the zlib data is garbage
         byte[] corrupt = new TestImages.Png(2000, 2000, 6, 8).idat(garbage).build();
-        byte[] tooLittleData = new TestImages.Png(2000, 2000, 6, 8).idat(TestImages.deflate(new byte[1000])).build();
+        byte[] tooLittleData = new TestImages.Png(2000, 2000, 6, 8)
+                .idat(TestImages.deflate(new byte[1000]))
+                .build();
         for (byte[] bad : List.of(corrupt, tooLittleData)) {
             assertThat(catchThrowableOfType(ImageRejectedException.class, () -> pipeline.prepare(bad, SPEC)))
                     .isNotNull();
             assertThat(budget.reservedBytes()).isZero();
         }
-        ImagePipeline hasty = new ImagePipeline(new ImageLimits(20L << 20, 40_000_000, 20_000, 4 << 20, 100,
-                Duration.ZERO), JpegBackend.imageIo(), budget);
-        assertThat(catchThrowableOfType(ImageRejectedException.class, () -> hasty.prepare(FLAT, SPEC)).reason())
+        ImagePipeline hasty = new ImagePipeline(
+                new ImageLimits(20L << 20, 40_000_000, 20_000, 4 << 20, 100, Duration.ZERO),
+                JpegBackend.imageIo(),
+                budget);
+        assertThat(catchThrowableOfType(ImageRejectedException.class, () -> hasty.prepare(FLAT, SPEC))
+                        .reason())
                 .isEqualTo(Reason.BUDGET_EXCEEDED);
         assertThat(budget.reservedBytes()).isZero();
     }

@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.inceptionclassifier.image.ImageRejectedException.Reason;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
-import dev.inceptionclassifier.image.ImageRejectedException.Reason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,8 +51,8 @@ class DecodeMemoryBudgetTests {
     @Test
     void moreThanTheWholeBudgetIsTooLargeAtOnce() {
         DecodeMemoryBudget budget = new DecodeMemoryBudget(10 * MIB, Duration.ofSeconds(30));
-        ImageRejectedException e = catchThrowableOfType(ImageRejectedException.class,
-                () -> budget.reserve(10 * MIB + 1));
+        ImageRejectedException e =
+                catchThrowableOfType(ImageRejectedException.class, () -> budget.reserve(10 * MIB + 1));
         assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE);
         assertThat(e.getMessage()).contains("11 MiB", "10 MiB");
         assertThat(budget.reservedBytes()).isZero();
@@ -63,7 +62,8 @@ class DecodeMemoryBudgetTests {
     void noRoomWithinTheWaitIsBusy() {
         DecodeMemoryBudget budget = new DecodeMemoryBudget(10 * MIB, Duration.ofMillis(50));
         try (DecodeMemoryBudget.Reservation held = budget.reserve(8 * MIB)) {
-            assertThatThrownBy(() -> budget.reserve(4 * MIB)).isInstanceOf(DecodeBusyException.class)
+            assertThatThrownBy(() -> budget.reserve(4 * MIB))
+                    .isInstanceOf(DecodeBusyException.class)
                     .hasMessage("the server is busy decoding other images; retry later");
             assertThat(budget.reservedBytes()).isEqualTo(8 * MIB);
         }
@@ -75,12 +75,14 @@ class DecodeMemoryBudgetTests {
         DecodeMemoryBudget budget = new DecodeMemoryBudget(10 * MIB, Duration.ofSeconds(30));
         DecodeMemoryBudget.Reservation held = budget.reserve(8 * MIB);
         CountDownLatch started = new CountDownLatch(1);
-        CompletableFuture<Long> waiting = CompletableFuture.supplyAsync(() -> {
-            started.countDown();
-            try (DecodeMemoryBudget.Reservation r = budget.reserve(5 * MIB)) {
-                return r.bytes();
-            }
-        }, threads);
+        CompletableFuture<Long> waiting = CompletableFuture.supplyAsync(
+                () -> {
+                    started.countDown();
+                    try (DecodeMemoryBudget.Reservation r = budget.reserve(5 * MIB)) {
+                        return r.bytes();
+                    }
+                },
+                threads);
         started.await();
         Thread.sleep(100);
         assertThat(waiting).isNotDone();
@@ -93,13 +95,13 @@ class DecodeMemoryBudgetTests {
     void firstComeFirstServed() throws Exception {
         DecodeMemoryBudget budget = new DecodeMemoryBudget(10 * MIB, Duration.ofSeconds(30));
         DecodeMemoryBudget.Reservation held = budget.reserve(6 * MIB);
-        CompletableFuture<DecodeMemoryBudget.Reservation> big = CompletableFuture.supplyAsync(
-                () -> budget.reserve(8 * MIB), threads);
+        CompletableFuture<DecodeMemoryBudget.Reservation> big =
+                CompletableFuture.supplyAsync(() -> budget.reserve(8 * MIB), threads);
         Thread.sleep(100);
         assertThat(big).isNotDone();
         // 4 MiB are free and 2 MiB would fit, but the larger request queued first: no overtaking, no starvation
-        CompletableFuture<DecodeMemoryBudget.Reservation> small = CompletableFuture.supplyAsync(
-                () -> budget.reserve(2 * MIB), threads);
+        CompletableFuture<DecodeMemoryBudget.Reservation> small =
+                CompletableFuture.supplyAsync(() -> budget.reserve(2 * MIB), threads);
         Thread.sleep(100);
         assertThat(small).isNotDone();
         held.close();
@@ -136,7 +138,8 @@ class DecodeMemoryBudgetTests {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new DecodeMemoryBudget(10 * MIB, Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(DecodeMemoryBudget.fractionOfMaxHeap(0.5)).isEqualTo(Runtime.getRuntime().maxMemory() / 2);
+        assertThat(DecodeMemoryBudget.fractionOfMaxHeap(0.5))
+                .isEqualTo(Runtime.getRuntime().maxMemory() / 2);
         assertThatThrownBy(() -> DecodeMemoryBudget.fractionOfMaxHeap(0)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -2,13 +2,12 @@ package dev.inceptionclassifier.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.inceptionclassifier.support.TestImages;
 import java.awt.image.BufferedImage;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,20 +67,34 @@ class DecodeMemoryTests {
                 case 2 -> 3;
                 default -> 4;
             };
-            a.add(Arguments.of("png-type" + p[0] + "-" + p[1] + "bit",
-                    new TestImages.Png(W, H, p[0], p[1]).samples(TestImages.rgbSamples(photo, channels, p[1]))
+            a.add(Arguments.of(
+                    "png-type" + p[0] + "-" + p[1] + "bit",
+                    new TestImages.Png(W, H, p[0], p[1])
+                            .samples(TestImages.rgbSamples(photo, channels, p[1]))
                             .build()));
         }
-        a.add(Arguments.of("png-rgba16-interlaced", new TestImages.Png(W, H, 6, 16)
-                .samples(TestImages.rgbSamples(photo, 4, 16)).interlaced().build()));
+        a.add(Arguments.of(
+                "png-rgba16-interlaced",
+                new TestImages.Png(W, H, 6, 16)
+                        .samples(TestImages.rgbSamples(photo, 4, 16))
+                        .interlaced()
+                        .build()));
         int[] indices = new int[W * H];
         for (int i = 0; i < indices.length; i++) {
             indices[i] = (i / 7) % 4;
         }
-        a.add(Arguments.of("png-palette8", new TestImages.Png(W, H, 3, 8).samples(indices)
-                .palette(0xff0000, 0x00ff00, 0x0000ff, 0x808080).build()));
-        a.add(Arguments.of("png-palette2", new TestImages.Png(W, H, 3, 2).samples(indices)
-                .palette(0xff0000, 0x00ff00, 0x0000ff, 0x808080).build()));
+        a.add(Arguments.of(
+                "png-palette8",
+                new TestImages.Png(W, H, 3, 8)
+                        .samples(indices)
+                        .palette(0xff0000, 0x00ff00, 0x0000ff, 0x808080)
+                        .build()));
+        a.add(Arguments.of(
+                "png-palette2",
+                new TestImages.Png(W, H, 3, 2)
+                        .samples(indices)
+                        .palette(0xff0000, 0x00ff00, 0x0000ff, 0x808080)
+                        .build()));
         int[] pal = {0xff0000, 0x00ff00, 0x0000ff, 0xffffff};
         a.add(Arguments.of("gif", TestImages.write(TestImages.indexed(W, H, pal, -1, -1), "gif")));
         a.add(Arguments.of("bmp-24", TestImages.bmp24(photo, false)));
@@ -105,7 +118,10 @@ class DecodeMemoryTests {
     @MethodSource("jpegs")
     void turboJpegStaysWithinTheReservation(String name, byte[] bytes) {
         Assumptions.assumeTrue(turbo != null, "libjpeg-turbo's Java binding is not installed; ImageIO only");
-        check(name, bytes, new ImagePipeline(ImageLimits.defaults(), turbo, DecodeMemoryBudget.unlimited()),
+        check(
+                name,
+                bytes,
+                new ImagePipeline(ImageLimits.defaults(), turbo, DecodeMemoryBudget.unlimited()),
                 "turbojpeg");
     }
 
@@ -119,9 +135,17 @@ class DecodeMemoryTests {
         pipeline.decode(bytes);
         long prepared = allocatedBy(() -> pipeline.prepare(bytes, SPEC));
         long decoded = allocatedBy(() -> pipeline.decode(bytes));
-        System.out.printf("[decode-memory] %-24s %-9s prepare %6.1f MiB of %6.1f reserved, decode %6.1f of %6.1f,"
-                + " row buffers %5.1f (pixels %.1f MiB as RGB)%n", name, decoder, mib(prepared), mib(prepareBound),
-                mib(decoded), mib(decodeBound), mib(transients), mib(3L * header.pixels()));
+        System.out.printf(
+                "[decode-memory] %-24s %-9s prepare %6.1f MiB of %6.1f reserved, decode %6.1f of %6.1f,"
+                        + " row buffers %5.1f (pixels %.1f MiB as RGB)%n",
+                name,
+                decoder,
+                mib(prepared),
+                mib(prepareBound),
+                mib(decoded),
+                mib(decodeBound),
+                mib(transients),
+                mib(3L * header.pixels()));
         assertThat(prepared).as("bytes allocated by prepare").isLessThanOrEqualTo(prepareBound + transients);
         assertThat(decoded).as("bytes allocated by decode").isLessThanOrEqualTo(decodeBound + transients);
     }

@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,7 +25,8 @@ class ImageCorpusTests {
     @Test
     void corpusIsLargeVariedAndUniquelyNamed() {
         Set<String> names = new HashSet<>();
-        SAMPLES.forEach(s -> assertThat(names.add(s.name())).as("duplicate " + s.name()).isTrue());
+        SAMPLES.forEach(
+                s -> assertThat(names.add(s.name())).as("duplicate " + s.name()).isTrue());
         assertThat(SAMPLES).hasSizeGreaterThanOrEqualTo(60);
         assertThat(SAMPLES.stream().filter(ImageCorpus.Sample::decodes).count()).isGreaterThanOrEqualTo(30);
         for (ImageRejectedException.Reason r : ImageRejectedException.Reason.values()) {
@@ -45,17 +45,19 @@ class ImageCorpusTests {
             for (float v : input) {
                 assertThat(v).isBetween(-1f, 1f);
             }
-            float[] squashed = pipeline.preprocess(image,
-                    new PreprocessSpec(299, 1.0, true, PreprocessSpec.INCEPTION_MEAN_STD,
-                            PreprocessSpec.INCEPTION_MEAN_STD));
+            float[] squashed = pipeline.preprocess(
+                    image,
+                    new PreprocessSpec(
+                            299, 1.0, true, PreprocessSpec.INCEPTION_MEAN_STD, PreprocessSpec.INCEPTION_MEAN_STD));
             assertThat(squashed).hasSize(3 * 299 * 299);
         } else {
-            ImageRejectedException e = catchThrowableOfType(ImageRejectedException.class,
-                    () -> pipeline.decode(sample.bytes()));
+            ImageRejectedException e =
+                    catchThrowableOfType(ImageRejectedException.class, () -> pipeline.decode(sample.bytes()));
             assertThat(e).as("%s must be rejected", sample.name()).isNotNull();
             assertThat(e.reason()).as(sample.name() + ": " + e.getMessage()).isEqualTo(sample.expected());
-            assertThat(e.getMessage()).as("client-safe message").doesNotContain("Exception", "java.", "/", "\\",
-                    "\n", "com.", "sun.", "IIO", "Corrupt JPEG");
+            assertThat(e.getMessage())
+                    .as("client-safe message")
+                    .doesNotContain("Exception", "java.", "/", "\\", "\n", "com.", "sun.", "IIO", "Corrupt JPEG");
         }
     }
 }

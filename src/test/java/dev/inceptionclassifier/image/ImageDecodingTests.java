@@ -3,10 +3,9 @@ package dev.inceptionclassifier.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.inceptionclassifier.support.TestImages;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
-
-import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -52,8 +51,10 @@ class ImageDecodingTests {
     @Test
     void pngExifOrientationIsApplied() {
         BufferedImage q = TestImages.quadrants(16, 8, RED, GREEN, BLUE, WHITE);
-        byte[] png = new TestImages.Png(16, 8, 2, 8).samples(TestImages.rgbSamples(q, 3, 8))
-                .chunkAfterData("eXIf", TestImages.exifTiff(6, true)).build();
+        byte[] png = new TestImages.Png(16, 8, 2, 8)
+                .samples(TestImages.rgbSamples(q, 3, 8))
+                .chunkAfterData("eXIf", TestImages.exifTiff(6, true))
+                .build();
         DecodedImage image = pipeline.decode(png);
         assertThat(image.width()).isEqualTo(8);
         assertThat(image.height()).isEqualTo(16);
@@ -90,8 +91,11 @@ class ImageDecodingTests {
     @Test
     void paletteWithTransparencyKeepsPaletteColours() {
         int[] idx = {0, 1, 2, 3, 3, 2, 1, 0};
-        byte[] png = new TestImages.Png(4, 2, 3, 8).samples(idx).palette(0x102030, 0x405060, 0x708090, 0xa0b0c0)
-                .trns(new byte[] {0, 0, (byte) 128}).build();
+        byte[] png = new TestImages.Png(4, 2, 3, 8)
+                .samples(idx)
+                .palette(0x102030, 0x405060, 0x708090, 0xa0b0c0)
+                .trns(new byte[] {0, 0, (byte) 128})
+                .build();
         DecodedImage image = pipeline.decode(png);
         int[] palette = {0x102030, 0x405060, 0x708090, 0xa0b0c0};
         for (int i = 0; i < idx.length; i++) {
@@ -103,47 +107,61 @@ class ImageDecodingTests {
     @Test
     void subBytePalettesAndGrayAreScaledLikePillow() {
         int[] idx = {0, 1, 2, 3};
-        byte[] pal2 = new TestImages.Png(4, 1, 3, 2).samples(idx).palette(0x010203, 0x040506, 0x070809, 0x0a0b0c)
+        byte[] pal2 = new TestImages.Png(4, 1, 3, 2)
+                .samples(idx)
+                .palette(0x010203, 0x040506, 0x070809, 0x0a0b0c)
                 .build();
         assertThat(rgbRow(pipeline.decode(pal2))).containsExactly(0x010203, 0x040506, 0x070809, 0x0a0b0c);
-        assertThat(rgbRow(pipeline.decode(new TestImages.Png(4, 1, 0, 2).samples(idx).build())))
+        assertThat(rgbRow(pipeline.decode(
+                        new TestImages.Png(4, 1, 0, 2).samples(idx).build())))
                 .containsExactly(0x000000, 0x555555, 0xaaaaaa, 0xffffff);
-        assertThat(rgbRow(pipeline.decode(new TestImages.Png(4, 1, 0, 4).samples(new int[] {0, 1, 3, 15}).build())))
+        assertThat(rgbRow(pipeline.decode(new TestImages.Png(4, 1, 0, 4)
+                        .samples(new int[] {0, 1, 3, 15})
+                        .build())))
                 .containsExactly(0x000000, 0x111111, 0x333333, 0xffffff);
-        assertThat(rgbRow(pipeline.decode(new TestImages.Png(3, 1, 0, 1).samples(new int[] {1, 0, 1}).build())))
+        assertThat(rgbRow(pipeline.decode(new TestImages.Png(3, 1, 0, 1)
+                        .samples(new int[] {1, 0, 1})
+                        .build())))
                 .containsExactly(0xffffff, 0x000000, 0xffffff);
     }
 
     @Test
     void grayAndGrayAlphaAreReplicatedWithoutGamma() {
         int[] gray = {0, 1, 64, 128, 200, 255};
-        assertThat(rgbRow(pipeline.decode(new TestImages.Png(6, 1, 0, 8).samples(gray).build())))
+        assertThat(rgbRow(pipeline.decode(
+                        new TestImages.Png(6, 1, 0, 8).samples(gray).build())))
                 .containsExactly(0x000000, 0x010101, 0x404040, 0x808080, 0xc8c8c8, 0xffffff);
         int[] ga = {0, 255, 1, 0, 64, 10, 128, 255, 200, 0, 255, 7};
-        assertThat(rgbRow(pipeline.decode(new TestImages.Png(6, 1, 4, 8).samples(ga).build())))
+        assertThat(rgbRow(pipeline.decode(
+                        new TestImages.Png(6, 1, 4, 8).samples(ga).build())))
                 .containsExactly(0x000000, 0x010101, 0x404040, 0x808080, 0xc8c8c8, 0xffffff);
     }
 
     @Test
     void rgbaDropsAlphaInsteadOfCompositing() {
         int[] rgba = {10, 20, 30, 0, 200, 100, 50, 128, 1, 2, 3, 255};
-        assertThat(rgbRow(pipeline.decode(new TestImages.Png(3, 1, 6, 8).samples(rgba).build())))
+        assertThat(rgbRow(pipeline.decode(
+                        new TestImages.Png(3, 1, 6, 8).samples(rgba).build())))
                 .containsExactly(0x0a141e, 0xc86432, 0x010203);
     }
 
     @Test
     void sixteenBitSamplesKeepTheirHighByte() {
         int[] rgb16 = {0x12ff, 0x3400, 0xfe80, 0x0001, 0xffff, 0x8000};
-        assertThat(rgbRow(pipeline.decode(new TestImages.Png(2, 1, 2, 16).samples(rgb16).build())))
+        assertThat(rgbRow(pipeline.decode(
+                        new TestImages.Png(2, 1, 2, 16).samples(rgb16).build())))
                 .containsExactly(0x1234fe, 0x00ff80);
         int[] rgba16 = {0x12ff, 0x3400, 0xfe80, 0, 0x0001, 0xffff, 0x8000, 0xffff};
-        assertThat(rgbRow(pipeline.decode(new TestImages.Png(2, 1, 6, 16).samples(rgba16).build())))
+        assertThat(rgbRow(pipeline.decode(
+                        new TestImages.Png(2, 1, 6, 16).samples(rgba16).build())))
                 .containsExactly(0x1234fe, 0x00ff80);
         int[] gray16 = {0x0000, 0x00ff, 0x7f80, 0xffff};
-        assertThat(rgbRow(pipeline.decode(new TestImages.Png(4, 1, 0, 16).samples(gray16).build())))
+        assertThat(rgbRow(pipeline.decode(
+                        new TestImages.Png(4, 1, 0, 16).samples(gray16).build())))
                 .containsExactly(0x000000, 0x000000, 0x7f7f7f, 0xffffff);
         int[] grayAlpha16 = {0x4321, 0, 0xabcd, 0xffff};
-        assertThat(rgbRow(pipeline.decode(new TestImages.Png(2, 1, 4, 16).samples(grayAlpha16).build())))
+        assertThat(rgbRow(pipeline.decode(
+                        new TestImages.Png(2, 1, 4, 16).samples(grayAlpha16).build())))
                 .containsExactly(0x434343, 0xababab);
     }
 
@@ -151,9 +169,10 @@ class ImageDecodingTests {
     void interlacedPngDecodesLikeTheProgressiveOne() {
         BufferedImage img = TestImages.pattern(37, 29);
         int[] samples = TestImages.rgbSamples(img, 3, 8);
-        DecodedImage plain = pipeline.decode(new TestImages.Png(37, 29, 2, 8).samples(samples).build());
-        DecodedImage interlaced = pipeline.decode(new TestImages.Png(37, 29, 2, 8).samples(samples).interlaced()
-                .build());
+        DecodedImage plain = pipeline.decode(
+                new TestImages.Png(37, 29, 2, 8).samples(samples).build());
+        DecodedImage interlaced = pipeline.decode(
+                new TestImages.Png(37, 29, 2, 8).samples(samples).interlaced().build());
         assertThat(interlaced.rgb()).isEqualTo(plain.rgb());
         for (int i = 0; i < 37 * 29; i++) {
             int rgb = img.getRGB(i % 37, i / 37) & 0xffffff;
@@ -187,9 +206,10 @@ class ImageDecodingTests {
     @Test
     void animatedGifYieldsItsFirstFrame() throws Exception {
         int[] pal = {RED, GREEN, BLUE, WHITE};
-        byte[] gif = TestImages.animatedGif(TestImages.indexed(10, 6, pal, -1, 0), TestImages.indexed(10, 6, pal, -1,
-                2));
-        javax.imageio.ImageReader reader = javax.imageio.ImageIO.getImageReadersByFormatName("gif").next();
+        byte[] gif =
+                TestImages.animatedGif(TestImages.indexed(10, 6, pal, -1, 0), TestImages.indexed(10, 6, pal, -1, 2));
+        javax.imageio.ImageReader reader =
+                javax.imageio.ImageIO.getImageReadersByFormatName("gif").next();
         reader.setInput(new com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream(gif));
         assertThat(reader.getNumImages(true)).as("frames in the test file").isEqualTo(2);
         reader.dispose();
@@ -223,7 +243,8 @@ class ImageDecodingTests {
 
     @Test
     void onePixelImagesPreprocessToTheirColour() {
-        DecodedImage image = pipeline.decode(new TestImages.Png(1, 1, 2, 8).samples(new int[] {0, 255, 51}).build());
+        DecodedImage image = pipeline.decode(
+                new TestImages.Png(1, 1, 2, 8).samples(new int[] {0, 255, 51}).build());
         float[] input = pipeline.preprocess(image, PreprocessSpec.inception(0.875));
         int plane = 299 * 299;
         for (int i = 0; i < plane; i++) {
@@ -237,7 +258,8 @@ class ImageDecodingTests {
     void extremeAspectRatioGivesAValidInput() {
         BufferedImage wide = TestImages.pattern(5000, 3);
         DecodedImage image = pipeline.decode(new TestImages.Png(5000, 3, 2, 8)
-                .samples(TestImages.rgbSamples(wide, 3, 8)).build());
+                .samples(TestImages.rgbSamples(wide, 3, 8))
+                .build());
         float[] input = pipeline.preprocess(image, PreprocessSpec.inception(0.8975));
         assertThat(input).hasSize(3 * 299 * 299);
         // the crop is the middle 299 of 568,333 columns: red (x / 5000 * 255) stays near 127
@@ -251,9 +273,12 @@ class ImageDecodingTests {
     void formatIsSniffedNotDeclared() {
         byte[] jpeg = TestImages.jpeg(TestImages.pattern(8, 8));
         assertThat(pipeline.decode(jpeg).format()).isEqualTo("jpeg");
-        assertThat(pipeline.decode(TestImages.write(TestImages.pattern(8, 8), "png")).format()).isEqualTo("png");
+        assertThat(pipeline.decode(TestImages.write(TestImages.pattern(8, 8), "png"))
+                        .format())
+                .isEqualTo("png");
         assertThatThrownBy(() -> pipeline.decode("<svg/>".getBytes()))
-                .isInstanceOfSatisfying(ImageRejectedException.class,
+                .isInstanceOfSatisfying(
+                        ImageRejectedException.class,
                         e -> assertThat(e.reason()).isEqualTo(ImageRejectedException.Reason.UNSUPPORTED_FORMAT));
     }
 
@@ -284,7 +309,8 @@ class ImageDecodingTests {
         for (int shift = 0; shift <= 16; shift += 8) {
             int a = actual >> shift & 0xff;
             int e = expected >> shift & 0xff;
-            assertThat(Math.abs(a - e)).as("channel at bit %d of %06x vs %06x", shift, actual, expected)
+            assertThat(Math.abs(a - e))
+                    .as("channel at bit %d of %06x vs %06x", shift, actual, expected)
                     .isLessThanOrEqualTo(tolerance);
         }
     }

@@ -3,14 +3,12 @@ package dev.inceptionclassifier.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.inceptionclassifier.image.ImageRejectedException.Reason;
+import dev.inceptionclassifier.support.TestImages;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
-
-import dev.inceptionclassifier.image.ImageRejectedException.Reason;
-import dev.inceptionclassifier.support.TestImages;
 
 /** Limits and budgets: refused from the header, quickly, without allocating the raster. */
 class ImageLimitsTests {
@@ -22,10 +20,14 @@ class ImageLimitsTests {
 
     @Test
     void pngBombIsRefusedFromItsHeaderInMillisecondsWithLittleMemory() {
-        byte[] bomb = new TestImages.Png(100_000, 100_000, 6, 16).idat(TestImages.deflatedZeros(1 << 20)).build();
+        byte[] bomb = new TestImages.Png(100_000, 100_000, 6, 16)
+                .idat(TestImages.deflatedZeros(1 << 20))
+                .build();
         assertRefusedCheaply(bomb, Reason.TOO_LARGE);
         // under the side limit but 361 M pixels: the pixel-count check, again before any raster
-        byte[] wide = new TestImages.Png(19_000, 19_000, 2, 8).idat(TestImages.deflatedZeros(1 << 20)).build();
+        byte[] wide = new TestImages.Png(19_000, 19_000, 2, 8)
+                .idat(TestImages.deflatedZeros(1 << 20))
+                .build();
         assertRefusedCheaply(wide, Reason.TOO_LARGE);
     }
 
@@ -43,17 +45,17 @@ class ImageLimitsTests {
     @Test
     void maxBytesMaxSideAndMaxPixelsAreConfigurable() {
         byte[] png = TestImages.write(TestImages.pattern(300, 20), "png");
-        ImagePipeline tight = new ImagePipeline(new ImageLimits(png.length - 1, 40_000_000, 20_000, 1 << 20, 100,
-                Duration.ofSeconds(10)));
+        ImagePipeline tight = new ImagePipeline(
+                new ImageLimits(png.length - 1, 40_000_000, 20_000, 1 << 20, 100, Duration.ofSeconds(10)));
         assertThat(rejection(tight, png)).isEqualTo(Reason.TOO_LARGE);
-        ImagePipeline narrow = new ImagePipeline(new ImageLimits(1 << 20, 40_000_000, 299, 1 << 20, 100,
-                Duration.ofSeconds(10)));
+        ImagePipeline narrow =
+                new ImagePipeline(new ImageLimits(1 << 20, 40_000_000, 299, 1 << 20, 100, Duration.ofSeconds(10)));
         assertThat(rejection(narrow, png)).isEqualTo(Reason.TOO_LARGE);
-        ImagePipeline small = new ImagePipeline(new ImageLimits(1 << 20, 5_999, 20_000, 1 << 20, 100,
-                Duration.ofSeconds(10)));
+        ImagePipeline small =
+                new ImagePipeline(new ImageLimits(1 << 20, 5_999, 20_000, 1 << 20, 100, Duration.ofSeconds(10)));
         assertThat(rejection(small, png)).isEqualTo(Reason.TOO_LARGE);
-        ImagePipeline exact = new ImagePipeline(new ImageLimits(png.length, 6_000, 300, 1 << 20, 100,
-                Duration.ofSeconds(10)));
+        ImagePipeline exact =
+                new ImagePipeline(new ImageLimits(png.length, 6_000, 300, 1 << 20, 100, Duration.ofSeconds(10)));
         assertThat(exact.decode(png).width()).isEqualTo(300);
     }
 
@@ -77,9 +79,12 @@ class ImageLimitsTests {
     void metadataBudgetCountsTheEncodedMetadata() {
         byte[] big = new byte[3000];
         new Random(1).nextBytes(big);
-        byte[] png = new TestImages.Png(4, 4, 0, 8).samples(new int[16]).chunkBeforeData("zTXt", big).build();
-        ImagePipeline strict = new ImagePipeline(new ImageLimits(1 << 20, 40_000_000, 20_000, 2_000, 100,
-                Duration.ofSeconds(10)));
+        byte[] png = new TestImages.Png(4, 4, 0, 8)
+                .samples(new int[16])
+                .chunkBeforeData("zTXt", big)
+                .build();
+        ImagePipeline strict =
+                new ImagePipeline(new ImageLimits(1 << 20, 40_000_000, 20_000, 2_000, 100, Duration.ofSeconds(10)));
         assertThat(rejection(strict, png)).isEqualTo(Reason.BUDGET_EXCEEDED);
         assertThat(pipeline.decode(png).width()).isEqualTo(4);
         byte[] jpeg = TestImages.insertSegment(TestImages.jpeg(TestImages.pattern(8, 8)), 0xe1, big);
@@ -95,8 +100,11 @@ class ImageLimitsTests {
         byte[] data = new byte[zeros.length + 9];
         System.arraycopy("Comment\0\0".getBytes(), 0, data, 0, 9);
         System.arraycopy(zeros, 0, data, 9, zeros.length);
-        byte[] png = new TestImages.Png(4, 4, 3, 8).samples(new int[16]).palette(0x336699)
-                .chunkBeforeData("zTXt", data).build();
+        byte[] png = new TestImages.Png(4, 4, 3, 8)
+                .samples(new int[16])
+                .palette(0x336699)
+                .chunkBeforeData("zTXt", data)
+                .build();
         long before = THREADS.getCurrentThreadAllocatedBytes();
         long t0 = System.nanoTime();
         DecodedImage image = pipeline.decode(png);
@@ -112,8 +120,8 @@ class ImageLimitsTests {
         byte[] big = TestImages.jpeg(TestImages.pattern(3000, 2000), 0.9f, false);
         long full = timeMillis(() -> pipeline.decode(big));
         full = Math.min(full, timeMillis(() -> pipeline.decode(big)));
-        ImagePipeline hasty = new ImagePipeline(new ImageLimits(20L << 20, 40_000_000, 20_000, 4 << 20, 100,
-                Duration.ofMillis(5)));
+        ImagePipeline hasty =
+                new ImagePipeline(new ImageLimits(20L << 20, 40_000_000, 20_000, 4 << 20, 100, Duration.ofMillis(5)));
         long[] elapsed = new long[1];
         Reason reason = null;
         long t0 = System.nanoTime();
@@ -123,7 +131,8 @@ class ImageLimitsTests {
             reason = e.reason();
         }
         elapsed[0] = (System.nanoTime() - t0) / 1_000_000;
-        System.out.printf("[limits] 3000x2000 JPEG: full decode %d ms, with a 5 ms budget refused after %d ms%n",
+        System.out.printf(
+                "[limits] 3000x2000 JPEG: full decode %d ms, with a 5 ms budget refused after %d ms%n",
                 full, elapsed[0]);
         assertThat(reason).isEqualTo(Reason.BUDGET_EXCEEDED);
         // aborted from the progress callbacks, not after a complete decode
@@ -133,8 +142,8 @@ class ImageLimitsTests {
     @Test
     void decodeTimeoutAppliesAlsoWhenTheReaderReportsNoProgress() {
         byte[] png = TestImages.write(TestImages.pattern(50, 50), "png");
-        ImagePipeline none = new ImagePipeline(new ImageLimits(20L << 20, 40_000_000, 20_000, 4 << 20, 100,
-                Duration.ZERO));
+        ImagePipeline none =
+                new ImagePipeline(new ImageLimits(20L << 20, 40_000_000, 20_000, 4 << 20, 100, Duration.ZERO));
         assertThat(rejection(none, png)).isEqualTo(Reason.BUDGET_EXCEEDED);
     }
 
@@ -144,7 +153,8 @@ class ImageLimitsTests {
         TestImages.le32(bmp, 10, -100); // pixel data offset: the JDK reader allocates a negative-size array
         ImageRejectedException e = catchThrowableOfType(ImageRejectedException.class, () -> pipeline.decode(bmp));
         assertThat(e.reason()).isEqualTo(Reason.UNDECODABLE);
-        assertThat(e.getCause()).as("the decoder's own failure, kept for the server log")
+        assertThat(e.getCause())
+                .as("the decoder's own failure, kept for the server log")
                 .isInstanceOf(NegativeArraySizeException.class);
         assertThat(e.getMessage()).isEqualTo("the image data is corrupt or truncated");
     }
@@ -179,8 +189,8 @@ class ImageLimitsTests {
     }
 
     private static ImagePipeline withScans(int scans) {
-        return new ImagePipeline(new ImageLimits(20L << 20, 40_000_000, 20_000, 4 << 20, scans,
-                Duration.ofSeconds(10)));
+        return new ImagePipeline(
+                new ImageLimits(20L << 20, 40_000_000, 20_000, 4 << 20, scans, Duration.ofSeconds(10)));
     }
 
     private static Reason rejection(ImagePipeline p, byte[] bytes) {

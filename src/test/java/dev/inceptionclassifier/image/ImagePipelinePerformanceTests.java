@@ -36,9 +36,10 @@ class ImagePipelinePerformanceTests {
             preprocess = Math.min(preprocess, t2 - t1);
             total += t2 - t0;
         }
-        System.out.printf("[perf] %dx%d JPEG (%d KB): decode %.1f ms, preprocess %.1f ms (best of %d), "
-                + "mean decode+preprocess %.1f ms%n", w, h, jpeg.length / 1024, decode / 1e6, preprocess / 1e6, runs,
-                total / 1e6 / runs);
+        System.out.printf(
+                "[perf] %dx%d JPEG (%d KB): decode %.1f ms, preprocess %.1f ms (best of %d), "
+                        + "mean decode+preprocess %.1f ms%n",
+                w, h, jpeg.length / 1024, decode / 1e6, preprocess / 1e6, runs, total / 1e6 / runs);
         assertThat(total / runs).isLessThan(10_000_000_000L);
     }
 }

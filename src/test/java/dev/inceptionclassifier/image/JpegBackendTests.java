@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import java.nio.file.Path;
-import java.util.Arrays;
-
 import dev.inceptionclassifier.image.ImageRejectedException.Reason;
 import dev.inceptionclassifier.support.TestImages;
+import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +21,8 @@ class JpegBackendTests {
 
     @Test
     void turboJpegAskedForButMissingFailsWithTheReason() {
-        JpegDecoderUnavailableException e = catchThrowableOfType(JpegDecoderUnavailableException.class,
+        JpegDecoderUnavailableException e = catchThrowableOfType(
+                JpegDecoderUnavailableException.class,
                 () -> JpegBackend.select(JpegBackend.Choice.TURBOJPEG, MISSING, null));
         assertThat(e).hasMessageContaining("/nonexistent/turbojpeg.jar");
     }
@@ -32,7 +32,8 @@ class JpegBackendTests {
         JpegBackend backend = JpegBackend.select(JpegBackend.Choice.AUTO, MISSING, null);
         assertThat(backend.name()).isEqualTo("imageio");
         assertThat(backend.description()).contains("libjpeg-turbo not used", "/nonexistent/turbojpeg.jar");
-        assertThat(JpegBackend.select(JpegBackend.Choice.IMAGEIO, null, null).name()).isEqualTo("imageio");
+        assertThat(JpegBackend.select(JpegBackend.Choice.IMAGEIO, null, null).name())
+                .isEqualTo("imageio");
         assertThat(new ImagePipeline(ImageLimits.defaults()).jpegDecoder()).isEqualTo("imageio");
     }
 
@@ -48,7 +49,8 @@ class JpegBackendTests {
         JpegBackend backend = installed();
         assertThat(backend.name()).isEqualTo("turbojpeg");
         assertThat(backend.description()).contains("turbojpeg.jar", "libturbojpeg");
-        assertThat(JpegBackend.select(JpegBackend.Choice.TURBOJPEG, null, null).name()).isEqualTo("turbojpeg");
+        assertThat(JpegBackend.select(JpegBackend.Choice.TURBOJPEG, null, null).name())
+                .isEqualTo("turbojpeg");
     }
 
     @Test
@@ -65,11 +67,13 @@ class JpegBackendTests {
                 DecodedImage b = imageIo.decode(s.bytes());
                 assertThat(a.width()).as(s.name()).isEqualTo(b.width());
                 assertThat(a.height()).as(s.name()).isEqualTo(b.height());
-                assertThat(Arrays.mismatch(a.rgb(), b.rgb())).as(s.name() + ": first differing byte").isEqualTo(-1);
+                assertThat(Arrays.mismatch(a.rgb(), b.rgb()))
+                        .as(s.name() + ": first differing byte")
+                        .isEqualTo(-1);
                 compared++;
             } else {
-                ImageRejectedException e = catchThrowableOfType(ImageRejectedException.class,
-                        () -> turbo.decode(s.bytes()));
+                ImageRejectedException e =
+                        catchThrowableOfType(ImageRejectedException.class, () -> turbo.decode(s.bytes()));
                 assertThat(e).as(s.name() + " must be rejected").isNotNull();
                 assertThat(e.reason()).as(s.name()).isEqualTo(s.expected());
                 assertThat(e.getMessage()).doesNotContain("Exception", "TJ", "tjDecompress", "Corrupt JPEG");
@@ -92,8 +96,8 @@ class JpegBackendTests {
             try {
                 turbo.prepare(b, PreprocessSpec.inception(0.875));
             } catch (ImageRejectedException e) {
-                assertThat(e.reason()).isIn(Reason.UNDECODABLE, Reason.TOO_LARGE, Reason.UNSUPPORTED_FORMAT,
-                        Reason.BUDGET_EXCEEDED);
+                assertThat(e.reason())
+                        .isIn(Reason.UNDECODABLE, Reason.TOO_LARGE, Reason.UNSUPPORTED_FORMAT, Reason.BUDGET_EXCEEDED);
                 assertThat(e.getMessage()).doesNotContain("Exception", "java.", "\n", "TJ");
                 rejected++;
             }
@@ -103,8 +107,10 @@ class JpegBackendTests {
 
     private static JpegBackend installed() {
         JpegBackend backend = JpegBackend.select(JpegBackend.Choice.AUTO, null, null);
-        Assumptions.assumeTrue(backend.turbo() != null, "libjpeg-turbo's Java binding is not installed (Debian: "
-                + "libturbojpeg-java libturbojpeg0): " + backend.description());
+        Assumptions.assumeTrue(
+                backend.turbo() != null,
+                "libjpeg-turbo's Java binding is not installed (Debian: " + "libturbojpeg-java libturbojpeg0): "
+                        + backend.description());
         return backend;
     }
 }

@@ -3,22 +3,19 @@ package dev.inceptionclassifier.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.inceptionclassifier.image.ImageRejectedException.Reason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
 import javax.imageio.ImageIO;
-
-import dev.inceptionclassifier.image.ImageRejectedException.Reason;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -49,12 +46,16 @@ class JpegConformanceTests {
         JpegBackend auto = JpegBackend.select(JpegBackend.Choice.AUTO, null, null);
         turbo = auto.turbo() != null ? auto : null;
         // only libjpeg-turbo (and IJG 9) decode arithmetic coding: which libjpeg does this JDK's ImageIO use?
-        ImageRejectedException e = catchThrowableOfType(ImageRejectedException.class,
+        ImageRejectedException e = catchThrowableOfType(
+                ImageRejectedException.class,
                 () -> new ImagePipeline(ImageLimits.defaults()).decode(bytes("cjpeg-arithmetic.jpg")));
         imageIoIsLibjpegTurbo = e == null;
-        System.out.printf("[conformance] Pillow %s (libjpeg-turbo %s); TurboJPEG %s; ImageIO's libjpeg: %s%n",
-                MANIFEST.get("pillow").asString(), MANIFEST.get("libjpeg_turbo").asString(),
-                turbo != null ? "installed" : "not installed", imageIoIsLibjpegTurbo ? "libjpeg-turbo" : "IJG 6b");
+        System.out.printf(
+                "[conformance] Pillow %s (libjpeg-turbo %s); TurboJPEG %s; ImageIO's libjpeg: %s%n",
+                MANIFEST.get("pillow").asString(),
+                MANIFEST.get("libjpeg_turbo").asString(),
+                turbo != null ? "installed" : "not installed",
+                imageIoIsLibjpegTurbo ? "libjpeg-turbo" : "IJG 6b");
     }
 
     static Stream<JsonNode> samples() {
@@ -65,12 +66,21 @@ class JpegConformanceTests {
 
     @Test
     void corpusCoversTheVariants() {
-        assertThat(samples().filter(s -> s.get("pillow").get("decodes").asBoolean()).count())
+        assertThat(samples()
+                        .filter(s -> s.get("pillow").get("decodes").asBoolean())
+                        .count())
                 .isGreaterThanOrEqualTo(35);
-        assertThat(samples().filter(s -> !s.get("pillow").get("decodes").asBoolean()).count())
+        assertThat(samples()
+                        .filter(s -> !s.get("pillow").get("decodes").asBoolean())
+                        .count())
                 .isGreaterThanOrEqualTo(4);
-        assertThat(samples().map(s -> s.get("file").asString())).contains("fill-bytes-many-segments.jpg",
-                "cjpeg-arithmetic.jpg", "cjpeg-restart-1-mcu.jpg", "large-segments.jpg", "cjpeg-sample-3x1.jpg");
+        assertThat(samples().map(s -> s.get("file").asString()))
+                .contains(
+                        "fill-bytes-many-segments.jpg",
+                        "cjpeg-arithmetic.jpg",
+                        "cjpeg-restart-1-mcu.jpg",
+                        "large-segments.jpg",
+                        "cjpeg-sample-3x1.jpg");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -79,9 +89,11 @@ class JpegConformanceTests {
         String file = sample.get("file").asString();
         boolean ijgUpsampling = !imageIoIsLibjpegTurbo && hasVerticalOnlyChromaSubsampling(sample);
         if (!imageIoIsLibjpegTurbo && file.startsWith("cjpeg-arithmetic")) {
-            ImageRejectedException e = catchThrowableOfType(ImageRejectedException.class,
-                    () -> imageIo.decode(bytes(file)));
-            assertThat(e).as("IJG libjpeg cannot decode arithmetic coding: a clear 4xx").isNotNull();
+            ImageRejectedException e =
+                    catchThrowableOfType(ImageRejectedException.class, () -> imageIo.decode(bytes(file)));
+            assertThat(e)
+                    .as("IJG libjpeg cannot decode arithmetic coding: a clear 4xx")
+                    .isNotNull();
             assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_FORMAT);
             assertThat(e.getMessage()).contains("arithmetic");
             return;
@@ -92,13 +104,17 @@ class JpegConformanceTests {
     @ParameterizedTest(name = "{0}")
     @MethodSource("samples")
     void turboJpegAgreesWithPillow(JsonNode sample) {
-        Assumptions.assumeTrue(turbo != null, "libjpeg-turbo's Java binding is not installed (Debian: "
-                + "libturbojpeg-java libturbojpeg0); only ImageIO is checked");
+        Assumptions.assumeTrue(
+                turbo != null,
+                "libjpeg-turbo's Java binding is not installed (Debian: "
+                        + "libturbojpeg-java libturbojpeg0); only ImageIO is checked");
         String file = sample.get("file").asString();
         // TurboJPEG 2.1 hands files with sampling factors it cannot classify to ImageIO
         boolean handedToImageIo = file.matches("cjpeg-sample-(3x1|3x2|2x3|4x2|2x2-2x1-1x2|1x1-2x2-2x2)\\.jpg");
         boolean ijgUpsampling = handedToImageIo && !imageIoIsLibjpegTurbo && hasVerticalOnlyChromaSubsampling(sample);
-        check(sample, new ImagePipeline(ImageLimits.defaults(), turbo, DecodeMemoryBudget.unlimited()),
+        check(
+                sample,
+                new ImagePipeline(ImageLimits.defaults(), turbo, DecodeMemoryBudget.unlimited()),
                 ijgUpsampling ? 255 : 0);
     }
 
@@ -109,13 +125,16 @@ class JpegConformanceTests {
     private static void check(JsonNode sample, ImagePipeline pipeline, int tolerance) {
         String file = sample.get("file").asString();
         JsonNode pillow = sample.get("pillow");
-        boolean expectDecode = sample.has("service") ? sample.get("service").get("decodes").asBoolean()
+        boolean expectDecode = sample.has("service")
+                ? sample.get("service").get("decodes").asBoolean()
                 : pillow.get("decodes").asBoolean();
         byte[] bytes = bytes(file);
         if (!expectDecode) {
-            ImageRejectedException e = catchThrowableOfType(ImageRejectedException.class,
-                    () -> pipeline.decode(bytes));
-            assertThat(e).as("%s: Pillow refuses it (%s), so must the service", file, pillow.get("error").asString())
+            ImageRejectedException e = catchThrowableOfType(ImageRejectedException.class, () -> pipeline.decode(bytes));
+            assertThat(e)
+                    .as(
+                            "%s: Pillow refuses it (%s), so must the service",
+                            file, pillow.get("error").asString())
                     .isNotNull();
             assertThat(e.reason()).as(file).isIn(Reason.UNDECODABLE, Reason.UNSUPPORTED_FORMAT);
             return;
@@ -124,8 +143,12 @@ class JpegConformanceTests {
         if (!pillow.get("decodes").asBoolean()) {
             return; // a documented deviation: no Pillow pixels to compare with
         }
-        assertThat(image.width()).as(file + " width").isEqualTo(pillow.get("width").asInt());
-        assertThat(image.height()).as(file + " height").isEqualTo(pillow.get("height").asInt());
+        assertThat(image.width())
+                .as(file + " width")
+                .isEqualTo(pillow.get("width").asInt());
+        assertThat(image.height())
+                .as(file + " height")
+                .isEqualTo(pillow.get("height").asInt());
         byte[] expected = pillowRgb(pillow.get("rgb").asString(), image.width(), image.height());
         int max = 0;
         int differing = 0;
@@ -135,10 +158,12 @@ class JpegConformanceTests {
             differing += d > 0 ? 1 : 0;
         }
         if (max > 0) {
-            System.out.printf("[conformance] %s (%s): %d of %d samples differ from Pillow, by at most %d%n", file,
-                    pipeline.jpegDecoder(), differing, expected.length, max);
+            System.out.printf(
+                    "[conformance] %s (%s): %d of %d samples differ from Pillow, by at most %d%n",
+                    file, pipeline.jpegDecoder(), differing, expected.length, max);
         }
-        assertThat(max).as("%s: largest difference from Pillow's RGB, in uint8 levels", file)
+        assertThat(max)
+                .as("%s: largest difference from Pillow's RGB, in uint8 levels", file)
                 .isLessThanOrEqualTo(Math.max(1, tolerance));
     }
 

@@ -17,13 +17,22 @@ class JpegHeaderScannerTests {
     private static final ImageLimits LIMITS = ImageLimits.defaults();
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"fill-bytes.jpg", "fill-bytes-many-segments.jpg",
-        "large-segments.jpg", "stray-bytes-between-segments.jpg", "trailing-garbage.jpg", "no-eoi.jpg",
-        "exif-orientation-6.jpg"})
+    @ValueSource(
+            strings = {
+                "fill-bytes.jpg",
+                "fill-bytes-many-segments.jpg",
+                "large-segments.jpg",
+                "stray-bytes-between-segments.jpg",
+                "trailing-garbage.jpg",
+                "no-eoi.jpg",
+                "exif-orientation-6.jpg"
+            })
     void variantsReachTheDecoderAsTheOriginal(String file) {
         byte[] original = JpegConformanceTests.bytes("pillow-420.jpg");
         ImageHeader base = JpegHeaderScanner.scan(original, LIMITS);
-        assertThat(base.decodeBytes()).as("nothing to normalise in the original").isSameAs(original);
+        assertThat(base.decodeBytes())
+                .as("nothing to normalise in the original")
+                .isSameAs(original);
         ImageHeader variant = JpegHeaderScanner.scan(JpegConformanceTests.bytes(file), LIMITS);
         assertThat(variant.decodeBytes()).isEqualTo(original);
         assertThat(variant.width()).isEqualTo(97);
@@ -40,8 +49,8 @@ class JpegHeaderScannerTests {
 
     @Test
     void frameCodingAndScansAreRecorded() {
-        ImageHeader arithmetic = JpegHeaderScanner.scan(JpegConformanceTests.bytes("cjpeg-arithmetic-progressive.jpg"),
-                LIMITS);
+        ImageHeader arithmetic =
+                JpegHeaderScanner.scan(JpegConformanceTests.bytes("cjpeg-arithmetic-progressive.jpg"), LIMITS);
         assertThat(arithmetic.arithmetic()).isTrue();
         assertThat(arithmetic.scans()).isGreaterThan(1);
         assertThat(arithmetic.components()).isEqualTo(3);
@@ -51,6 +60,7 @@ class JpegHeaderScannerTests {
         assertThat(huffman.components()).isEqualTo(1);
         // a progressive JPEG without EOI gets none: libjpeg and Pillow both refuse it as truncated
         byte[] progressiveNoEoi = JpegConformanceTests.bytes("progressive-no-eoi.jpg");
-        assertThat(JpegHeaderScanner.scan(progressiveNoEoi, LIMITS).decodeBytes()).isSameAs(progressiveNoEoi);
+        assertThat(JpegHeaderScanner.scan(progressiveNoEoi, LIMITS).decodeBytes())
+                .isSameAs(progressiveNoEoi);
     }
 }

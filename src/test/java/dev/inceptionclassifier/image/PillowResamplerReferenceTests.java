@@ -2,12 +2,11 @@ package dev.inceptionclassifier.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.inceptionclassifier.support.Python;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import dev.inceptionclassifier.support.Python;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,9 +36,20 @@ class PillowResamplerReferenceTests {
 
     /** in width, in height, out width, out height. */
     private static final int[][] SIZES = {
-        {1024, 768, 341, 256}, {768, 1024, 224, 298}, {600, 2000, 256, 853}, {333, 517, 160, 160},
-        {100, 100, 50, 50}, {101, 99, 37, 41}, {9, 6, 384, 256}, {2, 3, 7, 5}, {1, 1, 5, 3}, {40, 30, 17, 30},
-        {40, 30, 40, 11}, {300, 20, 41, 90}, {4000, 3000, 341, 256}};
+        {1024, 768, 341, 256},
+        {768, 1024, 224, 298},
+        {600, 2000, 256, 853},
+        {333, 517, 160, 160},
+        {100, 100, 50, 50},
+        {101, 99, 37, 41},
+        {9, 6, 384, 256},
+        {2, 3, 7, 5},
+        {1, 1, 5, 3},
+        {40, 30, 17, 30},
+        {40, 30, 40, 11},
+        {300, 20, 41, 90},
+        {4000, 3000, 341, 256}
+    };
 
     @TestFactory
     List<DynamicTest> bytesEqualPillow(@TempDir Path dir) throws Exception {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -87,16 +86,20 @@ class PillowResamplerTests {
     @EnumSource(Interpolation.class)
     void aWindowIsBitIdenticalToCroppingTheFullResize(Interpolation filter) {
         Random random = new Random(11);
-        int[][] cases = {{57, 43, 100, 31, 10, 5, 50, 20}, {200, 150, 64, 48, 3, 7, 60, 40}, {30, 30, 30, 90, 4, 1,
-            20, 80}, {30, 30, 90, 30, 1, 4, 80, 20}};
+        int[][] cases = {
+            {57, 43, 100, 31, 10, 5, 50, 20},
+            {200, 150, 64, 48, 3, 7, 60, 40},
+            {30, 30, 30, 90, 4, 1, 20, 80},
+            {30, 30, 90, 30, 1, 4, 80, 20}
+        };
         for (int[] c : cases) {
             byte[] src = new byte[c[0] * c[1] * 3];
             random.nextBytes(src);
             byte[] full = PillowResampler.resize(filter, src, c[0], c[1], c[2], c[3], 0, 0, c[2], c[3]);
             byte[] window = PillowResampler.resize(filter, src, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
             for (int y = 0; y < c[7]; y++) {
-                byte[] expected = Arrays.copyOfRange(full, ((c[5] + y) * c[2] + c[4]) * 3,
-                        ((c[5] + y) * c[2] + c[4] + c[6]) * 3);
+                byte[] expected =
+                        Arrays.copyOfRange(full, ((c[5] + y) * c[2] + c[4]) * 3, ((c[5] + y) * c[2] + c[4] + c[6]) * 3);
                 byte[] actual = Arrays.copyOfRange(window, y * c[6] * 3, (y + 1) * c[6] * 3);
                 assertThat(actual).as("row " + y + " of " + Arrays.toString(c)).isEqualTo(expected);
             }
@@ -109,7 +112,8 @@ class PillowResamplerTests {
         Random random = new Random(5);
         byte[] src = new byte[40 * 30 * 3];
         random.nextBytes(src);
-        assertThat(PillowResampler.resize(filter, src, 40, 30, 40, 30, 0, 0, 40, 30)).isEqualTo(src);
+        assertThat(PillowResampler.resize(filter, src, 40, 30, 40, 30, 0, 0, 40, 30))
+                .isEqualTo(src);
         // only the width changes: rows are resampled independently, so a single row gives the same values
         byte[] wide = PillowResampler.resize(filter, src, 40, 30, 17, 30, 0, 0, 17, 30);
         byte[] row5 = Arrays.copyOfRange(src, 5 * 40 * 3, 6 * 40 * 3);
@@ -132,23 +136,25 @@ class PillowResamplerTests {
         assertThat(irv2.scaleSize()).isEqualTo(333);
         // 333 * 5000 / 3 = 555000 exactly; round(277350.5) = 277350
         assertThat(ResizePlan.of(5000, 3, irv2)).isEqualTo(new ResizePlan(555000, 333, 277350, 17, 299));
-        PreprocessSpec squash = new PreprocessSpec(299, 1.0, true, PreprocessSpec.INCEPTION_MEAN_STD,
-                PreprocessSpec.INCEPTION_MEAN_STD);
+        PreprocessSpec squash = new PreprocessSpec(
+                299, 1.0, true, PreprocessSpec.INCEPTION_MEAN_STD, PreprocessSpec.INCEPTION_MEAN_STD);
         assertThat(ResizePlan.of(1024, 768, squash)).isEqualTo(new ResizePlan(299, 299, 0, 0, 299));
     }
 
     @Test
     void normalisationIsTorchsFloat32Arithmetic() {
         byte[] rgb = {0, (byte) 128, (byte) 255};
-        float[] out = Normalizer.toChw(rgb, 1, new PreprocessSpec(224, 1.0, false, new float[] {0.485f, 0.456f, 0.406f},
-                new float[] {0.229f, 0.224f, 0.225f}));
+        float[] out = Normalizer.toChw(
+                rgb, 1, new PreprocessSpec(224, 1.0, false, new float[] {0.485f, 0.456f, 0.406f}, new float[] {
+                    0.229f, 0.224f, 0.225f
+                }));
         assertThat(out[0]).isEqualTo((0f / 255f - 0.485f) / 0.229f);
         assertThat(out[1]).isEqualTo((128f / 255f - 0.456f) / 0.224f);
         assertThat(out[2]).isEqualTo((255f / 255f - 0.406f) / 0.225f);
         // CHW layout
         byte[] two = {1, 2, 3, 4, 5, 6};
-        float[] chw = Normalizer.toChw(two, 2, new PreprocessSpec(224, 1.0, false, new float[] {0, 0, 0},
-                new float[] {1, 1, 1}));
+        float[] chw = Normalizer.toChw(
+                two, 2, new PreprocessSpec(224, 1.0, false, new float[] {0, 0, 0}, new float[] {1, 1, 1}));
         assertThat(chw).containsExactly(1 / 255f, 4 / 255f, 2 / 255f, 5 / 255f, 3 / 255f, 6 / 255f);
     }
 }

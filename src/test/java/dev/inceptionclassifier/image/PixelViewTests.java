@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -71,8 +70,8 @@ class PixelViewTests {
             pipelines.add(new ImagePipeline(ImageLimits.defaults(), auto, DecodeMemoryBudget.unlimited()));
         }
         PreprocessSpec crop = PreprocessSpec.inception(0.875);
-        PreprocessSpec squash = new PreprocessSpec(299, 1.0, true, PreprocessSpec.INCEPTION_MEAN_STD,
-                PreprocessSpec.INCEPTION_MEAN_STD);
+        PreprocessSpec squash = new PreprocessSpec(
+                299, 1.0, true, PreprocessSpec.INCEPTION_MEAN_STD, PreprocessSpec.INCEPTION_MEAN_STD);
         int checked = 0;
         for (ImagePipeline pipeline : pipelines) {
             for (ImageCorpus.Sample s : ImageCorpus.valid()) {
@@ -82,7 +81,8 @@ class PixelViewTests {
                     assertThat(prepared.width()).as(s.name()).isEqualTo(decoded.width());
                     assertThat(prepared.height()).as(s.name()).isEqualTo(decoded.height());
                     assertThat(prepared.format()).as(s.name()).isEqualTo(decoded.format());
-                    assertThat(prepared.input()).as("%s %s (%s)", s.name(), spec, pipeline.jpegDecoder())
+                    assertThat(prepared.input())
+                            .as("%s %s (%s)", s.name(), spec, pipeline.jpegDecoder())
                             .isEqualTo(pipeline.preprocess(decoded, spec));
                     checked++;
                 }
@@ -103,14 +103,38 @@ class PixelViewTests {
                 int sx;
                 int sy;
                 switch (orientation) {
-                    case 2 -> { sx = width - 1 - x; sy = y; }
-                    case 3 -> { sx = width - 1 - x; sy = height - 1 - y; }
-                    case 4 -> { sx = x; sy = height - 1 - y; }
-                    case 5 -> { sx = y; sy = x; }
-                    case 6 -> { sx = y; sy = height - 1 - x; }
-                    case 7 -> { sx = width - 1 - y; sy = height - 1 - x; }
-                    case 8 -> { sx = width - 1 - y; sy = x; }
-                    default -> { sx = x; sy = y; }
+                    case 2 -> {
+                        sx = width - 1 - x;
+                        sy = y;
+                    }
+                    case 3 -> {
+                        sx = width - 1 - x;
+                        sy = height - 1 - y;
+                    }
+                    case 4 -> {
+                        sx = x;
+                        sy = height - 1 - y;
+                    }
+                    case 5 -> {
+                        sx = y;
+                        sy = x;
+                    }
+                    case 6 -> {
+                        sx = y;
+                        sy = height - 1 - x;
+                    }
+                    case 7 -> {
+                        sx = width - 1 - y;
+                        sy = height - 1 - x;
+                    }
+                    case 8 -> {
+                        sx = width - 1 - y;
+                        sy = x;
+                    }
+                    default -> {
+                        sx = x;
+                        sy = y;
+                    }
                 }
                 int s = (sy * width + sx) * 3;
                 out[o++] = rgb[s];

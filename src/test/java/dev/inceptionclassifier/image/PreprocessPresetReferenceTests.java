@@ -2,18 +2,16 @@ package dev.inceptionclassifier.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.inceptionclassifier.support.Python;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import dev.inceptionclassifier.support.Python;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -142,10 +140,12 @@ class PreprocessPresetReferenceTests {
             return Python.skipped(unavailable);
         }
         Python.runScript(dir, SCRIPT, fixtures.toString(), dir.toString());
-        JsonNode cases = JsonMapper.builder().build().readTree(dir.resolve("cases.json").toFile());
+        JsonNode cases =
+                JsonMapper.builder().build().readTree(dir.resolve("cases.json").toFile());
         List<DynamicTest> tests = new ArrayList<>();
         for (JsonNode c : cases) {
-            String name = c.get("image").asString() + " " + c.get("preset").asString() + " " + c.get("size").asInt();
+            String name = c.get("image").asString() + " " + c.get("preset").asString() + " "
+                    + c.get("size").asInt();
             tests.add(DynamicTest.dynamicTest(name, () -> check(dir, c, name)));
         }
         // 6 images x 5 transforms: every preset on every image
@@ -155,15 +155,21 @@ class PreprocessPresetReferenceTests {
 
     private void check(Path dir, JsonNode c, String name) throws Exception {
         int size = c.get("size").asInt();
-        PreprocessSpec spec = PreprocessPreset.valueOf(c.get("preset").asString()).spec(size);
-        DecodedImage image = new DecodedImage(c.get("width").asInt(), c.get("height").asInt(),
-                Files.readAllBytes(dir.resolve(c.get("rgb").asString())), "png");
+        PreprocessSpec spec =
+                PreprocessPreset.valueOf(c.get("preset").asString()).spec(size);
+        DecodedImage image = new DecodedImage(
+                c.get("width").asInt(),
+                c.get("height").asInt(),
+                Files.readAllBytes(dir.resolve(c.get("rgb").asString())),
+                "png");
         float[] actual = pipeline.preprocess(image, spec);
 
         int plane = size * size;
         float[] expected = new float[3 * plane];
-        ByteBuffer.wrap(Files.readAllBytes(dir.resolve(c.get("tensor").asString()))).order(ByteOrder.LITTLE_ENDIAN)
-                .asFloatBuffer().get(expected);
+        ByteBuffer.wrap(Files.readAllBytes(dir.resolve(c.get("tensor").asString())))
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer()
+                .get(expected);
         assertThat(actual).hasSize(expected.length);
 
         float[] mean = spec.mean();
@@ -187,9 +193,10 @@ class PreprocessPresetReferenceTests {
             }
         }
         double meanLevels = sumLevels / expected.length;
-        System.out.printf("[preset] %s: max |diff| %.3g levels, mean |diff| %.3g levels, bit-identical %d/%d,"
-                + " uint8 levels differing %d%n", name, worstLevels, meanLevels, exact, expected.length,
-                levelMismatches);
+        System.out.printf(
+                "[preset] %s: max |diff| %.3g levels, mean |diff| %.3g levels, bit-identical %d/%d,"
+                        + " uint8 levels differing %d%n",
+                name, worstLevels, meanLevels, exact, expected.length, levelMismatches);
         assertThat(worstLevels).as("max abs diff in uint8 levels").isLessThanOrEqualTo(1 + 1e-5);
         assertThat(meanLevels).as("mean abs diff in uint8 levels").isLessThan(0.1);
         assertThat(levelMismatches).as("pixels off by a uint8 level").isZero();

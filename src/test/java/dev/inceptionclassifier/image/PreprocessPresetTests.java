@@ -67,18 +67,42 @@ class PreprocessPresetTests {
         assertThat(timm.channelOrder()).isEqualTo(ChannelOrder.RGB);
         assertThat(timm.valueRange()).isEqualTo(1);
         // the short constructor is timm's transform: bicubic, RGB, [0, 1], scale size from crop_pct
-        assertThat(new PreprocessSpec(299, 0.8975, false, IMAGENET_MEAN, IMAGENET_STD)).isEqualTo(
-                new PreprocessSpec(299, 0.8975, 333, false, Interpolation.BICUBIC, ChannelOrder.RGB, 1, IMAGENET_MEAN,
+        assertThat(new PreprocessSpec(299, 0.8975, false, IMAGENET_MEAN, IMAGENET_STD))
+                .isEqualTo(new PreprocessSpec(
+                        299,
+                        0.8975,
+                        333,
+                        false,
+                        Interpolation.BICUBIC,
+                        ChannelOrder.RGB,
+                        1,
+                        IMAGENET_MEAN,
                         IMAGENET_STD));
     }
 
     @Test
     void specsDifferingOnlyInTheNewFieldsAreNotEqual() {
         PreprocessSpec base = PreprocessPreset.TORCHVISION.spec(224);
-        PreprocessSpec bicubic = new PreprocessSpec(224, base.cropPct(), 256, false, Interpolation.BICUBIC,
-                ChannelOrder.RGB, 1, IMAGENET_MEAN, IMAGENET_STD);
-        PreprocessSpec bgr = new PreprocessSpec(224, base.cropPct(), 256, false, Interpolation.BILINEAR,
-                ChannelOrder.BGR, 1, IMAGENET_MEAN, IMAGENET_STD);
+        PreprocessSpec bicubic = new PreprocessSpec(
+                224,
+                base.cropPct(),
+                256,
+                false,
+                Interpolation.BICUBIC,
+                ChannelOrder.RGB,
+                1,
+                IMAGENET_MEAN,
+                IMAGENET_STD);
+        PreprocessSpec bgr = new PreprocessSpec(
+                224,
+                base.cropPct(),
+                256,
+                false,
+                Interpolation.BILINEAR,
+                ChannelOrder.BGR,
+                1,
+                IMAGENET_MEAN,
+                IMAGENET_STD);
         assertThat(base).isNotEqualTo(bicubic).isNotEqualTo(bgr);
         assertThat(base.toString()).contains("resize 256 center-crop 224x224", "bilinear", "RGB in [0, 1]");
         assertThat(PreprocessPreset.CADENE.spec(224).toString()).contains("BGR in [0, 255]");
@@ -87,12 +111,39 @@ class PreprocessPresetTests {
 
     @Test
     void invalidSpecsAreRefused() {
-        assertThatThrownBy(() -> new PreprocessSpec(224, 0.875, 200, false, Interpolation.BILINEAR, ChannelOrder.RGB,
-                1, IMAGENET_MEAN, IMAGENET_STD)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new PreprocessSpec(
+                        224,
+                        0.875,
+                        200,
+                        false,
+                        Interpolation.BILINEAR,
+                        ChannelOrder.RGB,
+                        1,
+                        IMAGENET_MEAN,
+                        IMAGENET_STD))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("smaller than the input size");
-        assertThatThrownBy(() -> new PreprocessSpec(224, 0.875, 256, false, Interpolation.BILINEAR, ChannelOrder.RGB,
-                100, IMAGENET_MEAN, IMAGENET_STD)).hasMessageContaining("valueRange must be 1 or 255");
-        assertThatThrownBy(() -> new PreprocessSpec(224, 0.875, 256, false, Interpolation.BILINEAR, ChannelOrder.RGB,
-                1, IMAGENET_MEAN, new float[] {1, 0, 1})).hasMessageContaining("std values must be positive");
+        assertThatThrownBy(() -> new PreprocessSpec(
+                        224,
+                        0.875,
+                        256,
+                        false,
+                        Interpolation.BILINEAR,
+                        ChannelOrder.RGB,
+                        100,
+                        IMAGENET_MEAN,
+                        IMAGENET_STD))
+                .hasMessageContaining("valueRange must be 1 or 255");
+        assertThatThrownBy(() -> new PreprocessSpec(
+                        224,
+                        0.875,
+                        256,
+                        false,
+                        Interpolation.BILINEAR,
+                        ChannelOrder.RGB,
+                        1,
+                        IMAGENET_MEAN,
+                        new float[] {1, 0, 1}))
+                .hasMessageContaining("std values must be positive");
     }
 }

@@ -8,11 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,9 +30,12 @@ class PreprocessReferenceTests {
     List<DynamicTest> matchesTimmEvalTransform() throws Exception {
         String ref = System.getProperty("reference.dir");
         Path dir = ref == null ? null : Path.of(ref, "preprocess");
-        Assumptions.assumeTrue(dir != null && Files.isDirectory(dir),
+        Assumptions.assumeTrue(
+                dir != null && Files.isDirectory(dir),
                 "reference fixture absent (system property reference.dir=" + ref + "); skipping the timm comparison");
-        JsonNode fixture = JsonMapper.builder().build().readTree(dir.resolve("fixture_preprocess.json").toFile());
+        JsonNode fixture = JsonMapper.builder()
+                .build()
+                .readTree(dir.resolve("fixture_preprocess.json").toFile());
         List<DynamicTest> tests = new ArrayList<>();
         for (JsonNode c : fixture.get("cases")) {
             String name = c.get("source").asString() + " " + c.get("transform").asString();
@@ -47,14 +48,17 @@ class PreprocessReferenceTests {
     private void check(Path dir, JsonNode c) throws Exception {
         boolean squash = c.get("squash").asBoolean();
         double cropPct = squash ? 1.0 : c.get("crop_pct").asDouble();
-        PreprocessSpec spec = new PreprocessSpec(299, cropPct, squash, PreprocessSpec.INCEPTION_MEAN_STD,
-                PreprocessSpec.INCEPTION_MEAN_STD);
-        DecodedImage image = pipeline.decode(Files.readAllBytes(dir.resolve(c.get("source").asString())));
+        PreprocessSpec spec = new PreprocessSpec(
+                299, cropPct, squash, PreprocessSpec.INCEPTION_MEAN_STD, PreprocessSpec.INCEPTION_MEAN_STD);
+        DecodedImage image =
+                pipeline.decode(Files.readAllBytes(dir.resolve(c.get("source").asString())));
         float[] actual = pipeline.preprocess(image, spec);
 
         float[] expected = new float[3 * 299 * 299];
         ByteBuffer.wrap(Files.readAllBytes(dir.resolve(c.get("expected_tensor").asString())))
-                .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(expected);
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer()
+                .get(expected);
         assertThat(actual).hasSize(expected.length);
 
         double max = 0;
@@ -73,9 +77,17 @@ class PreprocessReferenceTests {
             }
         }
         double mean = sum / expected.length;
-        System.out.printf("[reference] %s %s: max |diff| = %.3g (%.3f levels), mean |diff| = %.3g (%.5f levels),"
-                + " bit-identical %d/%d, uint8 levels differing %d%n", c.get("source").asString(),
-                c.get("transform").asString(), max, max / LEVEL, mean, mean / LEVEL, exact, expected.length,
+        System.out.printf(
+                "[reference] %s %s: max |diff| = %.3g (%.3f levels), mean |diff| = %.3g (%.5f levels),"
+                        + " bit-identical %d/%d, uint8 levels differing %d%n",
+                c.get("source").asString(),
+                c.get("transform").asString(),
+                max,
+                max / LEVEL,
+                mean,
+                mean / LEVEL,
+                exact,
+                expected.length,
                 levelMismatches);
         assertThat(max).as("max abs diff").isLessThanOrEqualTo(LEVEL + 1e-6);
         assertThat(mean).as("mean abs diff").isLessThan(0.1 * LEVEL);
@@ -88,7 +100,8 @@ class PreprocessReferenceTests {
             int ch = Integer.parseInt(parts[0]);
             int y = Integer.parseInt(parts[1]);
             int x = Integer.parseInt(parts[2]);
-            assertThat((double) actual[(ch * 299 + y) * 299 + x]).as(entry.getKey())
+            assertThat((double) actual[(ch * 299 + y) * 299 + x])
+                    .as(entry.getKey())
                     .isCloseTo(entry.getValue().asDouble(), org.assertj.core.data.Offset.offset(LEVEL + 1e-6));
         }
     }

@@ -3,6 +3,7 @@ package dev.inceptionclassifier.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +16,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.Supplier;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -82,10 +81,10 @@ class BatchSchedulerTests {
         return scheduler(settings, factories);
     }
 
-    private BatchScheduler<Integer, Integer> scheduler(SchedulerSettings settings,
-            List<Supplier<BatchProcessor<Integer, Integer>>> factories) {
-        var s = new BatchScheduler<>("fake", settings, factories, null,
-                new SchedulerMetrics(registry, "fake", settings.maxBatchSize()));
+    private BatchScheduler<Integer, Integer> scheduler(
+            SchedulerSettings settings, List<Supplier<BatchProcessor<Integer, Integer>>> factories) {
+        var s = new BatchScheduler<>(
+                "fake", settings, factories, null, new SchedulerMetrics(registry, "fake", settings.maxBatchSize()));
         schedulers.add(s);
         return s;
     }
@@ -94,10 +93,15 @@ class BatchSchedulerTests {
         return settings(maxBatch, delayMs, capacity, timeoutMs, 1000, 60_000);
     }
 
-    private static SchedulerSettings settings(int maxBatch, long delayMs, int capacity, long timeoutMs,
-            long workerStopMs, long stuckMs) {
-        return new SchedulerSettings(maxBatch, Duration.ofMillis(delayMs), capacity, Duration.ofMillis(timeoutMs),
-                Duration.ofMillis(workerStopMs), Duration.ofMillis(stuckMs));
+    private static SchedulerSettings settings(
+            int maxBatch, long delayMs, int capacity, long timeoutMs, long workerStopMs, long stuckMs) {
+        return new SchedulerSettings(
+                maxBatch,
+                Duration.ofMillis(delayMs),
+                capacity,
+                Duration.ofMillis(timeoutMs),
+                Duration.ofMillis(workerStopMs),
+                Duration.ofMillis(stuckMs));
     }
 
     @Test
@@ -139,7 +143,9 @@ class BatchSchedulerTests {
         }
         long worstMs = 0;
         for (var f : futures) {
-            worstMs = Math.max(worstMs, TimeUnit.NANOSECONDS.toMillis(f.get(10, TimeUnit.SECONDS).queueNanos()));
+            worstMs = Math.max(
+                    worstMs,
+                    TimeUnit.NANOSECONDS.toMillis(f.get(10, TimeUnit.SECONDS).queueNanos()));
         }
         assertThat(worstMs).isLessThanOrEqualTo(delayMs + batchMs + 25);
         assertThat(model.batches.size()).isGreaterThan(1);
@@ -166,8 +172,8 @@ class BatchSchedulerTests {
         var running = s.submit(0, null);
         waitUntil(() -> model.batches.size() == 1);
         assertThat(s.hasRoom()).isTrue();
-        List<CompletableFuture<InferenceResult<Integer>>> queued = List.of(s.submit(1, null), s.submit(2, null),
-                s.submit(3, null));
+        List<CompletableFuture<InferenceResult<Integer>>> queued =
+                List.of(s.submit(1, null), s.submit(2, null), s.submit(3, null));
         assertThat(s.hasRoom()).isFalse();
         long t0 = System.nanoTime();
         var rejected = s.submit(4, null);
@@ -230,8 +236,10 @@ class BatchSchedulerTests {
         var s = scheduler(settings(1, 0, 10, 10_000), model);
         var bad = s.submit(13, null);
         var good = s.submit(2, null);
-        assertThatThrownBy(() -> bad.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(InferenceFailedException.class)
-                .cause().hasMessage("inference failed");
+        assertThatThrownBy(() -> bad.get(5, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(InferenceFailedException.class)
+                .cause()
+                .hasMessage("inference failed");
         assertThat(good.get(5, TimeUnit.SECONDS).output()).isEqualTo(4);
     }
 
@@ -242,8 +250,11 @@ class BatchSchedulerTests {
         });
         var s = scheduler(settings(1, 0, 10, 10_000), model);
         var f = s.submit(1, null);
-        assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).cause().isInstanceOfSatisfying(
-                InferenceFailedException.class, e -> assertThat(e.resourceExhausted()).isTrue());
+        assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS))
+                .cause()
+                .isInstanceOfSatisfying(
+                        InferenceFailedException.class,
+                        e -> assertThat(e.resourceExhausted()).isTrue());
     }
 
     @Test
@@ -278,8 +289,11 @@ class BatchSchedulerTests {
             assertThat(accepted.get(i).get().output()).isEqualTo(i * i);
         }
         var late = s.submit(99, null);
-        assertThatThrownBy(late::get).cause().isInstanceOfSatisfying(RejectedException.class,
-                e -> assertThat(e.shuttingDown()).isTrue());
+        assertThatThrownBy(late::get)
+                .cause()
+                .isInstanceOfSatisfying(
+                        RejectedException.class,
+                        e -> assertThat(e.shuttingDown()).isTrue());
     }
 
     @Test
@@ -294,10 +308,16 @@ class BatchSchedulerTests {
         for (int i = 0; i < 5; i++) {
             accepted.add(s.submit(i, null));
         }
-        assertThat(s.drain(Duration.ofMillis(200))).as("the stuck worker did not stop").isFalse();
+        assertThat(s.drain(Duration.ofMillis(200)))
+                .as("the stuck worker did not stop")
+                .isFalse();
         // Queued ones are rejected at once; the one in the stuck batch is answered by its deadline.
-        assertThat(accepted.subList(1, 5)).allSatisfy(f -> assertThatThrownBy(f::get).cause()
-                .isInstanceOfSatisfying(RejectedException.class, e -> assertThat(e.shuttingDown()).isTrue()));
+        assertThat(accepted.subList(1, 5))
+                .allSatisfy(f -> assertThatThrownBy(f::get)
+                        .cause()
+                        .isInstanceOfSatisfying(
+                                RejectedException.class,
+                                e -> assertThat(e.shuttingDown()).isTrue()));
         assertThat(accepted.get(0)).isNotDone();
         // Its processor is not closed under the running batch.
         assertThat(model.closed).isFalse();
@@ -352,8 +372,13 @@ class BatchSchedulerTests {
             });
             // A pause between the state check and the offer widens the window in which close() could sweep.
             List<Supplier<BatchProcessor<Integer, Integer>>> factory = List.of(() -> model);
-            var s = new BatchScheduler<>("fake", settings(4, 1, 64, 30_000), factory, null,
-                    new SchedulerMetrics(registry, "fake", 4), () -> LockSupport.parkNanos(20_000));
+            var s = new BatchScheduler<>(
+                    "fake",
+                    settings(4, 1, 64, 30_000),
+                    factory,
+                    null,
+                    new SchedulerMetrics(registry, "fake", 4),
+                    () -> LockSupport.parkNanos(20_000));
             schedulers.add(s);
             List<CompletableFuture<InferenceResult<Integer>>> futures = new CopyOnWriteArrayList<>();
             AtomicInteger callbacks = new AtomicInteger();
@@ -386,7 +411,8 @@ class BatchSchedulerTests {
             assertThat(thrown).as("round %d: submissions that threw", round).hasValue(0);
             assertThat(futures).as("round %d", round).hasSize(threads * perThread);
             assertThat(futures.stream().filter(f -> !f.isDone()))
-                    .as("round %d: accepted but unanswered after close()", round).isEmpty();
+                    .as("round %d: accepted but unanswered after close()", round)
+                    .isEmpty();
             assertThat(callbacks).as("round %d: completions", round).hasValue(futures.size());
             long ok = 0;
             for (var f : futures) {
@@ -402,8 +428,12 @@ class BatchSchedulerTests {
                 }
             }
             BatchScheduler.Counts server = s.counts();
-            assertThat(server.answered()).as("round %d: answered == accepted", round).isEqualTo(server.accepted());
-            assertThat(server.ok()).as("round %d: results, server vs client", round).isEqualTo(ok);
+            assertThat(server.answered())
+                    .as("round %d: answered == accepted", round)
+                    .isEqualTo(server.accepted());
+            assertThat(server.ok())
+                    .as("round %d: results, server vs client", round)
+                    .isEqualTo(ok);
             assertThat(server.deadline() + server.failed()).isZero();
             assertThat(model.computed()).doesNotHaveDuplicates().hasSize((int) ok);
             assertThat(model.closedWhileRunning).isFalse();
@@ -415,12 +445,22 @@ class BatchSchedulerTests {
         }
         assertThat(clientOk + clientRejected).isEqualTo(submitted);
         assertThat(clientOk).isPositive();
-        assertThat(rejectedAfterAcceptance).as("the race was exercised: some accepted requests met the sweep")
+        assertThat(rejectedAfterAcceptance)
+                .as("the race was exercised: some accepted requests met the sweep")
                 .isPositive();
-        System.out.printf("stress: %d rounds; client: %d submitted = %d results + %d rejections; "
-                + "scheduler: %d accepted, %d answered (%d results + %d swept at close), %d refused up front; "
-                + "0 unanswered%n", rounds, submitted, clientOk, clientRejected, accepted, answered, clientOk,
-                rejectedAfterAcceptance, submitted - accepted);
+        System.out.printf(
+                "stress: %d rounds; client: %d submitted = %d results + %d rejections; "
+                        + "scheduler: %d accepted, %d answered (%d results + %d swept at close), %d refused up front; "
+                        + "0 unanswered%n",
+                rounds,
+                submitted,
+                clientOk,
+                clientRejected,
+                accepted,
+                answered,
+                clientOk,
+                rejectedAfterAcceptance,
+                submitted - accepted);
     }
 
     @Test
@@ -445,8 +485,10 @@ class BatchSchedulerTests {
     }
 
     private static Thread workerThread() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("infer-fake-0"))
-                .findFirst().orElseThrow();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("infer-fake-0"))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -462,7 +504,9 @@ class BatchSchedulerTests {
         assertThat(s.health(System.nanoTime()).ready()).isTrue();
         var hung = s.submit(-7, null);
         waitUntil(() -> !stuck.batches.isEmpty());
-        assertThat(s.health(System.nanoTime()).ready()).as("running, not yet past the threshold").isTrue();
+        assertThat(s.health(System.nanoTime()).ready())
+                .as("running, not yet past the threshold")
+                .isTrue();
         Thread.sleep(400);
         SchedulerHealth h = s.health(System.nanoTime());
         assertThat(h.stuckWorkers()).isEqualTo(1);
@@ -554,8 +598,14 @@ class BatchSchedulerTests {
     void aHugeTimeoutIsCappedInsteadOfOverflowing() throws Exception {
         FakeModel model = new FakeModel(BatchSchedulerTests::square);
         var s = scheduler(settings(1, 0, 10, 10_000), model);
-        assertThat(s.submit(7, Duration.ofDays(200_000)).get(5, TimeUnit.SECONDS).output()).isEqualTo(49);
-        assertThat(s.submit(8, Duration.ofSeconds(Long.MAX_VALUE)).get(5, TimeUnit.SECONDS).output()).isEqualTo(64);
+        assertThat(s.submit(7, Duration.ofDays(200_000))
+                        .get(5, TimeUnit.SECONDS)
+                        .output())
+                .isEqualTo(49);
+        assertThat(s.submit(8, Duration.ofSeconds(Long.MAX_VALUE))
+                        .get(5, TimeUnit.SECONDS)
+                        .output())
+                .isEqualTo(64);
     }
 
     private static void sleep(long ms) {
@@ -585,5 +635,4 @@ class BatchSchedulerTests {
             Thread.sleep(2);
         }
     }
-
 }

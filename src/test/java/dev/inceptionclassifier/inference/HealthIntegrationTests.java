@@ -2,6 +2,8 @@ package dev.inceptionclassifier.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.inceptionclassifier.support.RandomInceptionV4;
+import dev.inceptionclassifier.support.TestImages;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,9 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-
-import dev.inceptionclassifier.support.RandomInceptionV4;
-import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -27,11 +26,14 @@ import org.springframework.context.annotation.Bean;
  * back when the batch ends. The hang is a test hook that blocks the batch until released.
  */
 @RandomInceptionV4
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "classifier.models[0].preprocess.input-size=75",
-        "classifier.inference.max-batch-size=1",
-        "classifier.inference.request-timeout=1s",
-        "classifier.inference.stuck-batch-multiple=2"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "classifier.models[0].preprocess.input-size=75",
+            "classifier.inference.max-batch-size=1",
+            "classifier.inference.request-timeout=1s",
+            "classifier.inference.stuck-batch-multiple=2"
+        })
 class HealthIntegrationTests {
 
     /** Closed while the test wants batches to hang; the hook is shared with the application context. */
@@ -83,8 +85,8 @@ class HealthIntegrationTests {
         assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
 
         GATE.close();
-        CompletableFuture<HttpResponse<String>> hung = client.sendAsync(classify(), HttpResponse.BodyHandlers
-                .ofString());
+        CompletableFuture<HttpResponse<String>> hung =
+                client.sendAsync(classify(), HttpResponse.BodyHandlers.ofString());
         assertThat(GATE.entered.await(10, TimeUnit.SECONDS)).isTrue();
         // The client is answered by its deadline while the batch still hangs.
         assertThat(hung.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(504);
@@ -100,19 +102,25 @@ class HealthIntegrationTests {
         GATE.open();
         waitFor(() -> get("/actuator/health/readiness"), 200);
         assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
-        assertThat(client.send(classify(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(client.send(classify(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(200);
     }
 
     private HttpRequest classify() {
         byte[] png = TestImages.png(64, 48, 0);
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/classify"))
-                .header("Content-Type", "image/png").timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(png)).build();
+                .header("Content-Type", "image/png")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(png))
+                .build();
     }
 
     private HttpResponse<String> get(String path) {
         try {
-            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+            return client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -131,5 +139,4 @@ class HealthIntegrationTests {
         }
         return r;
     }
-
 }

@@ -8,7 +8,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
-
 import org.junit.jupiter.api.Test;
 
 class TopKTests {
@@ -34,14 +33,20 @@ class TopKTests {
             }
             int k = 1 + random.nextInt(20);
             double[] p = TopK.softmax(logits);
-            List<Integer> expected = IntStream.range(0, p.length).boxed()
-                    .sorted(Comparator.comparingDouble((Integer i) -> -p[i]).thenComparingInt(i -> i)).limit(k).toList();
-            assertThat(TopK.of(logits, k).stream().map(TopK.Scored::index).toList()).isEqualTo(expected);
+            List<Integer> expected = IntStream.range(0, p.length)
+                    .boxed()
+                    .sorted(Comparator.comparingDouble((Integer i) -> -p[i]).thenComparingInt(i -> i))
+                    .limit(k)
+                    .toList();
+            assertThat(TopK.of(logits, k).stream().map(TopK.Scored::index).toList())
+                    .isEqualTo(expected);
         }
     }
 
     @Test
     void kLargerThanTheClassCountReturnsAllClasses() {
-        assertThat(TopK.of(new float[] {0f, 5f, 1f}, 10)).extracting(TopK.Scored::index).containsExactly(1, 2, 0);
+        assertThat(TopK.of(new float[] {0f, 5f, 1f}, 10))
+                .extracting(TopK.Scored::index)
+                .containsExactly(1, 2, 0);
     }
 }

@@ -3,16 +3,6 @@ package dev.inceptionclassifier.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.Map;
-
-import dev.inceptionclassifier.model.core.Architecture;
-import dev.inceptionclassifier.model.core.HostTensor;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -27,8 +17,16 @@ import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.training.ParameterStore;
 import dev.inceptionclassifier.model.arch.TimmFixtureAssertions;
 import dev.inceptionclassifier.model.arch.TimmReference;
+import dev.inceptionclassifier.model.core.Architecture;
+import dev.inceptionclassifier.model.core.HostTensor;
 import dev.inceptionclassifier.model.graph.BatchNormFolding;
 import dev.inceptionclassifier.model.graph.NetworkGraph;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -40,11 +38,18 @@ class CompiledNetworkFixtureTests {
     private static final int HW = 299;
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
+    @EnumSource(
+            value = Architecture.class,
+            names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
     void float32StagesAndLogitsMatchTimm(Architecture arch) {
         JsonNode fx = TimmReference.fixture(arch);
-        try (Model model = CompiledNetwork.load("fixture", arch.graph(1000), TimmReference.fixtureStateDict(arch),
-                Precision.FP32, Device.cpu()); NDManager batch = model.getNDManager().newSubManager()) {
+        try (Model model = CompiledNetwork.load(
+                        "fixture",
+                        arch.graph(1000),
+                        TimmReference.fixtureStateDict(arch),
+                        Precision.FP32,
+                        Device.cpu());
+                NDManager batch = model.getNDManager().newSubManager()) {
             NDArray x = batch.create(TimmReference.toFloat(TimmReference.fixtureInput()), new Shape(2, 3, HW, HW));
             NDList outs = stages(model, x);
             TimmFixtureAssertions.checkStages(arch, fx.get("stages_float64"), outs);
@@ -60,42 +65,56 @@ class CompiledNetworkFixtureTests {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
+    @EnumSource(
+            value = Architecture.class,
+            names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
     void float64LogitsMatchTimmsFloat64Run(Architecture arch) {
         JsonNode fx = TimmReference.fixture(arch);
         NetworkGraph graph = arch.graph(1000);
         Map<String, double[]> folded = BatchNormFolding.foldDouble(graph, TimmReference.fixtureWeights(arch)::get);
         try (Model model = CompiledNetwork.loadFloat64("fixture64", graph, folded, Device.cpu());
                 NDManager batch = model.getNDManager().newSubManager()) {
-            double[] logits = model.getBlock().forward(new ParameterStore(batch, false),
-                    new NDList(batch.create(TimmReference.fixtureInput(), new Shape(2, 3, HW, HW))), false)
-                    .singletonOrThrow().toDoubleArray();
+            double[] logits = model.getBlock()
+                    .forward(
+                            new ParameterStore(batch, false),
+                            new NDList(batch.create(TimmReference.fixtureInput(), new Shape(2, 3, HW, HW))),
+                            false)
+                    .singletonOrThrow()
+                    .toDoubleArray();
             double worstRel = 0;
             for (int img = 0; img < 2; img++) {
-                double[] expected = TimmReference.doubles(fx.get("all_logits_float64").get("image" + img));
+                double[] expected =
+                        TimmReference.doubles(fx.get("all_logits_float64").get("image" + img));
                 for (int i = 0; i < 1000; i++) {
                     double v = logits[img * 1000 + i];
                     worstRel = Math.max(worstRel, Math.abs(v - expected[i]) / Math.abs(expected[i]));
                     // timm's float64 logits are printed to 6 significant digits
-                    assertThat(v).as(arch + " image" + img + " logit " + i)
+                    assertThat(v)
+                            .as(arch + " image" + img + " logit " + i)
                             .isCloseTo(expected[i], within(1e-5 * Math.abs(expected[i]) + 1e-7));
                 }
             }
-            System.out.printf(Locale.ROOT, "%s compiled float64: all 2000 logits vs timm float64, worst rel %.3g%n",
-                    arch.timmName(), worstRel);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s compiled float64: all 2000 logits vs timm float64, worst rel %.3g%n",
+                    arch.timmName(),
+                    worstRel);
         }
     }
 
     static NDList stages(Model model, NDArray x) {
         PtSymbolBlock block = (PtSymbolBlock) model.getBlock();
-        try (IValue in = IValue.from((PtNDArray) x); IValue out = IValueUtils.runMethod(block, "stages", in)) {
+        try (IValue in = IValue.from((PtNDArray) x);
+                IValue out = IValueUtils.runMethod(block, "stages", in)) {
             return new NDList(out.toTensorArray((PtNDManager) x.getManager()));
         }
     }
 
     static float[] forward(Model model, NDArray x) {
-        return model.getBlock().forward(new ParameterStore(x.getManager(), false), new NDList(x), false)
-                .singletonOrThrow().toFloatArray();
+        return model.getBlock()
+                .forward(new ParameterStore(x.getManager(), false), new NDList(x), false)
+                .singletonOrThrow()
+                .toFloatArray();
     }
 
     static double[] softmax(float[] logits, int from, int n) {
@@ -134,7 +153,9 @@ class CompiledNetworkFixtureTests {
      * 0.012 with PyTorch 1.13). The softmax bound is held on a better-conditioned network below.
      */
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
+    @EnumSource(
+            value = Architecture.class,
+            names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
     void bf16KeepsTheTop1ClassOnTheFixture(Architecture arch) {
         Deviation d = bf16VersusFloat32(arch, TimmReference.fixtureStateDict(arch));
         for (int img = 0; img < d.top32().length; img++) {
@@ -157,8 +178,7 @@ class CompiledNetworkFixtureTests {
     }
 
     /** Per input: float32's and bf16's top-1 class; over all inputs, the largest softmax difference. */
-    private record Deviation(int[] top32, int[] top16, double worstSoftmax) {
-    }
+    private record Deviation(int[] top32, int[] top16, double worstSoftmax) {}
 
     private static Deviation bf16VersusFloat32(Architecture arch, Map<String, HostTensor> sd) {
         NetworkGraph graph = arch.graph(1000);
@@ -187,15 +207,24 @@ class CompiledNetworkFixtureTests {
             top32[img] = argmax(fp32, img * 1000, 1000);
             top16[img] = argmax(bf16, img * 1000, 1000);
             worst = Math.max(worst, worstP);
-            System.out.printf(Locale.ROOT, "%s bf16 vs fp32, input %d: top-1 %d / %d (p %.4f / %.4f), max |softmax "
-                    + "diff| %.2g, max |logit diff| %.3g (logits' std %.3g)%n", arch.timmName(), img, top32[img],
-                    top16[img], p32[top32[img]], p16[top16[img]], worstP, worstLogit, Math.sqrt(var));
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s bf16 vs fp32, input %d: top-1 %d / %d (p %.4f / %.4f), max |softmax "
+                            + "diff| %.2g, max |logit diff| %.3g (logits' std %.3g)%n",
+                    arch.timmName(),
+                    img,
+                    top32[img],
+                    top16[img],
+                    p32[top32[img]],
+                    p16[top16[img]],
+                    worstP,
+                    worstLogit,
+                    Math.sqrt(var));
         }
         return new Deviation(top32, top16, worst);
     }
 
-    private static float[] run(NetworkGraph graph, Map<String, HostTensor> sd, Precision precision, float[] x,
-            int n) {
+    private static float[] run(NetworkGraph graph, Map<String, HostTensor> sd, Precision precision, float[] x, int n) {
         try (Model model = CompiledNetwork.load(precision.id(), graph, sd, precision, Device.cpu());
                 NDManager batch = model.getNDManager().newSubManager()) {
             return forward(model, batch.create(x, new Shape(n, 3, HW, HW)));

@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.Device;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import ai.djl.Device;
 
 class PrecisionPolicyTests {
 
@@ -36,8 +34,9 @@ class PrecisionPolicyTests {
     void bf16NeedsACpuThatComputesItNatively() {
         assertThatCode(() -> PrecisionPolicy.check("m", Precision.BF16, Execution.COMPILED, CPU, AMX))
                 .doesNotThrowAnyException();
-        assertThatCode(() -> PrecisionPolicy.check("m", Precision.BF16, Execution.COMPILED, CPU,
-                new CpuFeatures(() -> Set.of("avx512_bf16")))).doesNotThrowAnyException();
+        assertThatCode(() -> PrecisionPolicy.check(
+                        "m", Precision.BF16, Execution.COMPILED, CPU, new CpuFeatures(() -> Set.of("avx512_bf16"))))
+                .doesNotThrowAnyException();
         assertThatThrownBy(() -> PrecisionPolicy.check("v4", Precision.BF16, Execution.COMPILED, CPU, AVX512_ONLY))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Model 'v4'")
@@ -53,17 +52,20 @@ class PrecisionPolicyTests {
                 .doesNotThrowAnyException();
         assertThatThrownBy(() -> PrecisionPolicy.check("m", Precision.FP16, Execution.COMPILED, CPU, AMX))
                 .hasMessageContaining("fp16 runs on GPUs only");
-        assertThatThrownBy(() -> PrecisionPolicy.check("m", Precision.FP16, Execution.COMPILED,
-                List.of(Device.gpu(0), Device.cpu()), AMX)).hasMessageContaining("fp16 runs on GPUs only");
+        assertThatThrownBy(() -> PrecisionPolicy.check(
+                        "m", Precision.FP16, Execution.COMPILED, List.of(Device.gpu(0), Device.cpu()), AMX))
+                .hasMessageContaining("fp16 runs on GPUs only");
     }
 
     @Test
     void eagerAndTorchScriptFilesRunFloat32Only() {
         for (Precision p : List.of(Precision.BF16, Precision.FP16)) {
-            assertThatThrownBy(() -> PrecisionPolicy.check("m", p, Execution.EAGER, p == Precision.BF16 ? CPU : GPU,
-                    AMX)).hasMessageContaining("eager execution is the float32 reference mode");
-            assertThatThrownBy(() -> PrecisionPolicy.check("m", p, Execution.TORCHSCRIPT,
-                    p == Precision.BF16 ? CPU : GPU, AMX)).hasMessageContaining("runs as it was exported");
+            assertThatThrownBy(
+                            () -> PrecisionPolicy.check("m", p, Execution.EAGER, p == Precision.BF16 ? CPU : GPU, AMX))
+                    .hasMessageContaining("eager execution is the float32 reference mode");
+            assertThatThrownBy(() ->
+                            PrecisionPolicy.check("m", p, Execution.TORCHSCRIPT, p == Precision.BF16 ? CPU : GPU, AMX))
+                    .hasMessageContaining("runs as it was exported");
         }
     }
 
@@ -87,8 +89,11 @@ class PrecisionPolicyTests {
                 processor\t: 1
                 flags\t\t: fpu sse2 avx2 avx512f avx512_bf16
                 """);
-        assertThat(CpuFeatures.parse(cpuinfo)).contains("amx_bf16", "avx512_bf16", "avx2").doesNotContain("spectre_v1");
+        assertThat(CpuFeatures.parse(cpuinfo))
+                .contains("amx_bf16", "avx512_bf16", "avx2")
+                .doesNotContain("spectre_v1");
         assertThat(CpuFeatures.parse(dir.resolve("missing"))).isEmpty();
-        assertThat(new CpuFeatures(() -> CpuFeatures.parse(cpuinfo)).nativeBf16()).isTrue();
+        assertThat(new CpuFeatures(() -> CpuFeatures.parse(cpuinfo)).nativeBf16())
+                .isTrue();
     }
 }

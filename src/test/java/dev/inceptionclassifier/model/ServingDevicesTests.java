@@ -3,10 +3,8 @@ package dev.inceptionclassifier.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.List;
-import java.util.Map;
-
 import ai.djl.Device;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ServingDevicesTests {
@@ -37,14 +35,18 @@ class ServingDevicesTests {
     void engineThreadsDefaultToCoresPerWorker() {
         var engine = new EngineSettings(null, null, true, true, null);
         Map<String, String> p = EngineSetup.systemProperties(engine, 2, 8);
-        assertThat(p).containsEntry("ai.djl.pytorch.num_threads", "4")
-                .containsEntry("ai.djl.pytorch.num_interop_threads", "1").containsEntry("ai.djl.offline", "true")
+        assertThat(p)
+                .containsEntry("ai.djl.pytorch.num_threads", "4")
+                .containsEntry("ai.djl.pytorch.num_interop_threads", "1")
+                .containsEntry("ai.djl.offline", "true")
                 .doesNotContainKey("DJL_CACHE_DIR");
         assertThat(EngineSetup.systemProperties(engine, 4, 2)).containsEntry("ai.djl.pytorch.num_threads", "1");
         var explicit = new EngineSettings(3, 2, false, false, java.nio.file.Path.of("/var/cache/djl"));
-        assertThat(EngineSetup.systemProperties(explicit, 1, 8)).containsEntry("ai.djl.pytorch.num_threads", "3")
+        assertThat(EngineSetup.systemProperties(explicit, 1, 8))
+                .containsEntry("ai.djl.pytorch.num_threads", "3")
                 .containsEntry("ai.djl.pytorch.num_interop_threads", "2")
                 .containsEntry("ai.djl.pytorch.graph_optimizer", "false")
-                .containsEntry("DJL_CACHE_DIR", "/var/cache/djl").containsEntry("ENGINE_CACHE_DIR", "/var/cache/djl");
+                .containsEntry("DJL_CACHE_DIR", "/var/cache/djl")
+                .containsEntry("ENGINE_CACHE_DIR", "/var/cache/djl");
     }
 }

@@ -3,6 +3,23 @@ package dev.inceptionclassifier.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.inceptionclassifier.model.arch.InceptionNetwork;
+import dev.inceptionclassifier.model.core.HostTensor;
+import dev.inceptionclassifier.model.graph.BatchNorm;
+import dev.inceptionclassifier.model.graph.BatchNormFolding;
+import dev.inceptionclassifier.model.graph.Dims;
+import dev.inceptionclassifier.model.graph.Layers;
+import dev.inceptionclassifier.model.graph.NetworkGraph;
+import dev.inceptionclassifier.model.graph.Node;
+import dev.inceptionclassifier.model.torchscript.TorchScriptArchive;
+import dev.inceptionclassifier.model.torchscript.TorchScriptEmitter;
+import dev.inceptionclassifier.support.Python;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,27 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
-
-import dev.inceptionclassifier.model.core.HostTensor;
-import dev.inceptionclassifier.support.Python;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import ai.djl.Device;
-import ai.djl.Model;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
-import dev.inceptionclassifier.model.arch.InceptionNetwork;
-import dev.inceptionclassifier.model.graph.BatchNorm;
-import dev.inceptionclassifier.model.graph.BatchNormFolding;
-import dev.inceptionclassifier.model.graph.Dims;
-import dev.inceptionclassifier.model.graph.Layers;
-import dev.inceptionclassifier.model.graph.NetworkGraph;
-import dev.inceptionclassifier.model.graph.Node;
-import dev.inceptionclassifier.model.torchscript.TorchScriptArchive;
-import dev.inceptionclassifier.model.torchscript.TorchScriptEmitter;
 
 /**
  * Every node type in one small description (ceil-mode pools, both average-pool divisors, a convolution with bias and
@@ -51,32 +49,54 @@ class TinyGraphBackendsTests {
 
     static NetworkGraph tiny() {
         List<NetworkGraph.Stage> stages = List.of(
-                new NetworkGraph.Stage("affine", new Node.ChannelAffine(new double[] {0.458, 0.448, 0.45},
-                        new double[] {-0.03, -0.088, -0.188})),
+                new NetworkGraph.Stage(
+                        "affine",
+                        new Node.ChannelAffine(
+                                new double[] {0.458, 0.448, 0.45}, new double[] {-0.03, -0.088, -0.188})),
                 new NetworkGraph.Stage("stem", Layers.convBnRelu("stem", 3, 8, 3, 3, 2, 1, 1)),
                 new NetworkGraph.Stage("pool1", new Node.MaxPool(3, 3, 2, 2, 0, 0, true)),
-                new NetworkGraph.Stage("mixed", Layers.cat(
-                        new Node.Conv("mixed.b0", 8, 4, 1, 1, 1, 1, 0, 0, true, new BatchNorm("mixed.b0_bn", 1e-5),
-                                true),
-                        Layers.seq(new Node.AvgPool(3, 3, 1, 1, 1, 1, true, true),
-                                Layers.conv1xk("mixed.b1", 8, 4, 5)),
-                        Layers.seq(new Node.AvgPool(3, 3, 1, 1, 1, 1, false, false),
-                                Layers.convkx1("mixed.b2", 8, 4, 5)),
-                        new Node.MaxPool(3, 3, 1, 1, 1, 1, true))),
+                new NetworkGraph.Stage(
+                        "mixed",
+                        Layers.cat(
+                                new Node.Conv(
+                                        "mixed.b0",
+                                        8,
+                                        4,
+                                        1,
+                                        1,
+                                        1,
+                                        1,
+                                        0,
+                                        0,
+                                        true,
+                                        new BatchNorm("mixed.b0_bn", 1e-5),
+                                        true),
+                                Layers.seq(
+                                        new Node.AvgPool(3, 3, 1, 1, 1, 1, true, true),
+                                        Layers.conv1xk("mixed.b1", 8, 4, 5)),
+                                Layers.seq(
+                                        new Node.AvgPool(3, 3, 1, 1, 1, 1, false, false),
+                                        Layers.convkx1("mixed.b2", 8, 4, 5)),
+                                new Node.MaxPool(3, 3, 1, 1, 1, 1, true))),
                 new NetworkGraph.Stage("res", residual("res", 0.17, true)),
                 new NetworkGraph.Stage("res_last", residual("res_last", 1.0, false)),
                 new NetworkGraph.Stage("down", new Node.AvgPool(3, 3, 2, 2, 0, 0, true, true)));
-        Node head = Layers.seq(new Node.GlobalAvgPool(),
+        Node head = Layers.seq(
+                new Node.GlobalAvgPool(),
                 new Node.Linear("last_linear", 20, 7, false, new BatchNorm("last_bn", 1e-3)),
                 new Node.L2Normalize(1e-12));
         return new NetworkGraph("Tiny", 3, stages, head);
     }
 
     private static Node residual(String p, double scale, boolean relu) {
-        return new Node.Residual(Layers.seq(
-                Layers.cat(Layers.conv1(p + ".b0", 20, 6),
-                        Layers.seq(Layers.conv1(p + ".b1_0", 20, 4), Layers.conv3(p + ".b1_1", 4, 6))),
-                Layers.projection(p + ".conv2d", 12, 20)), scale, relu);
+        return new Node.Residual(
+                Layers.seq(
+                        Layers.cat(
+                                Layers.conv1(p + ".b0", 20, 6),
+                                Layers.seq(Layers.conv1(p + ".b1_0", 20, 4), Layers.conv3(p + ".b1_1", 4, 6))),
+                        Layers.projection(p + ".conv2d", 12, 20)),
+                scale,
+                relu);
     }
 
     /** Random weights with BatchNorm statistics far from the identity, so a wrong fold shows. */
@@ -88,10 +108,14 @@ class TinyGraphBackendsTests {
             float[] v = new float[n];
             double bound = shape.length > 1 ? 1.5 * Math.sqrt(3.0 * shape[0] / n) : 0;
             for (int i = 0; i < n; i++) {
-                v[i] = (float) (shape.length > 1 ? r.nextDouble(-bound, bound)
-                        : key.endsWith("running_var") ? r.nextDouble(0.5, 1.5)
-                        : key.endsWith("bn.weight") || key.endsWith("_bn.weight") ? r.nextDouble(0.8, 1.2)
-                        : r.nextDouble(-0.2, 0.2));
+                v[i] = (float)
+                        (shape.length > 1
+                                ? r.nextDouble(-bound, bound)
+                                : key.endsWith("running_var")
+                                        ? r.nextDouble(0.5, 1.5)
+                                        : key.endsWith("bn.weight") || key.endsWith("_bn.weight")
+                                                ? r.nextDouble(0.8, 1.2)
+                                                : r.nextDouble(-0.2, 0.2));
             }
             sd.put(key, new HostTensor(shape, v));
         });
@@ -171,13 +195,20 @@ class TinyGraphBackendsTests {
         NetworkGraph graph = tiny();
         Map<String, HostTensor> sd = weights(graph, 5);
         float[] x = input(2);
-        writeTensors("weights", sd.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
-                e -> e.getValue().data(), (a, b) -> a, LinkedHashMap::new)), graph.stateDictShapes(), null);
-        Map<String, float[]> folded = BatchNormFolding.fold(graph, k -> sd.get(k).data());
+        writeTensors(
+                "weights",
+                sd.entrySet().stream()
+                        .collect(Collectors.toMap(
+                                Map.Entry::getKey, e -> e.getValue().data(), (a, b) -> a, LinkedHashMap::new)),
+                graph.stateDictShapes(),
+                null);
+        Map<String, float[]> folded =
+                BatchNormFolding.fold(graph, k -> sd.get(k).data());
         writeTensors("folded", folded, graph.foldedShapes(), graph.headWeights());
         writeTensors("input", Map.of("x", x), Map.of("x", new long[] {2, 3, SIZE, SIZE}), null);
-        Files.write(dir.resolve("tiny.pt"), TorchScriptArchive.bytes("tiny", graph.className(),
-                TorchScriptEmitter.emit(graph)));
+        Files.write(
+                dir.resolve("tiny.pt"),
+                TorchScriptArchive.bytes("tiny", graph.className(), TorchScriptEmitter.emit(graph)));
         Python.runScript(dir, REFERENCE, dir.toString());
 
         float[] reference = readFloats(dir.resolve("reference.bin"));
@@ -285,14 +316,20 @@ class TinyGraphBackendsTests {
                 program(x).numpy().astype("<f4").tofile(d + "/jit.bin")
             """;
 
-    private void writeTensors(String name, Map<String, float[]> tensors, Map<String, long[]> shapes,
-            java.util.Set<String> head) throws IOException {
+    private void writeTensors(
+            String name, Map<String, float[]> tensors, Map<String, long[]> shapes, java.util.Set<String> head)
+            throws IOException {
         StringBuilder index = new StringBuilder();
-        ByteBuffer data = ByteBuffer.allocate(tensors.values().stream().mapToInt(v -> v.length * 4).sum())
+        ByteBuffer data = ByteBuffer.allocate(
+                        tensors.values().stream().mapToInt(v -> v.length * 4).sum())
                 .order(ByteOrder.LITTLE_ENDIAN);
         tensors.forEach((k, v) -> {
-            index.append(k).append('\t').append(joined(shapes.get(k))).append('\t')
-                    .append(head != null && head.contains(k) ? "1" : "0").append('\n');
+            index.append(k)
+                    .append('\t')
+                    .append(joined(shapes.get(k)))
+                    .append('\t')
+                    .append(head != null && head.contains(k) ? "1" : "0")
+                    .append('\n');
             for (float f : v) {
                 data.putFloat(f);
             }
@@ -320,8 +357,12 @@ class TinyGraphBackendsTests {
         InceptionNetwork net = InceptionNetwork.of(graph, folded);
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             net.loadStateDict(sd, manager);
-            return net.block().forward(new ParameterStore(manager, false),
-                    new NDList(manager.create(x, new Shape(2, 3, SIZE, SIZE))), false).singletonOrThrow()
+            return net.block()
+                    .forward(
+                            new ParameterStore(manager, false),
+                            new NDList(manager.create(x, new Shape(2, 3, SIZE, SIZE))),
+                            false)
+                    .singletonOrThrow()
                     .toFloatArray();
         }
     }

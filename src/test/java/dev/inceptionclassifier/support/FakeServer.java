@@ -1,5 +1,7 @@
 package dev.inceptionclassifier.support;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -15,9 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -30,14 +29,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class FakeServer implements AutoCloseable, AfterEachCallback {
 
     /** One recorded request. */
-    public record Request(String path, String authorization, String method) {
-    }
+    public record Request(String path, String authorization, String method) {}
 
-    private record Folder(Path dir, Map<String, String> headers) {
-    }
+    private record Folder(Path dir, Map<String, String> headers) {}
 
-    private record Route(int status, byte[] body, Map<String, String> headers, int sendBytes, long stallMillis,
-            boolean chunked) {
+    private record Route(
+            int status, byte[] body, Map<String, String> headers, int sendBytes, long stallMillis, boolean chunked) {
 
         Route(int status, byte[] body, Map<String, String> headers, int sendBytes, long stallMillis) {
             this(status, body, headers, sendBytes, stallMillis, false);
@@ -154,7 +151,10 @@ public final class FakeServer implements AutoCloseable, AfterEachCallback {
 
     /** GET requests only: the bodies that were downloaded. */
     public List<String> gets() {
-        return requests.stream().filter(r -> r.method().equals("GET")).map(Request::path).toList();
+        return requests.stream()
+                .filter(r -> r.method().equals("GET"))
+                .map(Request::path)
+                .toList();
     }
 
     public int requestCount() {
@@ -163,8 +163,8 @@ public final class FakeServer implements AutoCloseable, AfterEachCallback {
 
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
-        requests.add(new Request(path, exchange.getRequestHeaders().getFirst("Authorization"),
-                exchange.getRequestMethod()));
+        requests.add(
+                new Request(path, exchange.getRequestHeaders().getFirst("Authorization"), exchange.getRequestMethod()));
         Route route = routes.get(path);
         try {
             if (route == null && serveFromFolder(exchange, path)) {
@@ -197,11 +197,14 @@ public final class FakeServer implements AutoCloseable, AfterEachCallback {
 
     private boolean serveFromFolder(HttpExchange exchange, String path) throws IOException {
         for (Map.Entry<String, Folder> e : folders.entrySet()) {
-            String name = path.startsWith(e.getKey()) ? path.substring(e.getKey().length()) : null;
+            String name =
+                    path.startsWith(e.getKey()) ? path.substring(e.getKey().length()) : null;
             if (name == null || name.isEmpty() || name.contains("/") || name.startsWith(".")) {
                 continue;
             }
-            e.getValue().headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+            e.getValue()
+                    .headers()
+                    .forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
             Path file = e.getValue().dir().resolve(name);
             if (!Files.isRegularFile(file)) {
                 exchange.sendResponseHeaders(404, -1);

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 
@@ -26,11 +25,17 @@ public final class Python {
     /** The interpreter: Debian's, whose modules come from apt, never from PyPI. */
     public static final Path PYTHON = Path.of("/usr/bin/python3");
 
-    private static final Map<String, String> DEBIAN_PACKAGES = Map.of("torch", "python3-torch", "torchvision",
-            "python3-torchvision", "PIL", "python3-pil", "numpy", "python3-numpy");
+    private static final Map<String, String> DEBIAN_PACKAGES = Map.of(
+            "torch",
+            "python3-torch",
+            "torchvision",
+            "python3-torchvision",
+            "PIL",
+            "python3-pil",
+            "numpy",
+            "python3-numpy");
 
-    private Python() {
-    }
+    private Python() {}
 
     /**
      * Why the reference cannot run: {@code null} when {@code /usr/bin/python3} imports every module in
@@ -46,10 +51,14 @@ public final class Python {
                 ok = false;
             }
         }
-        String packages = Arrays.stream(modules).map(m -> DEBIAN_PACKAGES.getOrDefault(m, "python3-" + m))
+        String packages = Arrays.stream(modules)
+                .map(m -> DEBIAN_PACKAGES.getOrDefault(m, "python3-" + m))
                 .collect(Collectors.joining(" "));
-        return ok ? null : PYTHON + " cannot run '" + imports + "' (apt-get install "
-                + (packages.isEmpty() ? "python3" : packages) + "); skipping the comparison with the reference code";
+        return ok
+                ? null
+                : PYTHON + " cannot run '" + imports + "' (apt-get install "
+                        + (packages.isEmpty() ? "python3" : packages)
+                        + "); skipping the comparison with the reference code";
     }
 
     /** Skips the calling test unless {@code /usr/bin/python3} imports every module in {@code modules}. */
@@ -82,8 +91,7 @@ public final class Python {
         return r.output;
     }
 
-    private record Result(int exitCode, String output) {
-    }
+    private record Result(int exitCode, String output) {}
 
     private static Result run(List<String> command, int timeoutSeconds) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);

@@ -5,7 +5,6 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -16,10 +15,11 @@ import org.springframework.test.context.TestPropertySource;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
-@TestPropertySource(properties = {
-        "classifier.fallback-to-random=false",
-        "classifier.models[0].name=inception_v4",
-        "classifier.models[0].architecture=inception_v4",
-        "classifier.models[0].source=random"})
-public @interface RandomInceptionV4 {
-}
+@TestPropertySource(
+        properties = {
+            "classifier.fallback-to-random=false",
+            "classifier.models[0].name=inception_v4",
+            "classifier.models[0].architecture=inception_v4",
+            "classifier.models[0].source=random"
+        })
+public @interface RandomInceptionV4 {}

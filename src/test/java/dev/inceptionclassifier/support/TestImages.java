@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
-
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -30,8 +29,7 @@ import javax.imageio.stream.ImageOutputStream;
  */
 public final class TestImages {
 
-    private TestImages() {
-    }
+    private TestImages() {}
 
     // ---------- pixels ----------
 
@@ -385,8 +383,9 @@ public final class TestImages {
             if (!interlaced) {
                 pass(raw, 0, 0, 1, 1);
             } else {
-                int[][] adam7 = {{0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2},
-                    {0, 1, 1, 2}};
+                int[][] adam7 = {
+                    {0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}
+                };
                 for (int[] p : adam7) {
                     pass(raw, p[0], p[1], p[2], p[3]);
                 }
@@ -575,11 +574,13 @@ public final class TestImages {
     public static byte[] gifClaiming(int screenW, int screenH, int frameW, int frameH) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         o.writeBytes("GIF89a".getBytes(StandardCharsets.US_ASCII));
-        o.writeBytes(new byte[] {(byte) screenW, (byte) (screenW >> 8), (byte) screenH, (byte) (screenH >> 8),
-            (byte) 0x80, 0, 0});
+        o.writeBytes(new byte[] {
+            (byte) screenW, (byte) (screenW >> 8), (byte) screenH, (byte) (screenH >> 8), (byte) 0x80, 0, 0
+        });
         o.writeBytes(new byte[] {0, 0, 0, (byte) 255, (byte) 255, (byte) 255}); // 2-entry global palette
-        o.writeBytes(new byte[] {0x2c, 0, 0, 0, 0, (byte) frameW, (byte) (frameW >> 8), (byte) frameH,
-            (byte) (frameH >> 8), 0});
+        o.writeBytes(new byte[] {
+            0x2c, 0, 0, 0, 0, (byte) frameW, (byte) (frameW >> 8), (byte) frameH, (byte) (frameH >> 8), 0
+        });
         o.writeBytes(new byte[] {2, 2, 0x4c, 0x01, 0, 0x3b});
         return o.toByteArray();
     }
@@ -643,7 +644,11 @@ public final class TestImages {
         int[] shifts = {8, 16, 0}; // green, red, blue
         for (int c = 0; c < 3; c++) {
             int shift = shifts[c];
-            symbols[c] = Arrays.stream(rgb).map(p -> p >> shift & 0xff).distinct().sorted().toArray();
+            symbols[c] = Arrays.stream(rgb)
+                    .map(p -> p >> shift & 0xff)
+                    .distinct()
+                    .sorted()
+                    .toArray();
             if (symbols[c].length > 2) {
                 throw new IllegalArgumentException("at most two values per channel");
             }

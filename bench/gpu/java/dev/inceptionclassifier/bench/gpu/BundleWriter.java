@@ -1,5 +1,11 @@
 package dev.inceptionclassifier.bench.gpu;
 
+import dev.inceptionclassifier.model.core.Architecture;
+import dev.inceptionclassifier.model.graph.BatchNorm;
+import dev.inceptionclassifier.model.graph.NetworkGraph;
+import dev.inceptionclassifier.model.graph.Node;
+import dev.inceptionclassifier.model.torchscript.TorchScriptArchive;
+import dev.inceptionclassifier.model.torchscript.TorchScriptEmitter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -10,13 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import dev.inceptionclassifier.model.core.Architecture;
-import dev.inceptionclassifier.model.graph.BatchNorm;
-import dev.inceptionclassifier.model.graph.NetworkGraph;
-import dev.inceptionclassifier.model.graph.Node;
-import dev.inceptionclassifier.model.torchscript.TorchScriptArchive;
-import dev.inceptionclassifier.model.torchscript.TorchScriptEmitter;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -34,8 +33,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class BundleWriter {
 
-    private BundleWriter() {
-    }
+    private BundleWriter() {}
 
     public static void main(String[] args) throws IOException {
         Map<String, String> opt = new LinkedHashMap<>();
@@ -51,8 +49,8 @@ public final class BundleWriter {
         Files.createDirectories(out.resolve("programs"));
         JsonMapper json = JsonMapper.builder().build();
         List<JsonNode> fixtures = new ArrayList<>();
-        for (Path f : List.of(reference.resolve("fixture_public.json"),
-                reference.resolve("family/fixture_public.json"))) {
+        for (Path f :
+                List.of(reference.resolve("fixture_public.json"), reference.resolve("family/fixture_public.json"))) {
             if (Files.isRegularFile(f)) {
                 fixtures.add(json.readTree(f.toFile()));
             }
@@ -63,11 +61,12 @@ public final class BundleWriter {
         for (Architecture arch : Architecture.values()) {
             archs.add(architecture(json, arch, reference, fixtures, out));
         }
-        json.writerWithDefaultPrettyPrinter().writeValue(out.resolve("manifest.json").toFile(), manifest);
+        json.writerWithDefaultPrettyPrinter()
+                .writeValue(out.resolve("manifest.json").toFile(), manifest);
     }
 
-    private static ObjectNode architecture(JsonMapper json, Architecture arch, Path reference,
-            List<JsonNode> fixtures, Path out) throws IOException {
+    private static ObjectNode architecture(
+            JsonMapper json, Architecture arch, Path reference, List<JsonNode> fixtures, Path out) throws IOException {
         String name = arch.timmName();
         ObjectNode a = json.createObjectNode();
         a.put("name", name);
@@ -92,7 +91,8 @@ public final class BundleWriter {
         classChoices.add(1000);
         // the fixture can be used only where the description's checkpoint keys are keys.tsv's, with the same shapes
         NetworkGraph graph = null;
-        String fixtureProblem = fixture == null ? "no fixture_public.json entry for " + name
+        String fixtureProblem = fixture == null
+                ? "no fixture_public.json entry for " + name
                 : tsv == null ? "no " + name + ".keys.tsv" : null;
         for (int classes : classChoices) {
             NetworkGraph g;
@@ -119,8 +119,8 @@ public final class BundleWriter {
 
         String program = "programs/" + name + ".pt";
         try (OutputStream o = Files.newOutputStream(out.resolve(program))) {
-            TorchScriptArchive.write(o, graph.className().toLowerCase(Locale.ROOT), graph.className(),
-                    TorchScriptEmitter.emit(graph));
+            TorchScriptArchive.write(
+                    o, graph.className().toLowerCase(Locale.ROOT), graph.className(), TorchScriptEmitter.emit(graph));
         }
         a.put("program", program);
         a.put("program_bytes", Files.size(out.resolve(program)));
@@ -156,7 +156,13 @@ public final class BundleWriter {
             }
             if (bn != null) {
                 for (String e : List.of("weight", "bias", "running_mean", "running_var")) {
-                    entry(entries, bn.name() + "." + e, new long[] {outChannels}, "bn_" + e, useTsv, tsvKeys,
+                    entry(
+                            entries,
+                            bn.name() + "." + e,
+                            new long[] {outChannels},
+                            "bn_" + e,
+                            useTsv,
+                            tsvKeys,
                             computedK);
                 }
                 computedK[0]++; // num_batches_tracked uses up its k
@@ -193,15 +199,25 @@ public final class BundleWriter {
             for (String image : List.of("image0", "image1")) {
                 ObjectNode img = fx.putObject(image);
                 img.set("float64", fixture.path(output).path(image));
-                img.set("float32_top5_indices", fixture.path("float32").path(image).path("top5_indices"));
-                img.set("float32_top5_values", fixture.path("float32").path(image).path("top5_values"));
+                img.set(
+                        "float32_top5_indices",
+                        fixture.path("float32").path(image).path("top5_indices"));
+                img.set(
+                        "float32_top5_values",
+                        fixture.path("float32").path(image).path("top5_values"));
             }
         }
         return a;
     }
 
-    private static void entry(ArrayNode entries, String key, long[] shape, String rule, boolean useTsv,
-            List<String> tsvKeys, int[] computedK) {
+    private static void entry(
+            ArrayNode entries,
+            String key,
+            long[] shape,
+            String rule,
+            boolean useTsv,
+            List<String> tsvKeys,
+            int[] computedK) {
         ObjectNode e = entries.addObject();
         e.put("name", key);
         ArrayNode s = e.putArray("shape");
@@ -233,8 +249,8 @@ public final class BundleWriter {
 
     /** {@code <name>.keys.tsv} (key to shape, in state-dict order, int64 entries included), or null. */
     private static Map<String, long[]> keysTsv(Path reference, String name) throws IOException {
-        for (Path p : List.of(reference.resolve(name + ".keys.tsv"), reference.resolve("family/" + name
-                + ".keys.tsv"))) {
+        for (Path p :
+                List.of(reference.resolve(name + ".keys.tsv"), reference.resolve("family/" + name + ".keys.tsv"))) {
             if (Files.isRegularFile(p)) {
                 Map<String, long[]> keys = new LinkedHashMap<>();
                 for (String line : Files.readAllLines(p)) {
@@ -242,8 +258,13 @@ public final class BundleWriter {
                         continue;
                     }
                     String[] f = line.split("\t", -1);
-                    keys.put(f[0], f[1].isEmpty() ? new long[0]
-                            : Arrays.stream(f[1].split(",")).mapToLong(Long::parseLong).toArray());
+                    keys.put(
+                            f[0],
+                            f[1].isEmpty()
+                                    ? new long[0]
+                                    : Arrays.stream(f[1].split(","))
+                                            .mapToLong(Long::parseLong)
+                                            .toArray());
                 }
                 return keys;
             }

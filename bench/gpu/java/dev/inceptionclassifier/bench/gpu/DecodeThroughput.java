@@ -1,5 +1,11 @@
 package dev.inceptionclassifier.bench.gpu;
 
+import dev.inceptionclassifier.image.DecodeMemoryBudget;
+import dev.inceptionclassifier.image.ImageLimits;
+import dev.inceptionclassifier.image.ImagePipeline;
+import dev.inceptionclassifier.image.JpegBackend;
+import dev.inceptionclassifier.image.PreparedImage;
+import dev.inceptionclassifier.image.PreprocessSpec;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.io.ByteArrayOutputStream;
@@ -13,15 +19,7 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
 import javax.imageio.ImageIO;
-
-import dev.inceptionclassifier.image.DecodeMemoryBudget;
-import dev.inceptionclassifier.image.ImageLimits;
-import dev.inceptionclassifier.image.ImagePipeline;
-import dev.inceptionclassifier.image.JpegBackend;
-import dev.inceptionclassifier.image.PreparedImage;
-import dev.inceptionclassifier.image.PreprocessSpec;
 
 /**
  * Can the CPU keep the GPU fed: decode + preprocess ({@link ImagePipeline#prepare}, as the service's request path
@@ -39,19 +37,32 @@ import dev.inceptionclassifier.image.PreprocessSpec;
 public final class DecodeThroughput {
 
     /** The load generator's default mix: thumbnails to camera photos, landscape, portrait, an extreme ratio. */
-    private static final int[][] SIZES = {{64, 64}, {299, 299}, {320, 240}, {500, 375}, {375, 500}, {640, 480},
-            {800, 600}, {1024, 768}, {1280, 720}, {1200, 300}, {1600, 1200}, {2048, 1536}};
+    private static final int[][] SIZES = {
+        {64, 64},
+        {299, 299},
+        {320, 240},
+        {500, 375},
+        {375, 500},
+        {640, 480},
+        {800, 600},
+        {1024, 768},
+        {1280, 720},
+        {1200, 300},
+        {1600, 1200},
+        {2048, 1536}
+    };
 
-    private DecodeThroughput() {
-    }
+    private DecodeThroughput() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new LinkedHashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
-        int[] threads = java.util.Arrays.stream(opt.getOrDefault("threads", "1,4,8,16").split(","))
-                .mapToInt(Integer::parseInt).toArray();
+        int[] threads = java.util.Arrays.stream(
+                        opt.getOrDefault("threads", "1,4,8,16").split(","))
+                .mapToInt(Integer::parseInt)
+                .toArray();
         double seconds = Double.parseDouble(opt.getOrDefault("seconds", "4"));
         int count = Integer.parseInt(opt.getOrDefault("images", "48"));
         PreprocessSpec spec = PreprocessSpec.inception(Double.parseDouble(opt.getOrDefault("crop-pct", "0.875")));
@@ -62,23 +73,38 @@ public final class DecodeThroughput {
             images.add(jpeg(picture(s[0], s[1], i)));
             bytes += images.get(i).length;
         }
-        System.out.printf(Locale.ROOT, "# %d JPEGs (load generator mix, %d sizes 64x64 to 2048x1536), %d bytes; %s; "
-                + "java %s; %d cores%n", count, SIZES.length, bytes, spec, System.getProperty("java.version"),
+        System.out.printf(
+                Locale.ROOT,
+                "# %d JPEGs (load generator mix, %d sizes 64x64 to 2048x1536), %d bytes; %s; " + "java %s; %d cores%n",
+                count,
+                SIZES.length,
+                bytes,
+                spec,
+                System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors());
         for (String d : opt.getOrDefault("decoders", "auto,imageio").split(",")) {
-            JpegBackend backend = d.equals("imageio") ? JpegBackend.imageIo()
-                    : JpegBackend.select(JpegBackend.Choice.parse(d), path(opt.get("turbojpeg-jar")),
+            JpegBackend backend = d.equals("imageio")
+                    ? JpegBackend.imageIo()
+                    : JpegBackend.select(
+                            JpegBackend.Choice.parse(d),
+                            path(opt.get("turbojpeg-jar")),
                             path(opt.get("turbojpeg-lib")));
-            ImagePipeline pipeline = new ImagePipeline(ImageLimits.defaults(), backend,
-                    DecodeMemoryBudget.unlimited());
+            ImagePipeline pipeline = new ImagePipeline(ImageLimits.defaults(), backend, DecodeMemoryBudget.unlimited());
             System.out.println("# decoder " + d + ": " + backend.description());
             for (byte[] img : images) { // warm-up: every size once, JIT and native library loading
                 pipeline.prepare(img, spec);
             }
             for (int t : threads) {
                 double[] r = measure(pipeline, images, spec, t, seconds);
-                System.out.printf(Locale.ROOT, "DECODE_THROUGHPUT decoder=%s used=%s threads=%d images=%d seconds=%.2f "
-                        + "img_per_s=%.1f%n", d, pipeline.jpegDecoder(), t, (long) r[0], r[1], r[0] / r[1]);
+                System.out.printf(
+                        Locale.ROOT,
+                        "DECODE_THROUGHPUT decoder=%s used=%s threads=%d images=%d seconds=%.2f " + "img_per_s=%.1f%n",
+                        d,
+                        pipeline.jpegDecoder(),
+                        t,
+                        (long) r[0],
+                        r[1],
+                        r[0] / r[1]);
             }
         }
     }
@@ -88,8 +114,9 @@ public final class DecodeThroughput {
     }
 
     /** Returns {images prepared, seconds}. */
-    private static double[] measure(ImagePipeline pipeline, List<byte[]> images, PreprocessSpec spec, int threads,
-            double seconds) throws InterruptedException {
+    private static double[] measure(
+            ImagePipeline pipeline, List<byte[]> images, PreprocessSpec spec, int threads, double seconds)
+            throws InterruptedException {
         AtomicLong next = new AtomicLong();
         AtomicLong done = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
@@ -98,18 +125,20 @@ public final class DecodeThroughput {
         double[] checksum = new double[threads];
         for (int t = 0; t < threads; t++) {
             int id = t;
-            workers.add(new Thread(() -> {
-                try {
-                    while (!stop.get()) {
-                        byte[] img = images.get((int) (next.getAndIncrement() % images.size()));
-                        PreparedImage p = pipeline.prepare(img, spec);
-                        checksum[id] += p.input()[0]; // keeps the work observable
-                        done.incrementAndGet();
-                    }
-                } finally {
-                    finished.countDown();
-                }
-            }, "decode-" + t));
+            workers.add(new Thread(
+                    () -> {
+                        try {
+                            while (!stop.get()) {
+                                byte[] img = images.get((int) (next.getAndIncrement() % images.size()));
+                                PreparedImage p = pipeline.prepare(img, spec);
+                                checksum[id] += p.input()[0]; // keeps the work observable
+                                done.incrementAndGet();
+                            }
+                        } finally {
+                            finished.countDown();
+                        }
+                    },
+                    "decode-" + t));
         }
         long start = System.nanoTime();
         workers.forEach(Thread::start);

@@ -1,15 +1,5 @@
 package dev.inceptionclassifier.bench.gpu;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -19,12 +9,21 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.Batchifier;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
-import dev.inceptionclassifier.model.core.Architecture;
 import dev.inceptionclassifier.model.Execution;
-import dev.inceptionclassifier.model.core.HostTensor;
 import dev.inceptionclassifier.model.Networks;
 import dev.inceptionclassifier.model.Precision;
 import dev.inceptionclassifier.model.arch.InceptionNetwork;
+import dev.inceptionclassifier.model.core.Architecture;
+import dev.inceptionclassifier.model.core.HostTensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Does DJL's PyTorch engine load against a given libtorch (the environment's {@code PYTORCH_LIBRARY_PATH},
@@ -42,8 +41,7 @@ public final class DjlProbe {
 
     private static final Pattern SYMBOL = Pattern.compile("undefined symbol: ?(\\S+)");
 
-    private DjlProbe() {
-    }
+    private DjlProbe() {}
 
     public static void main(String[] args) {
         Map<String, String> opt = new LinkedHashMap<>();
@@ -76,8 +74,13 @@ public final class DjlProbe {
             return;
         }
         int gpus = engine.getGpuCount();
-        System.out.printf(Locale.ROOT, "DJL_PROBE status=loaded engine=%s version=%s djl=%s gpus=%d load_ms=%d%n",
-                engine.getEngineName(), engine.getVersion(), Engine.getDjlVersion(), gpus,
+        System.out.printf(
+                Locale.ROOT,
+                "DJL_PROBE status=loaded engine=%s version=%s djl=%s gpus=%d load_ms=%d%n",
+                engine.getEngineName(),
+                engine.getVersion(),
+                Engine.getDjlVersion(),
+                gpus,
                 (System.nanoTime() - t0) / 1_000_000);
         String deviceName = opt.getOrDefault("device", "gpu");
         if (deviceName.equals("gpu") && gpus == 0) {
@@ -86,8 +89,10 @@ public final class DjlProbe {
         }
         Device device = deviceName.equals("gpu") ? Device.gpu(0) : Device.cpu();
         Architecture arch = Architecture.fromTimmName(opt.getOrDefault("arch", "inception_v4"));
-        int[] batches = Arrays.stream(opt.getOrDefault("batches", "1,8,32,128,256").split(","))
-                .mapToInt(Integer::parseInt).toArray();
+        int[] batches = Arrays.stream(
+                        opt.getOrDefault("batches", "1,8,32,128,256").split(","))
+                .mapToInt(Integer::parseInt)
+                .toArray();
         double seconds = Double.parseDouble(opt.getOrDefault("seconds", "2"));
         int size = Integer.parseInt(opt.getOrDefault("input-size", "299"));
         Map<String, HostTensor> weights = InceptionNetwork.randomStateDict(arch, 1000, 42);
@@ -101,11 +106,19 @@ public final class DjlProbe {
         }
     }
 
-    private static void bench(Architecture arch, Map<String, HostTensor> weights, Precision precision, Device device,
-            int[] batches, double seconds, int size) throws Exception {
+    private static void bench(
+            Architecture arch,
+            Map<String, HostTensor> weights,
+            Precision precision,
+            Device device,
+            int[] batches,
+            double seconds,
+            int size)
+            throws Exception {
         long t0 = System.nanoTime();
-        try (Model model = Networks.load(arch.timmName(), arch, 1000, weights, precision, Execution.COMPILED, true,
-                device); Predictor<float[], float[]> predictor = model.newPredictor(new ArrayTranslator(size))) {
+        try (Model model = Networks.load(
+                        arch.timmName(), arch, 1000, weights, precision, Execution.COMPILED, true, device);
+                Predictor<float[], float[]> predictor = model.newPredictor(new ArrayTranslator(size))) {
             long loadMs = (System.nanoTime() - t0) / 1_000_000;
             for (int b : batches) {
                 Random rnd = new Random(b);
@@ -135,10 +148,20 @@ public final class DjlProbe {
                     now = System.nanoTime();
                 } while (now - start < seconds * 1e9 || n < 3);
                 double s = (now - start) / 1e9;
-                System.out.printf(Locale.ROOT, "DJL_ENGINE status=measured arch=%s execution=compiled precision=%s "
-                        + "device=%s batch=%d batches=%d img_per_s=%.1f ms_per_batch=%.2f first_batch_ms=%.0f "
-                        + "load_ms=%d%n", arch.timmName(), precision.id(), device, b, n, n * b / s, s * 1000 / n,
-                        firstMs, loadMs);
+                System.out.printf(
+                        Locale.ROOT,
+                        "DJL_ENGINE status=measured arch=%s execution=compiled precision=%s "
+                                + "device=%s batch=%d batches=%d img_per_s=%.1f ms_per_batch=%.2f first_batch_ms=%.0f "
+                                + "load_ms=%d%n",
+                        arch.timmName(),
+                        precision.id(),
+                        device,
+                        b,
+                        n,
+                        n * b / s,
+                        s * 1000 / n,
+                        firstMs,
+                        loadMs);
             }
         }
     }

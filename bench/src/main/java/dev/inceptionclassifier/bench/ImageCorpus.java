@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-
 import javax.imageio.ImageIO;
 
 /** The images the clients post, taken round-robin so that every size recurs evenly. */
@@ -26,13 +25,22 @@ final class ImageCorpus {
     }
 
     /** One file to post. */
-    record Image(String name, byte[] bytes, String contentType) {
-    }
+    record Image(String name, byte[] bytes, String contentType) {}
 
     /** Thumbnails to camera photos, landscape, portrait and an extreme aspect ratio. */
-    static final List<Size> DEFAULT_SIZES = List.of(new Size(64, 64), new Size(299, 299), new Size(320, 240),
-            new Size(500, 375), new Size(375, 500), new Size(640, 480), new Size(800, 600), new Size(1024, 768),
-            new Size(1280, 720), new Size(1200, 300), new Size(1600, 1200), new Size(2048, 1536));
+    static final List<Size> DEFAULT_SIZES = List.of(
+            new Size(64, 64),
+            new Size(299, 299),
+            new Size(320, 240),
+            new Size(500, 375),
+            new Size(375, 500),
+            new Size(640, 480),
+            new Size(800, 600),
+            new Size(1024, 768),
+            new Size(1280, 720),
+            new Size(1200, 300),
+            new Size(1600, 1200),
+            new Size(2048, 1536));
 
     private final List<Image> images;
     private final AtomicLong next = new AtomicLong();

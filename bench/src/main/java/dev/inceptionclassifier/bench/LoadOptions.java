@@ -32,13 +32,31 @@ import java.util.Locale;
  * @param snapshotEvery soak: scrape the server's memory every this many completed requests
  * @param allowRemote allow a non-loopback target
  */
-record LoadOptions(URI url, Path images, int generate, Path generateDir, List<ImageCorpus.Size> sizes, Mode mode,
-        int concurrency, double rate, Duration duration, Duration warmup, int requests, int warmupRequests,
-        String model, Integer topK, Duration timeout, boolean multipart, int maxOutstanding, int snapshotEvery,
+record LoadOptions(
+        URI url,
+        Path images,
+        int generate,
+        Path generateDir,
+        List<ImageCorpus.Size> sizes,
+        Mode mode,
+        int concurrency,
+        double rate,
+        Duration duration,
+        Duration warmup,
+        int requests,
+        int warmupRequests,
+        String model,
+        Integer topK,
+        Duration timeout,
+        boolean multipart,
+        int maxOutstanding,
+        int snapshotEvery,
         boolean allowRemote) {
 
     enum Mode {
-        CLOSED, OPEN, SOAK
+        CLOSED,
+        OPEN,
+        SOAK
     }
 
     static final String USAGE = """
@@ -132,11 +150,29 @@ record LoadOptions(URI url, Path images, int generate, Path generateDir, List<Im
                     + "load a remote service on purpose");
         }
         if (generateDir == null) {
-            generateDir = Path.of(System.getProperty("java.io.tmpdir"), "inception-classifier-bench",
-                    "images-" + generate);
+            generateDir =
+                    Path.of(System.getProperty("java.io.tmpdir"), "inception-classifier-bench", "images-" + generate);
         }
-        return new LoadOptions(url, images, generate, generateDir, sizes, mode, concurrency, rate, duration, warmup,
-                requests, warmupRequests, model, topK, timeout, multipart, maxOutstanding, snapshotEvery, allowRemote);
+        return new LoadOptions(
+                url,
+                images,
+                generate,
+                generateDir,
+                sizes,
+                mode,
+                concurrency,
+                rate,
+                duration,
+                warmup,
+                requests,
+                warmupRequests,
+                model,
+                topK,
+                timeout,
+                multipart,
+                maxOutstanding,
+                snapshotEvery,
+                allowRemote);
     }
 
     /** {@code /classify} with the query parameters. */
@@ -180,8 +216,8 @@ record LoadOptions(URI url, Path images, int generate, Path generateDir, List<Im
             if (wh.length != 2) {
                 throw new IllegalArgumentException("bad size '" + s + "' (use WxH)");
             }
-            sizes.add(new ImageCorpus.Size(positive("--sizes", Integer.parseInt(wh[0])),
-                    positive("--sizes", Integer.parseInt(wh[1]))));
+            sizes.add(new ImageCorpus.Size(
+                    positive("--sizes", Integer.parseInt(wh[0])), positive("--sizes", Integer.parseInt(wh[1]))));
         }
         return List.copyOf(sizes);
     }

@@ -10,8 +10,7 @@ import java.util.function.Predicate;
 final class PrometheusText {
 
     /** One sample line. */
-    record Sample(String name, Map<String, String> labels, double value) {
-    }
+    record Sample(String name, Map<String, String> labels, double value) {}
 
     private final List<Sample> samples;
 

@@ -5,7 +5,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -107,8 +106,10 @@ final class Results {
     }
 
     long clientFailures() {
-        return statuses().entrySet().stream().filter(e -> e.getKey().startsWith("client:"))
-                .mapToLong(Map.Entry::getValue).sum();
+        return statuses().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("client:"))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
     }
 
     /** Mean of the {@code batchSize} fields of 200 answers: weighted by request, so larger than the per-batch mean. */

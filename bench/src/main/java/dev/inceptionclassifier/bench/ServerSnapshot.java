@@ -23,12 +23,19 @@ import java.util.function.Predicate;
  * @param liveDataBytes {@code jvm_gc_live_data_size_bytes}: heap live after the last old-generation collection
  * @param outcomes {@code classifier_requests_total} by outcome
  */
-record ServerSnapshot(double batchSizeSum, double batchSizeCount, double inferenceSeconds, double queueWaitSeconds,
-        double queueWaitCount, double residentBytes, double heapUsedBytes, double liveDataBytes,
+record ServerSnapshot(
+        double batchSizeSum,
+        double batchSizeCount,
+        double inferenceSeconds,
+        double queueWaitSeconds,
+        double queueWaitCount,
+        double residentBytes,
+        double heapUsedBytes,
+        double liveDataBytes,
         Map<String, Double> outcomes) {
 
-    static final ServerSnapshot UNAVAILABLE = new ServerSnapshot(Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-            Double.NaN, Double.NaN, Double.NaN, Double.NaN, Map.of());
+    static final ServerSnapshot UNAVAILABLE = new ServerSnapshot(
+            Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Map.of());
 
     boolean available() {
         return !Double.isNaN(residentBytes) || !Double.isNaN(batchSizeCount) || !Double.isNaN(heapUsedBytes);
@@ -43,18 +50,27 @@ record ServerSnapshot(double batchSizeSum, double batchSizeCount, double inferen
                 outcomes.merge(s.labels().getOrDefault("outcome", ""), s.value(), Double::sum);
             }
         }
-        return new ServerSnapshot(t.sum("classifier_batch_size_sum", m), t.sum("classifier_batch_size_count", m),
-                t.sum("classifier_inference_seconds_sum", m), t.sum("classifier_queue_wait_seconds_sum", m),
-                t.sum("classifier_queue_wait_seconds_count", m), t.sum("classifier_process_resident_memory_bytes"),
+        return new ServerSnapshot(
+                t.sum("classifier_batch_size_sum", m),
+                t.sum("classifier_batch_size_count", m),
+                t.sum("classifier_inference_seconds_sum", m),
+                t.sum("classifier_queue_wait_seconds_sum", m),
+                t.sum("classifier_queue_wait_seconds_count", m),
+                t.sum("classifier_process_resident_memory_bytes"),
                 t.sum("jvm_memory_used_bytes", l -> "heap".equals(l.get("area"))),
-                t.sum("jvm_gc_live_data_size_bytes"), Map.copyOf(outcomes));
+                t.sum("jvm_gc_live_data_size_bytes"),
+                Map.copyOf(outcomes));
     }
 
     /** Scrapes the endpoint; {@link #UNAVAILABLE} (with a warning) when it cannot be read. */
     static ServerSnapshot scrape(HttpClient client, URI metrics, String model) {
         try {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10))
-                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = client.send(
+                    HttpRequest.newBuilder(metrics)
+                            .timeout(Duration.ofSeconds(10))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 System.err.println("warning: " + metrics + " answered " + r.statusCode());
                 return UNAVAILABLE;

@@ -51,25 +51,30 @@ final class Traffic {
 
     /** A client for loopback load: HTTP/1.1, one connection per concurrent request, its own callback threads. */
     static HttpClient newClient(ExecutorService executor) {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
-                .executor(executor).build();
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .executor(executor)
+                .build();
     }
 
     HttpRequest request(ImageCorpus.Image image) {
         HttpRequest.Builder b = HttpRequest.newBuilder(classify).timeout(timeout);
         if (!multipart) {
             return b.header("Content-Type", image.contentType())
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(image.bytes())).build();
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(image.bytes()))
+                    .build();
         }
         String boundary = "bench" + Long.toHexString(System.nanoTime());
         ByteArrayOutputStream body = new ByteArrayOutputStream(image.bytes().length + 256);
-        String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\""
-                + image.name() + "\"\r\nContent-Type: " + image.contentType() + "\r\n\r\n";
+        String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"" + image.name()
+                + "\"\r\nContent-Type: " + image.contentType() + "\r\n\r\n";
         body.writeBytes(head.getBytes(StandardCharsets.UTF_8));
         body.writeBytes(image.bytes());
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return b.header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build();
     }
 
     /**
@@ -97,23 +102,25 @@ final class Traffic {
         boolean measured(long startNanos);
     }
 
-    private void runClients(int concurrency, Condition more, StartFilter measured, Results results,
-            LongConsumer onDone) throws InterruptedException {
+    private void runClients(int concurrency, Condition more, StartFilter measured, Results results, LongConsumer onDone)
+            throws InterruptedException {
         AtomicLong done = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < concurrency; i++) {
-            Thread t = new Thread(() -> {
-                while (more.next()) {
-                    long start = System.nanoTime();
-                    Outcome o = sendBlocking(corpus.next());
-                    if (measured.measured(start)) {
-                        o.recordInto(results, System.nanoTime() - start);
-                    }
-                    if (onDone != null) {
-                        onDone.accept(done.incrementAndGet());
-                    }
-                }
-            }, "client-" + i);
+            Thread t = new Thread(
+                    () -> {
+                        while (more.next()) {
+                            long start = System.nanoTime();
+                            Outcome o = sendBlocking(corpus.next());
+                            if (measured.measured(start)) {
+                                o.recordInto(results, System.nanoTime() - start);
+                            }
+                            if (onDone != null) {
+                                onDone.accept(done.incrementAndGet());
+                            }
+                        }
+                    },
+                    "client-" + i);
             t.setDaemon(true);
             threads.add(t);
             t.start();
@@ -190,13 +197,14 @@ final class Traffic {
     }
 
     CompletableFuture<Outcome> sendAsync(ImageCorpus.Image image) {
-        return client.sendAsync(request(image), HttpResponse.BodyHandlers.ofString()).handle((r, e) -> {
-            if (e == null) {
-                return Outcome.of(r);
-            }
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            return new Outcome(-1, 0, cause.getClass().getSimpleName(), null);
-        });
+        return client.sendAsync(request(image), HttpResponse.BodyHandlers.ofString())
+                .handle((r, e) -> {
+                    if (e == null) {
+                        return Outcome.of(r);
+                    }
+                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    return new Outcome(-1, 0, cause.getClass().getSimpleName(), null);
+                });
     }
 
     /** Runs {@code n} requests one after another, unmeasured: to wake the service before a run. */

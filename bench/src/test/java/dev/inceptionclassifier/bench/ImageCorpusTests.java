@@ -1,5 +1,8 @@
 package dev.inceptionclassifier.bench;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -7,21 +10,16 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
 import javax.imageio.ImageIO;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ImageCorpusTests {
 
     @Test
     void generatesDecodableJpegsOfEverySizeAndReusesThem(@TempDir Path dir) throws Exception {
-        List<ImageCorpus.Size> sizes = List.of(new ImageCorpus.Size(64, 48), new ImageCorpus.Size(17, 300),
-                new ImageCorpus.Size(320, 240));
+        List<ImageCorpus.Size> sizes =
+                List.of(new ImageCorpus.Size(64, 48), new ImageCorpus.Size(17, 300), new ImageCorpus.Size(320, 240));
         ImageCorpus corpus = ImageCorpus.generate(dir, 5, sizes);
         assertThat(corpus.images()).hasSize(5);
         Set<String> seen = new HashSet<>();
@@ -37,14 +35,15 @@ class ImageCorpusTests {
         long modified = Files.getLastModifiedTime(first).toMillis();
         ImageCorpus again = ImageCorpus.generate(dir, 5, sizes);
         assertThat(Files.getLastModifiedTime(first).toMillis()).isEqualTo(modified);
-        assertThat(again.images().get(4).bytes()).isEqualTo(corpus.images().get(4).bytes());
+        assertThat(again.images().get(4).bytes())
+                .isEqualTo(corpus.images().get(4).bytes());
     }
 
     @Test
     void picturesAreNotFlat() throws Exception {
         // Photo-like content: a JPEG of it is far larger than one of a flat colour.
-        ImageCorpus corpus = ImageCorpus.generate(Files.createTempDirectory("corpus"), 1,
-                List.of(new ImageCorpus.Size(640, 480)));
+        ImageCorpus corpus =
+                ImageCorpus.generate(Files.createTempDirectory("corpus"), 1, List.of(new ImageCorpus.Size(640, 480)));
         assertThat(corpus.images().get(0).bytes().length).isGreaterThan(40_000);
     }
 
@@ -55,9 +54,13 @@ class ImageCorpusTests {
         Files.write(dir.resolve("notes.txt"), new byte[] {3});
         ImageCorpus corpus = ImageCorpus.fromFolder(dir);
         assertThat(corpus.images()).extracting(ImageCorpus.Image::name).containsExactly("a.JPG", "b.png");
-        assertThat(corpus.images()).extracting(ImageCorpus.Image::contentType)
+        assertThat(corpus.images())
+                .extracting(ImageCorpus.Image::contentType)
                 .containsExactly("image/jpeg", "image/png");
-        assertThat(List.of(corpus.next().name(), corpus.next().name(), corpus.next().name()))
+        assertThat(List.of(
+                        corpus.next().name(),
+                        corpus.next().name(),
+                        corpus.next().name()))
                 .containsExactly("a.JPG", "b.png", "a.JPG");
     }
 

@@ -1,11 +1,10 @@
 package dev.inceptionclassifier.bench;
 
-import java.time.Duration;
-
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 class LoadOptionsTests {
 
@@ -21,9 +20,30 @@ class LoadOptionsTests {
 
     @Test
     void parsesEveryOption() {
-        LoadOptions o = LoadOptions.parse("--url", "http://localhost:9090/", "--mode", "open", "--rate", "2.5",
-                "--duration", "1500ms", "--warmup", "2m", "--model", "inception_v4", "--top-k", "3", "--multipart",
-                "--sizes", "10x20,30x40", "--generate", "5", "--timeout", "PT3S", "--max-outstanding", "7");
+        LoadOptions o = LoadOptions.parse(
+                "--url",
+                "http://localhost:9090/",
+                "--mode",
+                "open",
+                "--rate",
+                "2.5",
+                "--duration",
+                "1500ms",
+                "--warmup",
+                "2m",
+                "--model",
+                "inception_v4",
+                "--top-k",
+                "3",
+                "--multipart",
+                "--sizes",
+                "10x20,30x40",
+                "--generate",
+                "5",
+                "--timeout",
+                "PT3S",
+                "--max-outstanding",
+                "7");
         assertThat(o.mode()).isEqualTo(LoadOptions.Mode.OPEN);
         assertThat(o.rate()).isEqualTo(2.5);
         assertThat(o.duration()).isEqualTo(Duration.ofMillis(1500));
@@ -33,8 +53,7 @@ class LoadOptionsTests {
         assertThat(o.maxOutstanding()).isEqualTo(7);
         assertThat(o.sizes()).containsExactly(new ImageCorpus.Size(10, 20), new ImageCorpus.Size(30, 40));
         assertThat(o.generateDir().getFileName().toString()).isEqualTo("images-5");
-        assertThat(o.classifyUri().toString())
-                .isEqualTo("http://localhost:9090/classify?model=inception_v4&topK=3");
+        assertThat(o.classifyUri().toString()).isEqualTo("http://localhost:9090/classify?model=inception_v4&topK=3");
     }
 
     @Test
@@ -46,8 +65,10 @@ class LoadOptionsTests {
     void refusesNonLoopbackTargetsUnlessAllowed() {
         assertThatThrownBy(() -> LoadOptions.parse("--url", "http://10.1.2.3:8080"))
                 .hasMessageContaining("not a loopback address");
-        assertThat(LoadOptions.parse("--url", "http://[::1]:8080").url().getPort()).isEqualTo(8080);
-        assertThat(LoadOptions.parse("--url", "http://127.0.0.2:8080").url().getHost()).isEqualTo("127.0.0.2");
+        assertThat(LoadOptions.parse("--url", "http://[::1]:8080").url().getPort())
+                .isEqualTo(8080);
+        assertThat(LoadOptions.parse("--url", "http://127.0.0.2:8080").url().getHost())
+                .isEqualTo("127.0.0.2");
     }
 
     @Test

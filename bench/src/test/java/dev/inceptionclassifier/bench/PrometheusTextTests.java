@@ -1,11 +1,10 @@
 package dev.inceptionclassifier.bench;
 
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class PrometheusTextTests {
 
@@ -34,22 +33,25 @@ class PrometheusTextTests {
     @Test
     void parsesLabelsEscapesAndSpecialValues() {
         PrometheusText t = PrometheusText.parse(scrape(10, 2, 1e9, 5, 1));
-        PrometheusText.Sample weird = t.samples().stream().filter(s -> s.name().equals("weird_metric")).findFirst()
+        PrometheusText.Sample weird = t.samples().stream()
+                .filter(s -> s.name().equals("weird_metric"))
+                .findFirst()
                 .orElseThrow();
         assertThat(weird.labels()).containsEntry("path", "a\"b,c=d").containsEntry("x", "y");
         assertThat(weird.value()).isInfinite();
-        assertThat(t.sum("jvm_memory_used_bytes", l -> "heap".equals(l.get("area")))).isEqualTo(3 * 1048576.0);
+        assertThat(t.sum("jvm_memory_used_bytes", l -> "heap".equals(l.get("area"))))
+                .isEqualTo(3 * 1048576.0);
         assertThat(t.sum("classifier_batch_size_count")).isEqualTo(102);
         assertThat(t.sum("absent")).isNaN();
-        assertThat(t.sumBy("classifier_requests_total", "outcome")).containsEntry("ok", 5.0)
+        assertThat(t.sumBy("classifier_requests_total", "outcome"))
+                .containsEntry("ok", 5.0)
                 .containsEntry("rejected", 1.0);
     }
 
     @Test
     void snapshotsGiveMeanBatchSizeAndMemoryOfOneModel() {
         ServerSnapshot before = ServerSnapshot.of(PrometheusText.parse(scrape(10, 2, 1e9, 5, 1)), "inception_v4");
-        ServerSnapshot after = ServerSnapshot.of(PrometheusText.parse(scrape(70, 12, 1.1e9, 65, 4)),
-                "inception_v4");
+        ServerSnapshot after = ServerSnapshot.of(PrometheusText.parse(scrape(70, 12, 1.1e9, 65, 4)), "inception_v4");
         assertThat(after.meanBatchSizeSince(before)).isEqualTo(6.0);
         assertThat(after.batchesSince(before)).isEqualTo(10.0);
         assertThat(after.residentBytes()).isEqualTo(1.1e9);

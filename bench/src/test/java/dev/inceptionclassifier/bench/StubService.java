@@ -1,5 +1,7 @@
 package dev.inceptionclassifier.bench;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,9 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
-
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 /**
  * A stand-in for the service on 127.0.0.1: one "worker" (a semaphore) that takes {@code serviceMillis} per request,
@@ -73,8 +72,10 @@ final class StubService implements AutoCloseable {
             }
             respond(ex, 200, "{\"model\":\"stub\",\"predictions\":[],\"batchSize\":4,\"timings\":{}}");
         } else if (code > 0) {
-            respond(ex, code, "{\"type\":\"https://inception-classifier.dev/problems/overloaded\",\"status\":" + code
-                    + "}");
+            respond(
+                    ex,
+                    code,
+                    "{\"type\":\"https://inception-classifier.dev/problems/overloaded\",\"status\":" + code + "}");
         }
         // code <= 0: never answer (the client's timeout must fire).
     }

@@ -1,5 +1,7 @@
 package dev.inceptionclassifier.bench;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
@@ -9,12 +11,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class TrafficTests {
 
@@ -27,7 +26,8 @@ class TrafficTests {
     }
 
     private static ImageCorpus corpus() {
-        return new ImageCorpus(List.of(new ImageCorpus.Image("a.jpg", new byte[1000], "image/jpeg"),
+        return new ImageCorpus(List.of(
+                new ImageCorpus.Image("a.jpg", new byte[1000], "image/jpeg"),
                 new ImageCorpus.Image("b.jpg", new byte[3000], "image/jpeg")));
     }
 
@@ -95,8 +95,8 @@ class TrafficTests {
         try (StubService stub = new StubService(0, n -> 0)) {
             Results r = new Results();
             long start = System.nanoTime();
-            long unanswered = traffic(stub, false, Duration.ofMillis(200)).openLoop(10, start, start,
-                    start + ms(300), 100, r);
+            long unanswered =
+                    traffic(stub, false, Duration.ofMillis(200)).openLoop(10, start, start, start + ms(300), 100, r);
             assertThat(unanswered).isZero();
             assertThat(r.total()).isEqualTo(3);
             assertThat(r.answered()).isZero();
@@ -109,8 +109,8 @@ class TrafficTests {
         try (StubService stub = new StubService(0, n -> 200)) {
             Results r = new Results();
             java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong();
-            traffic(stub, true, Duration.ofSeconds(5)).countLoop(3, 25, r, done -> last.accumulateAndGet(done,
-                    Math::max));
+            traffic(stub, true, Duration.ofSeconds(5))
+                    .countLoop(3, 25, r, done -> last.accumulateAndGet(done, Math::max));
             assertThat(stub.requests()).isEqualTo(25);
             assertThat(r.count("200")).isEqualTo(25);
             assertThat(last.get()).isEqualTo(25);
@@ -123,14 +123,32 @@ class TrafficTests {
     void theWholeCommandReportsLatencyBatchSizeAndMemory(@TempDir Path dir) throws Exception {
         try (StubService stub = new StubService(2, n -> n % 5 == 0 ? 429 : 200)) {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            LoadOptions o = LoadOptions.parse("--url", stub.url().toString(), "--mode", "closed", "--concurrency",
-                    "4", "--duration", "1s", "--warmup", "200ms", "--generate", "3", "--generate-dir",
-                    dir.toString(), "--sizes", "64x48,96x96");
+            LoadOptions o = LoadOptions.parse(
+                    "--url",
+                    stub.url().toString(),
+                    "--mode",
+                    "closed",
+                    "--concurrency",
+                    "4",
+                    "--duration",
+                    "1s",
+                    "--warmup",
+                    "200ms",
+                    "--generate",
+                    "3",
+                    "--generate-dir",
+                    dir.toString(),
+                    "--sizes",
+                    "64x48,96x96");
             int rc = new LoadGenerator(o, new PrintStream(buf, true, StandardCharsets.UTF_8)).run();
             String report = buf.toString(StandardCharsets.UTF_8);
             assertThat(rc).as(report).isZero();
-            assertThat(report).contains("mean batch size 4.00").contains("RSS 120 -> 120 MiB")
-                    .contains("SUMMARY mode=closed concurrency=4").contains("status_500=0").contains("mean_batch=4.00")
+            assertThat(report)
+                    .contains("mean batch size 4.00")
+                    .contains("RSS 120 -> 120 MiB")
+                    .contains("SUMMARY mode=closed concurrency=4")
+                    .contains("status_500=0")
+                    .contains("mean_batch=4.00")
                     .containsPattern("statuses +\\{200=\\d+, 429=\\d+}");
         }
     }
@@ -139,15 +157,34 @@ class TrafficTests {
     void theSoakReportsMemoryEveryNRequests(@TempDir Path dir) throws Exception {
         try (StubService stub = new StubService(0, n -> 200)) {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            LoadOptions o = LoadOptions.parse("--url", stub.url().toString(), "--mode", "soak", "--requests", "300",
-                    "--warmup-requests", "20", "--snapshot-every", "100", "--concurrency", "4", "--generate", "2",
-                    "--generate-dir", dir.toString(), "--sizes", "64x48");
+            LoadOptions o = LoadOptions.parse(
+                    "--url",
+                    stub.url().toString(),
+                    "--mode",
+                    "soak",
+                    "--requests",
+                    "300",
+                    "--warmup-requests",
+                    "20",
+                    "--snapshot-every",
+                    "100",
+                    "--concurrency",
+                    "4",
+                    "--generate",
+                    "2",
+                    "--generate-dir",
+                    dir.toString(),
+                    "--sizes",
+                    "64x48");
             int rc = new LoadGenerator(o, new PrintStream(buf, true, StandardCharsets.UTF_8)).run();
             String report = buf.toString(StandardCharsets.UTF_8);
             assertThat(rc).as(report).isZero();
             assertThat(stub.requests()).isEqualTo(320);
-            assertThat(report).containsPattern("\\n100 +\\d+ +120 +10 ").containsPattern("\\n300 +\\d+ +120 +10 ")
-                    .contains("answered       300 in").contains("SUMMARY mode=soak");
+            assertThat(report)
+                    .containsPattern("\\n100 +\\d+ +120 +10 ")
+                    .containsPattern("\\n300 +\\d+ +120 +10 ")
+                    .contains("answered       300 in")
+                    .contains("SUMMARY mode=soak");
         }
     }
 
@@ -158,9 +195,17 @@ class TrafficTests {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        LoadOptions o = LoadOptions.parse("--url", "http://127.0.0.1:" + port, "--generate", "1", "--sizes", "8x8",
-                "--generate-dir", java.nio.file.Files.createTempDirectory("bench").toString());
-        assertThat(new LoadGenerator(o, new PrintStream(buf, true, StandardCharsets.UTF_8)).run()).isEqualTo(3);
+        LoadOptions o = LoadOptions.parse(
+                "--url",
+                "http://127.0.0.1:" + port,
+                "--generate",
+                "1",
+                "--sizes",
+                "8x8",
+                "--generate-dir",
+                java.nio.file.Files.createTempDirectory("bench").toString());
+        assertThat(new LoadGenerator(o, new PrintStream(buf, true, StandardCharsets.UTF_8)).run())
+                .isEqualTo(3);
     }
 
     private static long ms(long millis) {

@@ -8,6 +8,5 @@ public final class Datatypes {
     /** IEEE 754 float32: preprocessed pixels in, probabilities out. */
     public static final String FP32 = "FP32";
 
-    private Datatypes() {
-    }
+    private Datatypes() {}
 }

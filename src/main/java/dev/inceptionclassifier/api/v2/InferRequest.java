@@ -12,8 +12,8 @@ import java.util.Map;
  * @param inputs the input tensors, in request order
  * @param outputs the requested outputs, in request order; empty for "all outputs with default settings"
  */
-public record InferRequest(String id, Map<String, Object> parameters, List<Input> inputs,
-        List<RequestedOutput> outputs) {
+public record InferRequest(
+        String id, Map<String, Object> parameters, List<Input> inputs, List<RequestedOutput> outputs) {
 
     /**
      * One input tensor. Exactly one of {@code floats} (FP32) and {@code elements} (BYTES) is set.
@@ -24,8 +24,7 @@ public record InferRequest(String id, Map<String, Object> parameters, List<Input
      * @param floats FP32 elements in row-major order
      * @param elements BYTES elements (base64-decoded in JSON, length-prefixed in binary)
      */
-    public record Input(String name, String datatype, long[] shape, float[] floats, List<byte[]> elements) {
-    }
+    public record Input(String name, String datatype, long[] shape, float[] floats, List<byte[]> elements) {}
 
     /**
      * One requested output.
@@ -35,8 +34,7 @@ public record InferRequest(String id, Map<String, Object> parameters, List<Input
      *     0 for the raw tensor
      * @param binaryData Triton's binary output: true or false when the request says so, null when it does not
      */
-    public record RequestedOutput(String name, long classification, Boolean binaryData) {
-    }
+    public record RequestedOutput(String name, long classification, Boolean binaryData) {}
 
     /** The {@code binary_data_output} request parameter (Triton's binary tensor data extension); false if absent. */
     public boolean binaryDataOutput() {
@@ -59,7 +57,7 @@ public record InferRequest(String id, Map<String, Object> parameters, List<Input
         if (v instanceof Long l && l >= 0) {
             return l;
         }
-        throw ProtocolException.badRequest("Unable to parse 'timeout': expected a non-negative integer of "
-                + "microseconds.");
+        throw ProtocolException.badRequest(
+                "Unable to parse 'timeout': expected a non-negative integer of " + "microseconds.");
     }
 }

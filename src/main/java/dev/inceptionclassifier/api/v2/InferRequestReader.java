@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import tools.jackson.core.Base64Variant;
 import tools.jackson.core.Base64Variants;
 import tools.jackson.core.JacksonException;
@@ -41,8 +40,7 @@ public final class InferRequestReader {
      * @param maxElementBytes largest BYTES element (image) in bytes; a larger one is a 413
      * @param maxFloats most FP32 elements in one input
      */
-    public record Limits(int maxElements, long maxElementBytes, long maxFloats) {
-    }
+    public record Limits(int maxElements, long maxElementBytes, long maxFloats) {}
 
     private static final int MAX_TENSORS = 16;
     private static final int MAX_PARAMETERS = 64;
@@ -50,9 +48,14 @@ public final class InferRequestReader {
     private static final int MAX_ID_CHARS = 1024;
     private static final Base64Variant BASE64 = Base64Variants.MIME_NO_LINEFEEDS.withPaddingAllowed();
     /** Base64 images are streamed past the text buffer, so this only bounds names, ids and parameter values. */
-    private static final JsonFactory JSON = JsonFactory.builder().streamReadConstraints(StreamReadConstraints
-            .builder().maxNestingDepth(32).maxNameLength(1024).maxNumberLength(100).maxStringLength(64 * 1024)
-            .build()).build();
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(32)
+                    .maxNameLength(1024)
+                    .maxNumberLength(100)
+                    .maxStringLength(64 * 1024)
+                    .build())
+            .build();
 
     private final Limits limits;
 
@@ -67,8 +70,8 @@ public final class InferRequestReader {
      */
     public InferRequest read(byte[] body, int jsonLength) {
         if (jsonLength < 0 || jsonLength > body.length) {
-            throw ProtocolException.badRequest("Inference-Header-Content-Length " + jsonLength
-                    + " is out of range [0, " + body.length + "].");
+            throw ProtocolException.badRequest(
+                    "Inference-Header-Content-Length " + jsonLength + " is out of range [0, " + body.length + "].");
         }
         ParsedJson parsed;
         try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), body, 0, jsonLength)) {
@@ -110,9 +113,11 @@ public final class InferRequestReader {
         return new InferRequest(parsed.id, parsed.parameters, List.copyOf(inputs), parsed.outputs);
     }
 
-    private record ParsedJson(String id, Map<String, Object> parameters, List<PendingInput> inputs,
-            List<InferRequest.RequestedOutput> outputs) {
-    }
+    private record ParsedJson(
+            String id,
+            Map<String, Object> parameters,
+            List<PendingInput> inputs,
+            List<InferRequest.RequestedOutput> outputs) {}
 
     private static final class PendingInput {
         String name;
@@ -219,8 +224,8 @@ public final class InferRequestReader {
             if (name == null) {
                 throw ProtocolException.badRequest("Requested output " + outputs.size() + " needs a 'name'.");
             }
-            outputs.add(new InferRequest.RequestedOutput(name, classification(parameters, name),
-                    binaryData(parameters, name)));
+            outputs.add(new InferRequest.RequestedOutput(
+                    name, classification(parameters, name), binaryData(parameters, name)));
         }
         return List.copyOf(outputs);
     }
@@ -233,8 +238,8 @@ public final class InferRequestReader {
         if (v instanceof Long k && k >= 0) {
             return k;
         }
-        throw ProtocolException.badRequest("Unable to set 'classification' of output '" + output
-                + "': expected a non-negative integer.");
+        throw ProtocolException.badRequest(
+                "Unable to set 'classification' of output '" + output + "': expected a non-negative integer.");
     }
 
     private static Boolean binaryData(Map<String, Object> parameters, String output) {
@@ -242,8 +247,8 @@ public final class InferRequestReader {
         if (v == null || v instanceof Boolean) {
             return (Boolean) v;
         }
-        throw ProtocolException.badRequest("Unable to set 'binary_data' of output '" + output
-                + "': expected a boolean.");
+        throw ProtocolException.badRequest(
+                "Unable to set 'binary_data' of output '" + output + "': expected a boolean.");
     }
 
     private static Map<String, Object> parameters(JsonParser p, String owner) {
@@ -261,8 +266,9 @@ public final class InferRequestReader {
                 case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
                 case VALUE_TRUE -> Boolean.TRUE;
                 case VALUE_FALSE -> Boolean.FALSE;
-                default -> throw ProtocolException.badRequest("Parameter '" + key + "' of " + owner
-                        + " must be a string, a number or a boolean.");
+                default ->
+                    throw ProtocolException.badRequest(
+                            "Parameter '" + key + "' of " + owner + " must be a string, a number or a boolean.");
             };
             out.put(key, value);
         }
@@ -282,7 +288,8 @@ public final class InferRequestReader {
         int n = 0;
         while (p.nextToken() != JsonToken.END_ARRAY) {
             if (p.currentToken() != JsonToken.VALUE_NUMBER_INT
-                    || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER || p.getLongValue() < 0) {
+                    || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                    || p.getLongValue() < 0) {
                 throw ProtocolException.badRequest(label + ": 'shape' must be an array of non-negative integers.");
             }
             if (n == MAX_DIMS) {
@@ -301,8 +308,9 @@ public final class InferRequestReader {
                 case START_ARRAY -> collect(p, c);
                 case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> c.add(p.getFloatValue());
                 case VALUE_STRING -> c.addBase64(p);
-                default -> throw ProtocolException.badRequest(c.label + ": 'data' elements must be numbers (FP32) "
-                        + "or base64 strings (BYTES).");
+                default ->
+                    throw ProtocolException.badRequest(
+                            c.label + ": 'data' elements must be numbers (FP32) " + "or base64 strings (BYTES).");
             }
         }
     }
@@ -321,8 +329,7 @@ public final class InferRequestReader {
         void add(float v) {
             if (floatCount == floats.length) {
                 if (floatCount >= limits.maxFloats()) {
-                    throw ProtocolException.badRequest(label + " has more than " + limits.maxFloats()
-                            + " elements.");
+                    throw ProtocolException.badRequest(label + " has more than " + limits.maxFloats() + " elements.");
                 }
                 floats = Arrays.copyOf(floats, (int) Math.min(limits.maxFloats(), Math.max(1024, 2L * floatCount)));
             }
@@ -414,8 +421,8 @@ public final class InferRequestReader {
         for (long d : in.shape) {
             count *= d;
             if (count > limit) {
-                throw ProtocolException.badRequest(label + " has shape " + Arrays.toString(in.shape) + ", more than "
-                        + limit + " elements.");
+                throw ProtocolException.badRequest(
+                        label + " has shape " + Arrays.toString(in.shape) + ", more than " + limit + " elements.");
             }
         }
         return count;
@@ -423,8 +430,8 @@ public final class InferRequestReader {
 
     private static void requireCount(String label, long expected, long actual) {
         if (expected != actual) {
-            throw ProtocolException.badRequest(label + " has " + actual + " elements but its shape needs "
-                    + expected + ".");
+            throw ProtocolException.badRequest(
+                    label + " has " + actual + " elements but its shape needs " + expected + ".");
         }
     }
 

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
@@ -23,8 +22,8 @@ import tools.jackson.core.json.JsonFactory;
  * @param parameters response parameters (string, number or boolean values)
  * @param outputs the output tensors
  */
-public record InferResponse(String modelName, String modelVersion, String id, Map<String, Object> parameters,
-        List<Output> outputs) {
+public record InferResponse(
+        String modelName, String modelVersion, String id, Map<String, Object> parameters, List<Output> outputs) {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
@@ -38,9 +37,8 @@ public record InferResponse(String modelName, String modelVersion, String id, Ma
      * @param strings BYTES elements
      * @param binary whether to send it as binary data after the JSON
      */
-    public record Output(String name, String datatype, long[] shape, float[] floats, List<String> strings,
-            boolean binary) {
-    }
+    public record Output(
+            String name, String datatype, long[] shape, float[] floats, List<String> strings, boolean binary) {}
 
     /**
      * An encoded response.
@@ -142,7 +140,9 @@ public record InferResponse(String modelName, String modelVersion, String id, Ma
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (String s : o.strings()) {
             byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-            out.writeBytes(ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN).putInt(utf8.length)
+            out.writeBytes(ByteBuffer.allocate(Integer.BYTES)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putInt(utf8.length)
                     .array());
             out.writeBytes(utf8);
         }

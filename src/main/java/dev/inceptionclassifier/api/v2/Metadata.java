@@ -1,15 +1,13 @@
 package dev.inceptionclassifier.api.v2;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.annotation.JsonInclude;
 
 /** The protocol's metadata and error documents. */
 public final class Metadata {
 
-    private Metadata() {
-    }
+    private Metadata() {}
 
     /**
      * {@code $metadata_server_response}.
@@ -18,8 +16,7 @@ public final class Metadata {
      * @param version the server version
      * @param extensions the protocol extensions it supports
      */
-    public record Server(String name, String version, List<String> extensions) {
-    }
+    public record Server(String name, String version, List<String> extensions) {}
 
     /**
      * {@code $metadata_model_response}; {@code parameters} is this server's addition (the weights served, and the
@@ -33,9 +30,13 @@ public final class Metadata {
      * @param parameters what the model serves
      */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public record Model(String name, List<String> versions, String platform, List<Tensor> inputs,
-            List<Tensor> outputs, Map<String, Object> parameters) {
-    }
+    public record Model(
+            String name,
+            List<String> versions,
+            String platform,
+            List<Tensor> inputs,
+            List<Tensor> outputs,
+            Map<String, Object> parameters) {}
 
     /**
      * {@code $metadata_tensor}.
@@ -44,14 +45,12 @@ public final class Metadata {
      * @param datatype element datatype
      * @param shape its shape; -1 for a variable dimension
      */
-    public record Tensor(String name, String datatype, long[] shape) {
-    }
+    public record Tensor(String name, String datatype, long[] shape) {}
 
     /**
      * The protocol's error object.
      *
      * @param error what went wrong
      */
-    public record Error(String error) {
-    }
+    public record Error(String error) {}
 }

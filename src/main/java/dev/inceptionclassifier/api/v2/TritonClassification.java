@@ -14,8 +14,7 @@ import java.util.List;
  */
 public final class TritonClassification {
 
-    private TritonClassification() {
-    }
+    private TritonClassification() {}
 
     /**
      * The {@code k} highest values of {@code values[from, from + length)}, highest first, compared as float32 (ties:
@@ -56,7 +55,9 @@ public final class TritonClassification {
             return value < 0 ? "-inf" : "inf";
         }
         // BigDecimal(double) is the exact binary value, so HALF_EVEN rounds as glibc's printf does.
-        String s = new BigDecimal((double) value).setScale(6, RoundingMode.HALF_EVEN).toPlainString();
+        String s = new BigDecimal((double) value)
+                .setScale(6, RoundingMode.HALF_EVEN)
+                .toPlainString();
         boolean negative = value < 0 || (value == 0 && 1 / value < 0);
         return negative && !s.startsWith("-") ? "-" + s : s;
     }

@@ -26,17 +26,22 @@ final class AvgPoolExcludingPadding extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         int h = Math.toIntExact(x.getShape().get(2));
         int w = Math.toIntExact(x.getShape().get(3));
-        NDArray averaged = Pool.avgPool2d(x, new Shape(pool.kh(), pool.kw()),
-                new Shape(pool.strideH(), pool.strideW()), new Shape(pool.padH(), pool.padW()), pool.ceilMode(),
+        NDArray averaged = Pool.avgPool2d(
+                x,
+                new Shape(pool.kh(), pool.kw()),
+                new Shape(pool.strideH(), pool.strideW()),
+                new Shape(pool.padH(), pool.padW()),
+                pool.ceilMode(),
                 true);
         int oh = Math.toIntExact(averaged.getShape().get(2));
         int ow = Math.toIntExact(averaged.getShape().get(3));
-        try (NDArray rescale = x.getManager().create(rescale(pool, h, w, oh, ow), new Shape(oh, ow))
+        try (NDArray rescale = x.getManager()
+                .create(rescale(pool, h, w, oh, ow), new Shape(oh, ow))
                 .toType(x.getDataType(), false)) {
             return new NDList(averaged.muli(rescale));
         }
@@ -71,9 +76,13 @@ final class AvgPoolExcludingPadding extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape in = inputShapes[0];
-        return new Shape[] {new Shape(in.get(0), in.get(1),
-                outSize(in.get(2), pool.kh(), pool.strideH(), pool.padH()),
-                outSize(in.get(3), pool.kw(), pool.strideW(), pool.padW()))};
+        return new Shape[] {
+            new Shape(
+                    in.get(0),
+                    in.get(1),
+                    outSize(in.get(2), pool.kh(), pool.strideH(), pool.padH()),
+                    outSize(in.get(3), pool.kw(), pool.strideW(), pool.padW()))
+        };
     }
 
     private long outSize(long n, int k, int s, int pad) {

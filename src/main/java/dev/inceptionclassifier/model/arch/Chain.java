@@ -1,8 +1,5 @@
 package dev.inceptionclassifier.model.arch;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -11,6 +8,8 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Blocks applied one after the other, like {@code nn.Sequential}. Unlike DJL's SequentialBlock it frees each
@@ -33,8 +32,8 @@ final class Chain extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList x = inputs;
         for (Block block : blocks) {
             NDList next = block.forward(ps, x, training, params);

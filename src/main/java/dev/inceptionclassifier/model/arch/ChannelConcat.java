@@ -1,8 +1,5 @@
 package dev.inceptionclassifier.model.arch;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -13,6 +10,8 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Runs every branch on the same input and concatenates the results along the channel axis, in branch order: the
@@ -29,8 +28,8 @@ final class ChannelConcat extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList outs = new NDList(branches.size());
         for (Block branch : branches) {
             outs.add(branch.forward(ps, inputs, training, params).singletonOrThrow());

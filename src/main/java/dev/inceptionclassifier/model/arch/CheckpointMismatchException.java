@@ -14,8 +14,8 @@ public class CheckpointMismatchException extends IllegalArgumentException {
     private final transient List<String> unexpectedKeys;
     private final transient List<String> shapeMismatches;
 
-    CheckpointMismatchException(String model, List<String> missingKeys, List<String> unexpectedKeys,
-            List<String> shapeMismatches) {
+    CheckpointMismatchException(
+            String model, List<String> missingKeys, List<String> unexpectedKeys, List<String> shapeMismatches) {
         super(message(model, missingKeys, unexpectedKeys, shapeMismatches));
         this.missingKeys = List.copyOf(missingKeys);
         this.unexpectedKeys = List.copyOf(unexpectedKeys);
@@ -37,17 +37,30 @@ public class CheckpointMismatchException extends IllegalArgumentException {
         return shapeMismatches;
     }
 
-    private static String message(String model, List<String> missing, List<String> unexpected,
-            List<String> mismatched) {
-        StringBuilder sb = new StringBuilder("state dict does not match ").append(model).append(':');
+    private static String message(
+            String model, List<String> missing, List<String> unexpected, List<String> mismatched) {
+        StringBuilder sb =
+                new StringBuilder("state dict does not match ").append(model).append(':');
         if (!missing.isEmpty()) {
-            sb.append(" missing keys (").append(missing.size()).append(") ").append(missing).append(';');
+            sb.append(" missing keys (")
+                    .append(missing.size())
+                    .append(") ")
+                    .append(missing)
+                    .append(';');
         }
         if (!unexpected.isEmpty()) {
-            sb.append(" unexpected keys (").append(unexpected.size()).append(") ").append(unexpected).append(';');
+            sb.append(" unexpected keys (")
+                    .append(unexpected.size())
+                    .append(") ")
+                    .append(unexpected)
+                    .append(';');
         }
         if (!mismatched.isEmpty()) {
-            sb.append(" shape mismatches (").append(mismatched.size()).append(") ").append(mismatched).append(';');
+            sb.append(" shape mismatches (")
+                    .append(mismatched.size())
+                    .append(") ")
+                    .append(mismatched)
+                    .append(';');
         }
         sb.setLength(sb.length() - 1);
         return sb.toString();

@@ -27,13 +27,15 @@ final class ConvLayer extends AbstractBlock {
     ConvLayer(KeyedParameters keys, Node.Conv c) {
         boolean fold = keys.bnFolded() && c.bn() != null;
         boolean bias = c.bias() || fold;
-        conv = addChildBlock("conv", Conv2d.builder()
-                .setKernelShape(new Shape(c.kh(), c.kw()))
-                .optStride(new Shape(c.strideH(), c.strideW()))
-                .optPadding(new Shape(c.padH(), c.padW()))
-                .setFilters(c.out())
-                .optBias(bias)
-                .build());
+        conv = addChildBlock(
+                "conv",
+                Conv2d.builder()
+                        .setKernelShape(new Shape(c.kh(), c.kw()))
+                        .optStride(new Shape(c.strideH(), c.strideW()))
+                        .optPadding(new Shape(c.padH(), c.padW()))
+                        .setFilters(c.out())
+                        .optBias(bias)
+                        .build());
         relu = c.relu();
         keys.bind(c.name() + ".weight", conv.getDirectParameters().get("weight"), c.out(), c.in(), c.kh(), c.kw());
         if (bias) {
@@ -43,7 +45,8 @@ final class ConvLayer extends AbstractBlock {
             bn = null;
         } else {
             String n = c.bn().name();
-            bn = addChildBlock("bn", BatchNorm.builder().optEpsilon((float) c.bn().eps()).build());
+            bn = addChildBlock(
+                    "bn", BatchNorm.builder().optEpsilon((float) c.bn().eps()).build());
             keys.bind(n + ".weight", bn.getDirectParameters().get("gamma"), c.out());
             keys.bind(n + ".bias", bn.getDirectParameters().get("beta"), c.out());
             keys.bind(n + ".running_mean", bn.getDirectParameters().get("runningMean"), c.out());
@@ -52,8 +55,8 @@ final class ConvLayer extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = conv.forward(ps, inputs, training, params).singletonOrThrow();
         if (bn != null) {
             NDArray normed = bn.forward(ps, new NDList(x), training, params).singletonOrThrow();

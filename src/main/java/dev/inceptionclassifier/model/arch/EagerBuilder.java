@@ -31,13 +31,20 @@ final class EagerBuilder {
             return new ConvLayer(keys, c);
         }
         if (node instanceof Node.MaxPool p) {
-            return Pool.maxPool2dBlock(new Shape(p.kh(), p.kw()), new Shape(p.strideH(), p.strideW()),
-                    new Shape(p.padH(), p.padW()), p.ceilMode());
+            return Pool.maxPool2dBlock(
+                    new Shape(p.kh(), p.kw()),
+                    new Shape(p.strideH(), p.strideW()),
+                    new Shape(p.padH(), p.padW()),
+                    p.ceilMode());
         }
         if (node instanceof Node.AvgPool p) {
             return p.countIncludePad()
-                    ? Pool.avgPool2dBlock(new Shape(p.kh(), p.kw()), new Shape(p.strideH(), p.strideW()),
-                            new Shape(p.padH(), p.padW()), p.ceilMode(), true)
+                    ? Pool.avgPool2dBlock(
+                            new Shape(p.kh(), p.kw()),
+                            new Shape(p.strideH(), p.strideW()),
+                            new Shape(p.padH(), p.padW()),
+                            p.ceilMode(),
+                            true)
                     : new AvgPoolExcludingPadding(p);
         }
         if (node instanceof Node.Sequence s) {
@@ -61,11 +68,14 @@ final class EagerBuilder {
             return new StatelessBlock(x -> channelAffine(x, a), s -> s);
         }
         if (node instanceof Node.L2Normalize n) {
-            return new StatelessBlock(x -> {
-                try (NDArray norm = x.norm(new int[] {1}, true); NDArray denom = norm.maximum(n.eps())) {
-                    return x.div(denom);
-                }
-            }, s -> s);
+            return new StatelessBlock(
+                    x -> {
+                        try (NDArray norm = x.norm(new int[] {1}, true);
+                                NDArray denom = norm.maximum(n.eps())) {
+                            return x.div(denom);
+                        }
+                    },
+                    s -> s);
         }
         throw new IllegalArgumentException("no eager block for " + node);
     }

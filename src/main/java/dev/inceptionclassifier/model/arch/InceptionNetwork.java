@@ -1,13 +1,5 @@
 package dev.inceptionclassifier.model.arch;
 
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -22,6 +14,13 @@ import dev.inceptionclassifier.model.core.HostTensor;
 import dev.inceptionclassifier.model.graph.BatchNormFolding;
 import dev.inceptionclassifier.model.graph.KeyCheck;
 import dev.inceptionclassifier.model.graph.NetworkGraph;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * An architecture as DJL blocks op by op (the {@code eager} execution), derived from its description
@@ -110,12 +109,14 @@ public final class InceptionNetwork {
      */
     public void loadStateDict(Map<String, HostTensor> stateDict, NDManager manager) {
         checkStrict(stateDict);
-        Map<String, float[]> folded = bnFolded ? BatchNormFolding.fold(graph, k -> stateDict.get(k).data())
-                : Map.of();
+        Map<String, float[]> folded =
+                bnFolded ? BatchNormFolding.fold(graph, k -> stateDict.get(k).data()) : Map.of();
         initialize(manager, DataType.FLOAT32);
         for (Map.Entry<String, Parameter> e : keys.parameters().entrySet()) {
             String name = e.getKey();
-            float[] values = folded.containsKey(name) ? folded.get(name) : stateDict.get(name).data();
+            float[] values = folded.containsKey(name)
+                    ? folded.get(name)
+                    : stateDict.get(name).data();
             checkedArray(name, e.getValue(), DataType.FLOAT32).set(FloatBuffer.wrap(values));
         }
         network.freezeParameters(true);
@@ -161,21 +162,20 @@ public final class InceptionNetwork {
                 last = e;
             }
         }
-        throw new IllegalStateException(graph.className() + " accepts none of the sizes " + Arrays.toString(
-                INIT_SIZES), last);
+        throw new IllegalStateException(
+                graph.className() + " accepts none of the sizes " + Arrays.toString(INIT_SIZES), last);
     }
 
     /** The parameter's array, after checking its data type and that DJL inferred the timm key's shape. */
     private NDArray checkedArray(String name, Parameter parameter, DataType dataType) {
         NDArray array = parameter.getArray();
         if (array.getDataType() != dataType) {
-            throw new IllegalStateException("network was initialized as " + array.getDataType() + ", not "
-                    + dataType);
+            throw new IllegalStateException("network was initialized as " + array.getDataType() + ", not " + dataType);
         }
         long[] expected = keys.parameterShapes().get(name);
         if (!Arrays.equals(array.getShape().getShape(), expected)) {
-            throw new IllegalStateException("DJL inferred " + array.getShape() + " for " + name + ", expected "
-                    + Arrays.toString(expected));
+            throw new IllegalStateException(
+                    "DJL inferred " + array.getShape() + " for " + name + ", expected " + Arrays.toString(expected));
         }
         return array;
     }

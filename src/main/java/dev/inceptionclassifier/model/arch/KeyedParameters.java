@@ -1,10 +1,9 @@
 package dev.inceptionclassifier.model.arch;
 
+import ai.djl.nn.Parameter;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import ai.djl.nn.Parameter;
 
 /**
  * Filled while the blocks are derived from the description, in its order: for every DJL parameter the checkpoint key

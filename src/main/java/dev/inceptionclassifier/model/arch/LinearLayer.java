@@ -24,7 +24,8 @@ final class LinearLayer extends AbstractBlock {
     LinearLayer(KeyedParameters keys, Node.Linear l) {
         boolean fold = keys.bnFolded() && l.bn() != null;
         boolean bias = l.bias() || fold;
-        linear = addChildBlock("linear", Linear.builder().setUnits(l.out()).optBias(bias).build());
+        linear = addChildBlock(
+                "linear", Linear.builder().setUnits(l.out()).optBias(bias).build());
         keys.bind(l.name() + ".weight", linear.getDirectParameters().get("weight"), l.out(), l.in());
         if (bias) {
             keys.bind(l.name() + ".bias", linear.getDirectParameters().get("bias"), l.out());
@@ -33,7 +34,8 @@ final class LinearLayer extends AbstractBlock {
             bn = null;
         } else {
             String n = l.bn().name();
-            bn = addChildBlock("bn", BatchNorm.builder().optEpsilon((float) l.bn().eps()).build());
+            bn = addChildBlock(
+                    "bn", BatchNorm.builder().optEpsilon((float) l.bn().eps()).build());
             keys.bind(n + ".weight", bn.getDirectParameters().get("gamma"), l.out());
             keys.bind(n + ".bias", bn.getDirectParameters().get("beta"), l.out());
             keys.bind(n + ".running_mean", bn.getDirectParameters().get("runningMean"), l.out());
@@ -42,10 +44,11 @@ final class LinearLayer extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray flat = x.getShape().dimension() == 2 ? x : x.reshape(x.getShape().get(0), -1);
+        NDArray flat =
+                x.getShape().dimension() == 2 ? x : x.reshape(x.getShape().get(0), -1);
         NDArray y = linear.forward(ps, new NDList(flat), training, params).singletonOrThrow();
         if (flat != x) {
             flat.close();

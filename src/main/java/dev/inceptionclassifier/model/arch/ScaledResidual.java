@@ -28,8 +28,8 @@ final class ScaledResidual extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray up = body.forward(ps, inputs, training, params).singletonOrThrow();
         // timm: out = conv2d(cat) * scale + x; in place, the body's output is a fresh array

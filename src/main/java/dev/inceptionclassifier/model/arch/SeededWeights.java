@@ -1,16 +1,15 @@
 package dev.inceptionclassifier.model.arch;
 
+import dev.inceptionclassifier.model.core.HostTensor;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-
-import dev.inceptionclassifier.model.core.HostTensor;
 
 /**
  * Seeded random weights: one {@link SplittableRandom} per key, seeded from the seed and the key's name, so each
@@ -20,18 +19,25 @@ import dev.inceptionclassifier.model.core.HostTensor;
  */
 final class SeededWeights {
 
-    private SeededWeights() {
-    }
+    private SeededWeights() {}
 
     static Map<String, HostTensor> generate(Map<String, long[]> stateDict, long seed) {
         List<String> keys = List.copyOf(stateDict.keySet());
         // a BatchNorm is whatever has a running_var, whatever its module is called (bn, last_bn, conv1_7x7_s2_bn)
-        Set<String> batchNorms = keys.stream().filter(k -> k.endsWith(RUNNING_VAR))
-                .map(k -> k.substring(0, k.length() - RUNNING_VAR.length())).collect(Collectors.toSet());
+        Set<String> batchNorms = keys.stream()
+                .filter(k -> k.endsWith(RUNNING_VAR))
+                .map(k -> k.substring(0, k.length() - RUNNING_VAR.length()))
+                .collect(Collectors.toSet());
         Map<String, HostTensor> generated = new ConcurrentHashMap<>();
         // tensors are independent, so generating them in parallel cannot change any value
-        keys.parallelStream().forEach(k -> generated.put(k, tensor(k, stateDict.get(k).clone(), seed,
-                batchNorms.contains(k.substring(0, k.lastIndexOf('.') + 1)))));
+        keys.parallelStream()
+                .forEach(k -> generated.put(
+                        k,
+                        tensor(
+                                k,
+                                stateDict.get(k).clone(),
+                                seed,
+                                batchNorms.contains(k.substring(0, k.lastIndexOf('.') + 1)))));
         LinkedHashMap<String, HostTensor> ordered = new LinkedHashMap<>();
         for (String k : keys) {
             ordered.put(k, generated.get(k));

@@ -1,13 +1,12 @@
 package dev.inceptionclassifier.model.arch;
 
-import java.util.function.UnaryOperator;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.function.UnaryOperator;
 
 /**
  * An operation without weights, with its output shape given as a function (DJL's LambdaBlock would run the operation
@@ -24,8 +23,8 @@ final class StatelessBlock extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(op.apply(inputs.singletonOrThrow()));
     }
 

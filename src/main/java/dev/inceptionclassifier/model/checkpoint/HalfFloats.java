@@ -7,8 +7,7 @@ package dev.inceptionclassifier.model.checkpoint;
  */
 final class HalfFloats {
 
-    private HalfFloats() {
-    }
+    private HalfFloats() {}
 
     /** bfloat16 is the upper half of a float32. */
     static float bf16ToFloat(short bits) {

@@ -6,14 +6,29 @@ package dev.inceptionclassifier.model.checkpoint;
  * use: the legacy format lays storages end to end, so skipping one means knowing its length.
  */
 enum PthDtype {
-    F32("Float", 4), F16("Half", 2), BF16("BFloat16", 2), F64("Double", 8), I64("Long", 8), I32("Int", 4),
-    I16("Short", 2), I8("Char", 1), U8("Byte", 1), BOOL("Bool", 1), C64("ComplexFloat", 8), C128("ComplexDouble", 16),
-    QI8("QInt8", 1), QU8("QUInt8", 1), QI32("QInt32", 4), QU4X2("QUInt4x2", 1), QU2X4("QUInt2x4", 1),
+    F32("Float", 4),
+    F16("Half", 2),
+    BF16("BFloat16", 2),
+    F64("Double", 8),
+    I64("Long", 8),
+    I32("Int", 4),
+    I16("Short", 2),
+    I8("Char", 1),
+    U8("Byte", 1),
+    BOOL("Bool", 1),
+    C64("ComplexFloat", 8),
+    C128("ComplexDouble", 16),
+    QI8("QInt8", 1),
+    QU8("QUInt8", 1),
+    QI32("QInt32", 4),
+    QU4X2("QUInt4x2", 1),
+    QU2X4("QUInt2x4", 1),
     /** {@code torch.storage.UntypedStorage}: bytes. */
     UNTYPED("Untyped", 1);
 
     /** The class-name stem: {@code torch.<stem>Storage}, and {@code torch.<stem>Tensor} for the legacy tensor types. */
     final String stem;
+
     final int size;
 
     PthDtype(String stem, int size) {

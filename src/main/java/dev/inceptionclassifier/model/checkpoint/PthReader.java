@@ -1,5 +1,12 @@
 package dev.inceptionclassifier.model.checkpoint;
 
+import dev.inceptionclassifier.model.checkpoint.RestrictedUnpickler.Global;
+import dev.inceptionclassifier.model.checkpoint.RestrictedUnpickler.Kind;
+import dev.inceptionclassifier.model.checkpoint.RestrictedUnpickler.PickleException;
+import dev.inceptionclassifier.model.checkpoint.RestrictedUnpickler.PyBytes;
+import dev.inceptionclassifier.model.checkpoint.RestrictedUnpickler.PyDict;
+import dev.inceptionclassifier.model.checkpoint.RestrictedUnpickler.PyTuple;
+import dev.inceptionclassifier.model.core.HostTensor;
 import java.io.EOFException;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -18,14 +25,6 @@ import java.util.Map;
 import java.util.StringJoiner;
 import java.util.function.Predicate;
 import java.util.zip.CRC32;
-
-import dev.inceptionclassifier.model.core.HostTensor;
-import dev.inceptionclassifier.model.checkpoint.RestrictedUnpickler.Global;
-import dev.inceptionclassifier.model.checkpoint.RestrictedUnpickler.Kind;
-import dev.inceptionclassifier.model.checkpoint.RestrictedUnpickler.PickleException;
-import dev.inceptionclassifier.model.checkpoint.RestrictedUnpickler.PyBytes;
-import dev.inceptionclassifier.model.checkpoint.RestrictedUnpickler.PyDict;
-import dev.inceptionclassifier.model.checkpoint.RestrictedUnpickler.PyTuple;
 
 /**
  * Reads a PyTorch state dict saved with {@code torch.save} ({@code .pth}, {@code .pt}, {@code .bin}) into float32
@@ -75,8 +74,7 @@ public final class PthReader {
     private static final long WINDOW = 1L << 30;
     private static final int CONVERT_CHUNK = 1 << 14;
 
-    private PthReader() {
-    }
+    private PthReader() {}
 
     /** Reads every float tensor of the state dict in {@code file}; see {@link #read(Path, Predicate)}. */
     public static Map<String, HostTensor> read(Path file) throws IOException {
@@ -108,13 +106,16 @@ public final class PthReader {
     }
 
     private enum Format {
-        ZIP, LEGACY
+        ZIP,
+        LEGACY
     }
 
     private static Format detect(Path file, FileChannel channel) throws IOException {
         long size = channel.size();
         ByteBuffer head = readAt(channel, 0, (int) Math.min(size, 262));
-        if (size >= 4 && head.get(0) == 'P' && head.get(1) == 'K'
+        if (size >= 4
+                && head.get(0) == 'P'
+                && head.get(1) == 'K'
                 && ((head.get(2) == 3 && head.get(3) == 4) || (head.get(2) == 5 && head.get(3) == 6))) {
             return Format.ZIP;
         }
@@ -122,11 +123,16 @@ public final class PthReader {
             return Format.LEGACY;
         }
         if (size >= 262 && "ustar".equals(new String(head.array(), 257, 5, StandardCharsets.US_ASCII))) {
-            throw new CheckpointFormatException(file, "a tar archive: the tar-based format of PyTorch's first releases"
-                    + " (replaced in early 2017) is not supported; re-save it with torch.save");
+            throw new CheckpointFormatException(
+                    file,
+                    "a tar archive: the tar-based format of PyTorch's first releases"
+                            + " (replaced in early 2017) is not supported; re-save it with torch.save");
         }
-        throw new CheckpointFormatException(file, size == 0 ? "empty file"
-                : "not a PyTorch checkpoint: neither a torch.save zip archive nor the legacy pickle format");
+        throw new CheckpointFormatException(
+                file,
+                size == 0
+                        ? "empty file"
+                        : "not a PyTorch checkpoint: neither a torch.save zip archive nor the legacy pickle format");
     }
 
     // ---- the zip format ----
@@ -139,18 +145,20 @@ public final class PthReader {
         String first = zip.entries().keySet().iterator().next();
         int slash = first.indexOf('/');
         if (slash <= 0) {
-            throw new CheckpointFormatException(file, "not a torch.save archive: entry '" + first
-                    + "' is not inside a top-level folder");
+            throw new CheckpointFormatException(
+                    file, "not a torch.save archive: entry '" + first + "' is not inside a top-level folder");
         }
         String prefix = first.substring(0, slash + 1);
         for (String name : zip.entries().keySet()) {
             if (!name.startsWith(prefix)) {
-                throw new CheckpointFormatException(file, "not a torch.save archive: entry '" + name
-                        + "' is outside '" + prefix + "'");
+                throw new CheckpointFormatException(
+                        file, "not a torch.save archive: entry '" + name + "' is outside '" + prefix + "'");
             }
             if (name.equals(prefix + "constants.pkl") || name.startsWith(prefix + "code/")) {
-                throw new CheckpointFormatException(file, "a TorchScript archive (torch.jit.save), not a state dict"
-                        + " saved with torch.save; load it as TorchScript instead");
+                throw new CheckpointFormatException(
+                        file,
+                        "a TorchScript archive (torch.jit.save), not a state dict"
+                                + " saved with torch.save; load it as TorchScript instead");
             }
         }
         StoredZip.Entry pkl = zip.get(prefix + "data.pkl");
@@ -159,9 +167,12 @@ public final class PthReader {
         }
         for (StoredZip.Entry e : zip.entries().values()) {
             if (!e.isStored()) {
-                throw new CheckpointFormatException(file, "zip entry '" + e.name() + "' is compressed (method "
-                        + e.method() + "); torch.save stores entries uncompressed, and this reader reads only stored"
-                        + " entries (re-save the checkpoint with torch.save)");
+                throw new CheckpointFormatException(
+                        file,
+                        "zip entry '" + e.name() + "' is compressed (method "
+                                + e.method()
+                                + "); torch.save stores entries uncompressed, and this reader reads only stored"
+                                + " entries (re-save the checkpoint with torch.save)");
             }
         }
         checkVersion(file, channel, zip, prefix);
@@ -169,13 +180,15 @@ public final class PthReader {
         if (byteorder != null) {
             String order = smallText(file, channel, byteorder);
             if (!order.equals("little")) {
-                throw new CheckpointFormatException(file, "byteorder is '" + order + "'; only little-endian"
-                        + " checkpoints are supported");
+                throw new CheckpointFormatException(
+                        file, "byteorder is '" + order + "'; only little-endian" + " checkpoints are supported");
             }
         }
         if (pkl.size() > RestrictedUnpickler.MAX_BYTES) {
-            throw new CheckpointFormatException(file, prefix + "data.pkl has " + pkl.size() + " bytes, more than the "
-                    + (RestrictedUnpickler.MAX_BYTES >> 20) + " MiB this reader accepts");
+            throw new CheckpointFormatException(
+                    file,
+                    prefix + "data.pkl has " + pkl.size() + " bytes, more than the "
+                            + (RestrictedUnpickler.MAX_BYTES >> 20) + " MiB this reader accepts");
         }
         ByteBuffer pickle = channel.map(FileChannel.MapMode.READ_ONLY, pkl.dataOffset(), pkl.size());
         checkCrc(file, pkl.name(), data, pkl.dataOffset(), pkl.size(), pkl.crc());
@@ -219,8 +232,7 @@ public final class PthReader {
         return new PthStorage(root, 0, numel);
     }
 
-    private static void checkVersion(Path file, FileChannel channel, StoredZip zip, String prefix)
-            throws IOException {
+    private static void checkVersion(Path file, FileChannel channel, StoredZip zip, String prefix) throws IOException {
         StoredZip.Entry version = zip.get(prefix + ".data/version");
         if (version == null) {
             version = zip.get(prefix + "version");
@@ -236,8 +248,8 @@ public final class PthReader {
 
     private static String smallText(Path file, FileChannel channel, StoredZip.Entry entry) throws IOException {
         if (entry.size() > 64) {
-            throw new CheckpointFormatException(file, entry.name() + " has " + entry.size() + " bytes; expected a"
-                    + " short text");
+            throw new CheckpointFormatException(
+                    file, entry.name() + " has " + entry.size() + " bytes; expected a" + " short text");
         }
         ByteBuffer b = readAt(channel, entry.dataOffset(), (int) entry.size());
         return new String(b.array(), StandardCharsets.US_ASCII).strip();
@@ -253,13 +265,15 @@ public final class PthReader {
         };
         Object magic = legacyPickle(file, head, none, "magic number");
         if (!LEGACY_MAGIC.equals(magic)) {
-            throw new CheckpointFormatException(file, "not a PyTorch checkpoint: a pickle without torch.save's"
-                    + " magic number");
+            throw new CheckpointFormatException(
+                    file, "not a PyTorch checkpoint: a pickle without torch.save's" + " magic number");
         }
         Object protocol = legacyPickle(file, head, none, "protocol version");
         if (!Long.valueOf(LEGACY_PROTOCOL).equals(protocol)) {
-            throw new CheckpointFormatException(file, "legacy protocol version " + RestrictedUnpickler.typeName(
-                    protocol) + " " + protocol + "; only " + LEGACY_PROTOCOL + " exists");
+            throw new CheckpointFormatException(
+                    file,
+                    "legacy protocol version " + RestrictedUnpickler.typeName(protocol) + " " + protocol + "; only "
+                            + LEGACY_PROTOCOL + " exists");
         }
         // The system info (byte order, C type sizes) is ignored, as torch does: storages are always written
         // little-endian, and their element sizes follow from their dtypes.
@@ -269,8 +283,8 @@ public final class PthReader {
         Object result = legacyPickle(file, head, pid -> legacyStorage(pid, roots, views), "object pickle");
         Object keys = legacyPickle(file, head, none, "storage key list");
         if (!(keys instanceof List<?> keyList)) {
-            throw new CheckpointFormatException(file, "the storage key list is " + RestrictedUnpickler.article(
-                    keys) + ", not a list");
+            throw new CheckpointFormatException(
+                    file, "the storage key list is " + RestrictedUnpickler.article(keys) + ", not a list");
         }
         long position = head.position();
         Map<String, PthStorage.Root> pending = new HashMap<>(roots);
@@ -280,36 +294,46 @@ public final class PthReader {
             }
             PthStorage.Root root = pending.remove(key);
             if (root == null) {
-                throw new CheckpointFormatException(file, roots.containsKey(key) ? "storage '" + key
-                        + "' is listed twice" : "storage '" + key + "' is listed but no tensor refers to it");
+                throw new CheckpointFormatException(
+                        file,
+                        roots.containsKey(key)
+                                ? "storage '" + key + "' is listed twice"
+                                : "storage '" + key + "' is listed but no tensor refers to it");
             }
             if (position > fileSize - 8) {
-                throw new CheckpointFormatException(file, "truncated: the data of storage '" + key + "' would start"
-                        + " at byte " + position + " of " + fileSize);
+                throw new CheckpointFormatException(
+                        file,
+                        "truncated: the data of storage '" + key + "' would start" + " at byte " + position + " of "
+                                + fileSize);
             }
             long numel = readAt(channel, position, 8).getLong(0);
             if (numel != root.numel) {
-                throw new CheckpointFormatException(file, "storage '" + key + "' holds " + numel + " elements but is"
-                        + " declared as " + root.numel + " " + root.dtype + " elements");
+                throw new CheckpointFormatException(
+                        file,
+                        "storage '" + key + "' holds " + numel + " elements but is" + " declared as " + root.numel + " "
+                                + root.dtype + " elements");
             }
             long start = position + 8;
             if (root.byteLength() > fileSize - start) {
-                throw new CheckpointFormatException(file, "truncated: storage '" + key + "' needs " + root.byteLength()
-                        + " bytes from byte " + start + " but the file has " + fileSize);
+                throw new CheckpointFormatException(
+                        file,
+                        "truncated: storage '" + key + "' needs " + root.byteLength() + " bytes from byte " + start
+                                + " but the file has " + fileSize);
             }
             root.locate(start);
             position = start + root.byteLength();
         }
         if (!pending.isEmpty()) {
-            throw new CheckpointFormatException(file, "storage '" + pending.keySet().iterator().next()
-                    + "' is referred to but has no data");
+            throw new CheckpointFormatException(
+                    file, "storage '" + pending.keySet().iterator().next() + "' is referred to but has no data");
         }
         // like torch, bytes after the last storage are ignored
         return result;
     }
 
-    private static Object legacyPickle(Path file, ByteBuffer head, RestrictedUnpickler.PersistentLoader loader,
-            String what) throws CheckpointFormatException {
+    private static Object legacyPickle(
+            Path file, ByteBuffer head, RestrictedUnpickler.PersistentLoader loader, String what)
+            throws CheckpointFormatException {
         RestrictedUnpickler unpickler = new RestrictedUnpickler(head, loader);
         try {
             Object value = unpickler.load();
@@ -321,8 +345,8 @@ public final class PthReader {
     }
 
     /** ('storage', storage_type, root_key, location, numel, view_metadata), view_metadata None or (key, offset, n). */
-    private static PthStorage legacyStorage(PyTuple pid, Map<String, PthStorage.Root> roots,
-            Map<String, PthStorage> views) throws PickleException {
+    private static PthStorage legacyStorage(
+            PyTuple pid, Map<String, PthStorage.Root> roots, Map<String, PthStorage> views) throws PickleException {
         if (pid.size() != 6) {
             throw new PickleException("a storage persistent id of " + pid.size() + " values; the legacy format has 6");
         }
@@ -343,8 +367,8 @@ public final class PthReader {
             return new PthStorage(root, 0, numel);
         }
         if (!(view instanceof PyTuple v) || v.size() != 3) {
-            throw new PickleException("storage view metadata is " + RestrictedUnpickler.article(view)
-                    + ", not (key, offset, size)");
+            throw new PickleException(
+                    "storage view metadata is " + RestrictedUnpickler.article(view) + ", not (key, offset, size)");
         }
         String viewKey = text(v.get(0), "view key");
         long offset = count(v.get(1), "view offset", dtype);
@@ -383,8 +407,9 @@ public final class PthReader {
     /** A non-negative element count whose byte length fits in a long. */
     private static long count(Object o, String what, PthDtype dtype) throws PickleException {
         if (!(o instanceof Long n) || n < 0 || n > Long.MAX_VALUE / 16) {
-            throw new PickleException("the " + what + " is " + (o instanceof Long n ? n.toString()
-                    : RestrictedUnpickler.article(o)) + ", not a valid element count");
+            throw new PickleException(
+                    "the " + what + " is " + (o instanceof Long n ? n.toString() : RestrictedUnpickler.article(o))
+                            + ", not a valid element count");
         }
         return n;
     }
@@ -394,8 +419,10 @@ public final class PthReader {
     /** The state dict itself, or the one a training checkpoint wraps under {@link #WRAPPER_KEYS}. */
     static PyDict stateDict(Path file, Object root) throws CheckpointFormatException {
         if (!(root instanceof PyDict top)) {
-            throw new CheckpointFormatException(file, "holds " + RestrictedUnpickler.article(root)
-                    + ", not a state dict (a dict of tensors) or a dict wrapping one");
+            throw new CheckpointFormatException(
+                    file,
+                    "holds " + RestrictedUnpickler.article(root)
+                            + ", not a state dict (a dict of tensors) or a dict wrapping one");
         }
         String problem = notAStateDict(top);
         if (problem == null) {
@@ -404,17 +431,19 @@ public final class PthReader {
         for (String key : WRAPPER_KEYS) {
             if (top.items.containsKey(key)) {
                 Object inner = top.items.get(key);
-                String innerProblem = inner instanceof PyDict d ? notAStateDict(d)
-                        : "it is " + RestrictedUnpickler.article(inner);
+                String innerProblem =
+                        inner instanceof PyDict d ? notAStateDict(d) : "it is " + RestrictedUnpickler.article(inner);
                 if (innerProblem != null) {
-                    throw new CheckpointFormatException(file, "'" + key + "' does not hold a state dict: "
-                            + innerProblem);
+                    throw new CheckpointFormatException(
+                            file, "'" + key + "' does not hold a state dict: " + innerProblem);
                 }
                 return (PyDict) inner;
             }
         }
-        throw new CheckpointFormatException(file, "holds a dict that is neither a state dict (" + problem
-                + ") nor a checkpoint with a 'state_dict' or 'model' entry; its entries: " + describe(top));
+        throw new CheckpointFormatException(
+                file,
+                "holds a dict that is neither a state dict (" + problem
+                        + ") nor a checkpoint with a 'state_dict' or 'model' entry; its entries: " + describe(top));
     }
 
     private static String notAStateDict(PyDict dict) {
@@ -444,11 +473,10 @@ public final class PthReader {
         return j.toString();
     }
 
-    private record Planned(String key, PthTensor tensor, int elements) {
-    }
+    private record Planned(String key, PthTensor tensor, int elements) {}
 
-    private static Map<String, HostTensor> materialise(Path file, PyDict stateDict, Predicate<String> include,
-            Windows data, long fileSize) throws IOException {
+    private static Map<String, HostTensor> materialise(
+            Path file, PyDict stateDict, Predicate<String> include, Windows data, long fileSize) throws IOException {
         long budget = fileSize + EXTRA_ELEMENTS;
         List<Planned> plan = new ArrayList<>();
         for (Map.Entry<Object, Object> e : stateDict.items.entrySet()) {
@@ -467,21 +495,30 @@ public final class PthReader {
                 if (isBatchCounter(key, t.dtype, elements)) {
                     continue;
                 }
-                throw new CheckpointFormatException(file, "tensor '" + key + "' has dtype " + t.dtype + "; only F32,"
-                        + " F16, BF16 and F64 are supported (and I64 for BatchNorm num_batches_tracked)");
+                throw new CheckpointFormatException(
+                        file,
+                        "tensor '" + key + "' has dtype " + t.dtype + "; only F32,"
+                                + " F16, BF16 and F64 are supported (and I64 for BatchNorm num_batches_tracked)");
             }
             budget -= elements;
             if (budget < 0) {
-                throw new CheckpointFormatException(file, "its tensors hold more than " + (fileSize + EXTRA_ELEMENTS)
-                        + " values, far more than a " + fileSize + "-byte file can describe without shared or"
-                        + " broadcast storages; refused");
+                throw new CheckpointFormatException(
+                        file,
+                        "its tensors hold more than " + (fileSize + EXTRA_ELEMENTS)
+                                + " values, far more than a " + fileSize + "-byte file can describe without shared or"
+                                + " broadcast storages; refused");
             }
             plan.add(new Planned(key, t, (int) elements));
         }
         for (Planned p : plan) {
             PthStorage s = p.tensor().storage();
             if (s != null && s.root().claimCrcCheck()) {
-                checkCrc(file, "storage '" + s.root().key + "'", data, s.root().dataOffset(), s.root().byteLength(),
+                checkCrc(
+                        file,
+                        "storage '" + s.root().key + "'",
+                        data,
+                        s.root().dataOffset(),
+                        s.root().byteLength(),
                         s.root().crc);
             }
         }
@@ -495,7 +532,8 @@ public final class PthReader {
     /** BatchNorm's step counter: a one-element integer tensor, used only in training. */
     private static boolean isBatchCounter(String key, PthDtype dtype, long elements) {
         return (key.equals("num_batches_tracked") || key.endsWith(".num_batches_tracked"))
-                && (dtype == PthDtype.I64 || dtype == PthDtype.I32) && elements == 1;
+                && (dtype == PthDtype.I64 || dtype == PthDtype.I32)
+                && elements == 1;
     }
 
     private static void checkCrc(Path file, String what, Windows data, long offset, long length, Integer expected)
@@ -566,7 +604,8 @@ public final class PthReader {
                     int n = Math.min(chunk.length, count - done);
                     bytes.asShortBuffer().position(done).get(chunk, 0, n);
                     for (int i = 0; i < n; i++) {
-                        out[offset + done + i] = dtype == PthDtype.BF16 ? HalfFloats.bf16ToFloat(chunk[i])
+                        out[offset + done + i] = dtype == PthDtype.BF16
+                                ? HalfFloats.bf16ToFloat(chunk[i])
                                 : HalfFloats.f16ToFloat(chunk[i]);
                     }
                 }

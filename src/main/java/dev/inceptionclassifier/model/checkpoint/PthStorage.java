@@ -33,6 +33,7 @@ record PthStorage(Root root, long elementOffset, long numel) {
         private long dataOffset = -1;
         /** The zip entry's CRC-32, or null where the format has none (legacy) or the writer left it out (0). */
         final Integer crc;
+
         private boolean crcChecked;
 
         Root(String key, PthDtype dtype, long numel, Integer crc) {

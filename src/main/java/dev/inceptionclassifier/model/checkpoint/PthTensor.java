@@ -13,6 +13,7 @@ final class PthTensor {
     final boolean parameter;
     /** Null for a tensor that was never pointed at a storage: the empty tensor {@code torch.FloatTensor()}. */
     private PthStorage storage;
+
     private long offset;
     private long[] shape = {0};
     private long[] stride = {1};

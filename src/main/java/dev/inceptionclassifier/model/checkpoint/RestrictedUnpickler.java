@@ -7,7 +7,6 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -139,20 +138,27 @@ final class RestrictedUnpickler {
     }
 
     /** A value the reader accepts but has no use for, e.g. a {@code torch.float32} dtype object. */
-    record Opaque(String description) {
-    }
+    record Opaque(String description) {}
 
     /** What an allowed global is. */
     enum Kind {
-        ORDERED_DICT, REBUILD_TENSOR_V2, REBUILD_TENSOR, REBUILD_PARAMETER, REBUILD_PARAMETER_WITH_STATE, PARAMETER,
-        TENSOR_CLASS, STORAGE_CLASS, SIZE, DTYPE, LAYOUT,
+        ORDERED_DICT,
+        REBUILD_TENSOR_V2,
+        REBUILD_TENSOR,
+        REBUILD_PARAMETER,
+        REBUILD_PARAMETER_WITH_STATE,
+        PARAMETER,
+        TENSOR_CLASS,
+        STORAGE_CLASS,
+        SIZE,
+        DTYPE,
+        LAYOUT,
         /** Allowed by torch, but only sparse, meta or untyped objects use it: refused as unsupported. */
         UNSUPPORTED
     }
 
     /** An allowed global, e.g. {@code torch._utils._rebuild_tensor_v2} or {@code torch.FloatStorage}. */
-    record Global(String name, Kind kind, PthDtype dtype) {
-    }
+    record Global(String name, Kind kind, PthDtype dtype) {}
 
     private static final Map<String, Global> ALLOWED = allowList();
 
@@ -169,12 +175,21 @@ final class RestrictedUnpickler {
         put(m, "torch.serialization._get_layout", Kind.LAYOUT, null);
         put(m, "torch.storage.UntypedStorage", Kind.STORAGE_CLASS, PthDtype.UNTYPED);
         put(m, "torch.storage.TypedStorage", Kind.UNSUPPORTED, null);
-        for (String f : List.of("_rebuild_sparse_tensor", "_rebuild_sparse_csr_tensor",
-                "_rebuild_meta_tensor_no_storage")) {
+        for (String f :
+                List.of("_rebuild_sparse_tensor", "_rebuild_sparse_csr_tensor", "_rebuild_meta_tensor_no_storage")) {
             put(m, "torch._utils." + f, Kind.UNSUPPORTED, null);
         }
-        for (String t : List.of("float16", "float32", "float64", "int8", "int16", "int32", "int64", "complex32",
-                "complex64", "complex128")) {
+        for (String t : List.of(
+                "float16",
+                "float32",
+                "float64",
+                "int8",
+                "int16",
+                "int32",
+                "int64",
+                "complex32",
+                "complex64",
+                "complex128")) {
             put(m, "torch." + t, Kind.DTYPE, null);
         }
         for (PthDtype d : PthDtype.values()) {
@@ -512,8 +527,7 @@ final class RestrictedUnpickler {
                     Object name = pop();
                     Object module = pop();
                     if (!(module instanceof String m) || !(name instanceof String n)) {
-                        throw fail("STACK_GLOBAL needs two strings, got " + article(module) + " and "
-                                + article(name));
+                        throw fail("STACK_GLOBAL needs two strings, got " + article(module) + " and " + article(name));
                     }
                     push(global(m, n));
                 }
@@ -539,12 +553,14 @@ final class RestrictedUnpickler {
                     Object pid = pop();
                     push(persistentLoad(pid));
                 }
-                case 'i', 'o', 0x92, 0x82, 0x83, 0x84 -> throw fail("refused opcode 0x" + Integer.toHexString(op)
-                        + " (" + (op == 'i' ? "INST" : op == 'o' ? "OBJ" : op == 0x92 ? "NEWOBJ_EX" : "EXT")
-                        + "): it instantiates arbitrary classes; nothing was executed");
-                default -> throw fail("unsupported pickle opcode 0x" + Integer.toHexString(op)
-                        + (op >= 0x20 && op < 0x7f ? " ('" + (char) op + "')" : "")
-                        + "; torch.save writes binary protocol 2 (text protocol-0 opcodes are not read)");
+                case 'i', 'o', 0x92, 0x82, 0x83, 0x84 ->
+                    throw fail("refused opcode 0x" + Integer.toHexString(op)
+                            + " (" + (op == 'i' ? "INST" : op == 'o' ? "OBJ" : op == 0x92 ? "NEWOBJ_EX" : "EXT")
+                            + "): it instantiates arbitrary classes; nothing was executed");
+                default ->
+                    throw fail("unsupported pickle opcode 0x" + Integer.toHexString(op)
+                            + (op >= 0x20 && op < 0x7f ? " ('" + (char) op + "')" : "")
+                            + "; torch.save writes binary protocol 2 (text protocol-0 opcodes are not read)");
             }
         }
     }
@@ -655,7 +671,8 @@ final class RestrictedUnpickler {
 
     private String decode(byte[] bytes) throws PickleException {
         try {
-            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+            CharBuffer chars = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes));
@@ -696,12 +713,15 @@ final class RestrictedUnpickler {
             throw fail("persistent id is " + article(pid) + ", not a ('storage', ...) tuple");
         }
         Object type = t.get(0);
-        String typename = type instanceof PyBytes b ? new String(b.value(), StandardCharsets.US_ASCII)
+        String typename = type instanceof PyBytes b
+                ? new String(b.value(), StandardCharsets.US_ASCII)
                 : type instanceof String s ? s : null;
         if (!"storage".equals(typename)) {
             throw fail("refused persistent id '" + (typename == null ? typeName(type) : typename) + "': only storages"
-                    + " may be loaded" + ("module".equals(typename)
-                            ? " (this file pickles a whole nn.Module; save its state_dict() instead)" : ""));
+                    + " may be loaded"
+                    + ("module".equals(typename)
+                            ? " (this file pickles a whole nn.Module; save its state_dict() instead)"
+                            : ""));
         }
         try {
             return persistent.load(t);
@@ -743,7 +763,8 @@ final class RestrictedUnpickler {
             case PARAMETER -> {
                 // Parameter(), Parameter(data) or Parameter(data, requires_grad)
                 arity(g, args, 0, 2);
-                yield args.size() == 0 ? PthTensor.empty(PthDtype.F32, true)
+                yield args.size() == 0
+                        ? PthTensor.empty(PthDtype.F32, true)
                         : PthTensor.parameterOf(tensorArg(g, args, 0));
             }
             case TENSOR_CLASS -> {
@@ -770,8 +791,8 @@ final class RestrictedUnpickler {
 
     private void arity(Global g, PyTuple args, int min, int max) throws PickleException {
         if (args.size() < min || args.size() > max) {
-            throw fail(g.name() + " with " + args.size() + " arguments; expected " + (min == max ? min
-                    : min + " to " + max));
+            throw fail(g.name() + " with " + args.size() + " arguments; expected "
+                    + (min == max ? min : min + " to " + max));
         }
     }
 
@@ -836,8 +857,8 @@ final class RestrictedUnpickler {
 
     private long intArg(Global g, Object o, String what) throws PickleException {
         if (!(o instanceof Long v)) {
-            throw fail(g.name() + ": the " + what + " is " + (o instanceof BigInteger ? "an integer beyond 64 bits"
-                    : article(o)));
+            throw fail(g.name() + ": the " + what + " is "
+                    + (o instanceof BigInteger ? "an integer beyond 64 bits" : article(o)));
         }
         return v;
     }

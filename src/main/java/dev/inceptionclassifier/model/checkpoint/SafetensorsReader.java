@@ -1,5 +1,6 @@
 package dev.inceptionclassifier.model.checkpoint;
 
+import dev.inceptionclassifier.model.core.HostTensor;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,8 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-
-import dev.inceptionclassifier.model.core.HostTensor;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
@@ -53,13 +52,25 @@ public final class SafetensorsReader {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    private SafetensorsReader() {
-    }
+    private SafetensorsReader() {}
 
     /** Element types of the safetensors format, with their size in bytes. */
     enum Dtype {
-        BOOL(1), U8(1), I8(1), F8_E5M2(1), F8_E4M3(1), I16(2), U16(2), F16(2), BF16(2), I32(4), U32(4), F32(4),
-        F64(8), I64(8), U64(8);
+        BOOL(1),
+        U8(1),
+        I8(1),
+        F8_E5M2(1),
+        F8_E4M3(1),
+        I16(2),
+        U16(2),
+        F16(2),
+        BF16(2),
+        I32(4),
+        U32(4),
+        F32(4),
+        F64(8),
+        I64(8),
+        U64(8);
 
         final int size;
 
@@ -85,8 +96,7 @@ public final class SafetensorsReader {
     }
 
     /** The parsed and validated header: entries sorted by offset, and where the data region starts in the file. */
-    record Header(List<Entry> entries, Map<String, String> metadata, long dataStart) {
-    }
+    record Header(List<Entry> entries, Map<String, String> metadata, long dataStart) {}
 
     /** Reads every float tensor of {@code file}; see {@link #read(Path, Predicate)}. */
     public static Map<String, HostTensor> read(Path file) throws IOException {
@@ -118,8 +128,10 @@ public final class SafetensorsReader {
                     if (isBatchCounter(e)) {
                         continue;
                     }
-                    throw new CheckpointFormatException(file, "tensor '" + e.name() + "' has dtype " + e.dtype()
-                            + "; only F32, F16 and BF16 are supported (and I64 for BatchNorm num_batches_tracked)");
+                    throw new CheckpointFormatException(
+                            file,
+                            "tensor '" + e.name() + "' has dtype " + e.dtype()
+                                    + "; only F32, F16 and BF16 are supported (and I64 for BatchNorm num_batches_tracked)");
                 }
                 tensors.put(e.name(), new HostTensor(e.shape(), convert(data, e)));
             }
@@ -130,7 +142,8 @@ public final class SafetensorsReader {
     /** BatchNorm's step counter: a 0-d (or one-element) integer tensor, used only in training. */
     private static boolean isBatchCounter(Entry e) {
         return (e.name().equals("num_batches_tracked") || e.name().endsWith(".num_batches_tracked"))
-                && (e.dtype() == Dtype.I64 || e.dtype() == Dtype.I32) && e.elements() == 1;
+                && (e.dtype() == Dtype.I64 || e.dtype() == Dtype.I32)
+                && e.elements() == 1;
     }
 
     private static float[] convert(DataMap data, Entry e) throws IOException {
@@ -203,19 +216,23 @@ public final class SafetensorsReader {
     static Header readHeader(Path file, FileChannel channel) throws IOException {
         long fileSize = channel.size();
         if (fileSize < 8) {
-            throw new CheckpointFormatException(file, "not a safetensors file: only " + fileSize
-                    + " bytes, less than the 8-byte header length");
+            throw new CheckpointFormatException(
+                    file, "not a safetensors file: only " + fileSize + " bytes, less than the 8-byte header length");
         }
         ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         readFully(channel, lengthBytes, 0);
         long headerLength = lengthBytes.getLong(0);
         if (headerLength < 2 || headerLength > MAX_HEADER_BYTES) {
-            throw new CheckpointFormatException(file, "not a safetensors file: header length " + headerLength
-                    + " is outside 2.." + MAX_HEADER_BYTES + " bytes");
+            throw new CheckpointFormatException(
+                    file,
+                    "not a safetensors file: header length " + headerLength + " is outside 2.." + MAX_HEADER_BYTES
+                            + " bytes");
         }
         if (headerLength > fileSize - 8) {
-            throw new CheckpointFormatException(file, "truncated: header length " + headerLength
-                    + " exceeds the " + (fileSize - 8) + " bytes after the length field");
+            throw new CheckpointFormatException(
+                    file,
+                    "truncated: header length " + headerLength + " exceeds the " + (fileSize - 8)
+                            + " bytes after the length field");
         }
         ByteBuffer json = ByteBuffer.allocate((int) headerLength);
         readFully(channel, json, 8);
@@ -260,8 +277,8 @@ public final class SafetensorsReader {
         Map<String, String> metadata = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> p : node.properties()) {
             if (!p.getValue().isString()) {
-                throw new CheckpointFormatException(file, "corrupt safetensors header: __metadata__ value '"
-                        + p.getKey() + "' is not a string");
+                throw new CheckpointFormatException(
+                        file, "corrupt safetensors header: __metadata__ value '" + p.getKey() + "' is not a string");
             }
             metadata.put(p.getKey(), p.getValue().stringValue());
         }
@@ -276,17 +293,24 @@ public final class SafetensorsReader {
         JsonNode dtypeNode = node.get("dtype");
         JsonNode shapeNode = node.get("shape");
         JsonNode offsetsNode = node.get("data_offsets");
-        if (dtypeNode == null || !dtypeNode.isString() || shapeNode == null || !shapeNode.isArray()
-                || offsetsNode == null || !offsetsNode.isArray() || offsetsNode.size() != 2) {
-            throw new CheckpointFormatException(file, where
-                    + "needs a string dtype, an array shape and two data_offsets");
+        if (dtypeNode == null
+                || !dtypeNode.isString()
+                || shapeNode == null
+                || !shapeNode.isArray()
+                || offsetsNode == null
+                || !offsetsNode.isArray()
+                || offsetsNode.size() != 2) {
+            throw new CheckpointFormatException(
+                    file, where + "needs a string dtype, an array shape and two data_offsets");
         }
         Dtype dtype;
         try {
             dtype = Dtype.valueOf(dtypeNode.stringValue());
         } catch (IllegalArgumentException ex) {
-            throw new CheckpointFormatException(file, "tensor '" + name + "' has unknown dtype '"
-                    + dtypeNode.stringValue() + "'; known: " + Arrays.toString(Dtype.values()));
+            throw new CheckpointFormatException(
+                    file,
+                    "tensor '" + name + "' has unknown dtype '" + dtypeNode.stringValue() + "'; known: "
+                            + Arrays.toString(Dtype.values()));
         }
         long[] shape = new long[shapeNode.size()];
         long elements = 1;
@@ -295,24 +319,25 @@ public final class SafetensorsReader {
             try {
                 elements = Math.multiplyExact(elements, shape[i]);
             } catch (ArithmeticException ex) {
-                throw new CheckpointFormatException(file, where + "has an overflowing shape "
-                        + shapeNode);
+                throw new CheckpointFormatException(file, where + "has an overflowing shape " + shapeNode);
             }
         }
         if (elements > MAX_ELEMENTS) {
-            throw new CheckpointFormatException(file, "tensor '" + name + "' has " + elements
-                    + " elements, more than a Java array holds");
+            throw new CheckpointFormatException(
+                    file, "tensor '" + name + "' has " + elements + " elements, more than a Java array holds");
         }
         long begin = nonNegativeLong(file, where + "data_offsets", offsetsNode.get(0));
         long end = nonNegativeLong(file, where + "data_offsets", offsetsNode.get(1));
         if (end < begin) {
-            throw new CheckpointFormatException(file, where + "has data_offsets [" + begin + ", " + end
-                    + "] that end before they begin");
+            throw new CheckpointFormatException(
+                    file, where + "has data_offsets [" + begin + ", " + end + "] that end before they begin");
         }
         long expected = elements * dtype.size;
         if (end - begin != expected) {
-            throw new CheckpointFormatException(file, where + "spans " + (end - begin) + " bytes but " + dtype
-                    + " " + Arrays.toString(shape) + " needs " + expected);
+            throw new CheckpointFormatException(
+                    file,
+                    where + "spans " + (end - begin) + " bytes but " + dtype + " " + Arrays.toString(shape) + " needs "
+                            + expected);
         }
         return new Entry(name, dtype, shape, begin, end);
     }
@@ -330,23 +355,30 @@ public final class SafetensorsReader {
         Entry previous = null;
         for (Entry e : sorted) {
             if (e.end() > dataSize) {
-                throw new CheckpointFormatException(file, "truncated: tensor '" + e.name() + "' needs data bytes "
-                        + e.begin() + ".." + e.end() + " but the file holds only " + dataSize + " data bytes");
+                throw new CheckpointFormatException(
+                        file,
+                        "truncated: tensor '" + e.name() + "' needs data bytes " + e.begin() + ".." + e.end()
+                                + " but the file holds only " + dataSize + " data bytes");
             }
             if (e.begin() < position) {
-                throw new CheckpointFormatException(file, "corrupt safetensors header: tensors '" + previous.name()
-                        + "' and '" + e.name() + "' overlap");
+                throw new CheckpointFormatException(
+                        file,
+                        "corrupt safetensors header: tensors '" + previous.name() + "' and '" + e.name() + "' overlap");
             }
             if (e.begin() > position) {
-                throw new CheckpointFormatException(file, "corrupt safetensors header: " + (e.begin() - position)
-                        + " unused bytes before tensor '" + e.name() + "'");
+                throw new CheckpointFormatException(
+                        file,
+                        "corrupt safetensors header: " + (e.begin() - position) + " unused bytes before tensor '"
+                                + e.name() + "'");
             }
             position = e.end();
             previous = e;
         }
         if (position != dataSize) {
-            throw new CheckpointFormatException(file, "corrupt safetensors file: " + (dataSize - position)
-                    + " bytes after the last tensor that no header entry describes");
+            throw new CheckpointFormatException(
+                    file,
+                    "corrupt safetensors file: " + (dataSize - position)
+                            + " bytes after the last tensor that no header entry describes");
         }
     }
 

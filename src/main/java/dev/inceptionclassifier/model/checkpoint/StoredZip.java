@@ -75,8 +75,10 @@ final class StoredZip {
             }
         }
         if (eocd < 0) {
-            throw new CheckpointFormatException(file, "truncated zip archive: no end-of-central-directory record"
-                    + " (the file was cut short or is not a zip archive)");
+            throw new CheckpointFormatException(
+                    file,
+                    "truncated zip archive: no end-of-central-directory record"
+                            + " (the file was cut short or is not a zip archive)");
         }
         long eocdPosition = fileSize - tailLength + eocd;
         int disk = tail.getShort(eocd + 4) & 0xffff;
@@ -95,8 +97,8 @@ final class StoredZip {
             }
             long z64 = locator.getLong(8);
             if (z64 < 0 || z64 > eocdPosition - 20 - 56) {
-                throw new CheckpointFormatException(file, "corrupt zip64 archive: its end record at " + z64
-                        + " lies outside the file");
+                throw new CheckpointFormatException(
+                        file, "corrupt zip64 archive: its end record at " + z64 + " lies outside the file");
             }
             ByteBuffer record = read(channel, z64, 56);
             if (record.getInt(0) != ZIP64_EOCD) {
@@ -113,12 +115,14 @@ final class StoredZip {
             throw new CheckpointFormatException(file, "multi-volume zip archives are not supported");
         }
         if (count < 0 || count > MAX_ENTRIES) {
-            throw new CheckpointFormatException(file, "zip archive declares " + count + " entries; at most "
-                    + MAX_ENTRIES + " are accepted");
+            throw new CheckpointFormatException(
+                    file, "zip archive declares " + count + " entries; at most " + MAX_ENTRIES + " are accepted");
         }
         if (cdSize < 0 || cdOffset < 0 || cdSize > MAX_CENTRAL_DIRECTORY || cdOffset > cdLimit - cdSize) {
-            throw new CheckpointFormatException(file, "corrupt zip archive: central directory of " + cdSize
-                    + " bytes at " + cdOffset + " does not fit before byte " + cdLimit);
+            throw new CheckpointFormatException(
+                    file,
+                    "corrupt zip archive: central directory of " + cdSize + " bytes at " + cdOffset
+                            + " does not fit before byte " + cdLimit);
         }
         ByteBuffer cd = read(channel, cdOffset, (int) cdSize);
         List<long[]> spans = new ArrayList<>((int) count);
@@ -126,8 +130,8 @@ final class StoredZip {
         int p = 0;
         for (long n = 0; n < count; n++) {
             if (p > cd.limit() - 46 || cd.getInt(p) != CENTRAL) {
-                throw new CheckpointFormatException(file, "corrupt zip archive: central directory entry " + n
-                        + " is malformed");
+                throw new CheckpointFormatException(
+                        file, "corrupt zip archive: central directory entry " + n + " is malformed");
             }
             int flags = cd.getShort(p + 8) & 0xffff;
             int method = cd.getShort(p + 10) & 0xffff;
@@ -140,13 +144,20 @@ final class StoredZip {
             long localOffset = cd.getInt(p + 42) & 0xffffffffL;
             int next = p + 46 + nameLength + extraLength + commentLength;
             if (next > cd.limit()) {
-                throw new CheckpointFormatException(file, "corrupt zip archive: central directory entry " + n
-                        + " runs past the directory");
+                throw new CheckpointFormatException(
+                        file, "corrupt zip archive: central directory entry " + n + " runs past the directory");
             }
             String name = utf8(file, cd, p + 46, nameLength);
             if (size == 0xffffffffL || compressed == 0xffffffffL || localOffset == 0xffffffffL) {
-                long[] z = zip64Extra(file, name, cd, p + 46 + nameLength, extraLength, size == 0xffffffffL,
-                        compressed == 0xffffffffL, localOffset == 0xffffffffL);
+                long[] z = zip64Extra(
+                        file,
+                        name,
+                        cd,
+                        p + 46 + nameLength,
+                        extraLength,
+                        size == 0xffffffffL,
+                        compressed == 0xffffffffL,
+                        localOffset == 0xffffffffL);
                 size = size == 0xffffffffL ? z[0] : size;
                 compressed = compressed == 0xffffffffL ? z[1] : compressed;
                 localOffset = localOffset == 0xffffffffL ? z[2] : localOffset;
@@ -155,32 +166,37 @@ final class StoredZip {
                 throw new CheckpointFormatException(file, "zip entry '" + name + "' is encrypted");
             }
             if (method == 0 && compressed != size) {
-                throw new CheckpointFormatException(file, "corrupt zip archive: stored entry '" + name + "' declares "
-                        + compressed + " bytes but " + size + " uncompressed");
+                throw new CheckpointFormatException(
+                        file,
+                        "corrupt zip archive: stored entry '" + name + "' declares " + compressed + " bytes but " + size
+                                + " uncompressed");
             }
             // only the bytes in the file matter: compressed entries are never inflated, so no zip bomb can go off
             size = compressed;
             if (size < 0 || localOffset < 0 || localOffset > cdOffset - 30) {
-                throw new CheckpointFormatException(file, "corrupt zip archive: entry '" + name
-                        + "' starts outside the file's data region");
+                throw new CheckpointFormatException(
+                        file, "corrupt zip archive: entry '" + name + "' starts outside the file's data region");
             }
             ByteBuffer local = read(channel, localOffset, 30);
             if (local.getInt(0) != LOCAL) {
-                throw new CheckpointFormatException(file, "corrupt zip archive: no local header for entry '" + name
-                        + "' at byte " + localOffset);
+                throw new CheckpointFormatException(
+                        file, "corrupt zip archive: no local header for entry '" + name + "' at byte " + localOffset);
             }
             int localName = local.getShort(26) & 0xffff;
             int localExtra = local.getShort(28) & 0xffff;
             long dataOffset = localOffset + 30 + localName + localExtra;
             if (dataOffset > cdOffset || size > cdOffset - dataOffset) {
-                throw new CheckpointFormatException(file, "truncated or corrupt zip archive: entry '" + name
-                        + "' declares " + size + " bytes at " + dataOffset + ", past the end of the data region ("
-                        + cdOffset + ")");
+                throw new CheckpointFormatException(
+                        file,
+                        "truncated or corrupt zip archive: entry '" + name
+                                + "' declares " + size + " bytes at " + dataOffset
+                                + ", past the end of the data region ("
+                                + cdOffset + ")");
             }
-            if (localName != nameLength || !name.equals(utf8(file, read(channel, localOffset + 30, localName), 0,
-                    localName))) {
-                throw new CheckpointFormatException(file, "corrupt zip archive: the local header of entry '" + name
-                        + "' names another entry");
+            if (localName != nameLength
+                    || !name.equals(utf8(file, read(channel, localOffset + 30, localName), 0, localName))) {
+                throw new CheckpointFormatException(
+                        file, "corrupt zip archive: the local header of entry '" + name + "' names another entry");
             }
             Entry e = new Entry(name, dataOffset, size, crc, method);
             if (byName.putIfAbsent(name, e) != null) {
@@ -192,16 +208,24 @@ final class StoredZip {
         spans.sort(Comparator.comparingLong(s -> s[0]));
         for (int i = 1; i < spans.size(); i++) {
             if (spans.get(i)[0] < spans.get(i - 1)[1]) {
-                throw new CheckpointFormatException(file, "corrupt zip archive: entries overlap at byte "
-                        + spans.get(i)[0]);
+                throw new CheckpointFormatException(
+                        file, "corrupt zip archive: entries overlap at byte " + spans.get(i)[0]);
             }
         }
         return new StoredZip(byName);
     }
 
     /** The zip64 extra field's values for the 32-bit fields that are 0xffffffff: size, compressed size, offset. */
-    private static long[] zip64Extra(Path file, String name, ByteBuffer cd, int start, int length, boolean wantSize,
-            boolean wantCompressed, boolean wantOffset) throws CheckpointFormatException {
+    private static long[] zip64Extra(
+            Path file,
+            String name,
+            ByteBuffer cd,
+            int start,
+            int length,
+            boolean wantSize,
+            boolean wantCompressed,
+            boolean wantOffset)
+            throws CheckpointFormatException {
         int p = start;
         while (p + 4 <= start + length) {
             int id = cd.getShort(p) & 0xffff;
@@ -216,8 +240,8 @@ final class StoredZip {
                 for (int i = 0; i < 3; i++) {
                     if (wanted[i]) {
                         if (q + 8 > p + 4 + size) {
-                            throw new CheckpointFormatException(file, "corrupt zip64 extra field for entry '"
-                                    + name + "'");
+                            throw new CheckpointFormatException(
+                                    file, "corrupt zip64 extra field for entry '" + name + "'");
                         }
                         values[i] = cd.getLong(q);
                         q += 8;
@@ -227,13 +251,14 @@ final class StoredZip {
             }
             p += 4 + size;
         }
-        throw new CheckpointFormatException(file, "corrupt zip archive: entry '" + name
-                + "' has 32-bit overflow markers but no zip64 extra field");
+        throw new CheckpointFormatException(
+                file, "corrupt zip archive: entry '" + name + "' has 32-bit overflow markers but no zip64 extra field");
     }
 
     private static String utf8(Path file, ByteBuffer b, int offset, int length) throws CheckpointFormatException {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(b.slice(offset, length))

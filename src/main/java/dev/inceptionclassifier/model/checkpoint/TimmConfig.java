@@ -1,13 +1,12 @@
 package dev.inceptionclassifier.model.checkpoint;
 
+import dev.inceptionclassifier.model.core.InputPreprocessing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
-import dev.inceptionclassifier.model.core.InputPreprocessing;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
@@ -29,6 +28,7 @@ public record TimmConfig(String architecture, int numClasses, InputPreprocessing
 
     /** timm's defaults when the pretrained config leaves a value out ({@code timm.data.constants}). */
     static final double DEFAULT_CROP_PCT = 0.875;
+
     static final float[] IMAGENET_DEFAULT_MEAN = {0.485f, 0.456f, 0.406f};
     static final float[] IMAGENET_DEFAULT_STD = {0.229f, 0.224f, 0.225f};
     static final int DEFAULT_NUM_CLASSES = 1000;
@@ -112,8 +112,8 @@ public record TimmConfig(String architecture, int numClasses, InputPreprocessing
         }
         List<String> labelNames = present(labels) ? strings(labels, "label_names") : null;
         if (labelNames != null && labelNames.size() != numClasses) {
-            throw new IllegalArgumentException("label_names has " + labelNames.size() + " entries but the model has "
-                    + numClasses + " classes");
+            throw new IllegalArgumentException(
+                    "label_names has " + labelNames.size() + " entries but the model has " + numClasses + " classes");
         }
         return new TimmConfig(architecture.trim(), numClasses, preprocess(cfg), labelNames);
     }
@@ -130,11 +130,12 @@ public record TimmConfig(String architecture, int numClasses, InputPreprocessing
             int height = positiveInt(input.get(1), "input_size[1]");
             int width = positiveInt(input.get(2), "input_size[2]");
             if (channels != 3) {
-                throw new IllegalArgumentException("input_size has " + channels + " channels; only RGB (3) is supported");
+                throw new IllegalArgumentException(
+                        "input_size has " + channels + " channels; only RGB (3) is supported");
             }
             if (height != width) {
-                throw new IllegalArgumentException("input_size " + height + "x" + width
-                        + " is not square; only square inputs are supported");
+                throw new IllegalArgumentException(
+                        "input_size " + height + "x" + width + " is not square; only square inputs are supported");
             }
             inputSize = height;
         }

@@ -1,15 +1,14 @@
 package dev.inceptionclassifier.model.checkpoint;
 
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.EngineException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import ai.djl.Device;
-import ai.djl.MalformedModelException;
-import ai.djl.Model;
-import ai.djl.engine.EngineException;
 
 /**
  * Loads a TorchScript file (from {@code torch.jit.trace} or {@code torch.jit.script}, e.g. written by
@@ -18,8 +17,7 @@ import ai.djl.engine.EngineException;
  */
 public final class TorchScriptLoader {
 
-    private TorchScriptLoader() {
-    }
+    private TorchScriptLoader() {}
 
     /**
      * Loads {@code ptFile} onto {@code device}. The caller owns the returned model and must close it.

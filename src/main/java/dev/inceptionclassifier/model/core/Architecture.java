@@ -1,9 +1,5 @@
 package dev.inceptionclassifier.model.core;
 
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
-
 import dev.inceptionclassifier.model.graph.BnInceptionGraph;
 import dev.inceptionclassifier.model.graph.GoogLeNetGraph;
 import dev.inceptionclassifier.model.graph.InceptionResNetV1Graph;
@@ -11,6 +7,9 @@ import dev.inceptionclassifier.model.graph.InceptionResNetV2Graph;
 import dev.inceptionclassifier.model.graph.InceptionV3Graph;
 import dev.inceptionclassifier.model.graph.InceptionV4Graph;
 import dev.inceptionclassifier.model.graph.NetworkGraph;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * The architectures this service implements, named as timm names them (GoogLeNet, BN-Inception and
@@ -38,7 +37,12 @@ public enum Architecture {
     private final String classifier;
     private final int embeddingSize;
 
-    Architecture(String timmName, double defaultCropPct, int inputSize, String defaultPreset, String classifier,
+    Architecture(
+            String timmName,
+            double defaultCropPct,
+            int inputSize,
+            String defaultPreset,
+            String classifier,
             int embeddingSize) {
         this.timmName = timmName;
         this.defaultCropPct = defaultCropPct;
@@ -77,8 +81,15 @@ public enum Architecture {
      * {@link #defaultPreset()} at {@link #inputSize()}, with timm's crop_pct for the timm preset.
      */
     public InputPreprocessing defaultPreprocessing(String source) {
-        return new InputPreprocessing(defaultPreset, inputSize, defaultPreset.equals("timm") ? defaultCropPct : null,
-                null, null, null, null, source);
+        return new InputPreprocessing(
+                defaultPreset,
+                inputSize,
+                defaultPreset.equals("timm") ? defaultCropPct : null,
+                null,
+                null,
+                null,
+                null,
+                source);
     }
 
     /**
@@ -128,10 +139,12 @@ public enum Architecture {
      */
     public NetworkGraph servingGraph(int numClasses, boolean torchvisionInput) {
         if (embeddingSize > 0) {
-            return numClasses == 0 ? InceptionResNetV1Graph.embedding()
+            return numClasses == 0
+                    ? InceptionResNetV1Graph.embedding()
                     : InceptionResNetV1Graph.classifierAndEmbedding(numClasses);
         }
-        return torchvisionInput && (this == GOOGLENET || this == INCEPTION_V3) ? graphWithTransformInput(numClasses)
+        return torchvisionInput && (this == GOOGLENET || this == INCEPTION_V3)
+                ? graphWithTransformInput(numClasses)
                 : graph(numClasses);
     }
 
@@ -164,7 +177,9 @@ public enum Architecture {
     /** The architecture for a timm name; throws with the list of known names otherwise. */
     public static Architecture fromTimmName(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(a -> a.timmName.equals(n)).findFirst()
+        return Arrays.stream(values())
+                .filter(a -> a.timmName.equals(n))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown architecture '" + name + "'; known: "
                         + Arrays.stream(values()).map(Architecture::timmName).toList()));
     }

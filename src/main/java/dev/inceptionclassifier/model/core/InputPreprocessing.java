@@ -22,11 +22,19 @@ import java.util.Set;
  * @param source where these values come from, e.g. {@code config.json}, {@code architecture default}, for
  *     {@code GET /models}
  */
-public record InputPreprocessing(String preset, int inputSize, Double cropPct, Boolean squash, String interpolation,
-        float[] mean, float[] std, String source) {
+public record InputPreprocessing(
+        String preset,
+        int inputSize,
+        Double cropPct,
+        Boolean squash,
+        String interpolation,
+        float[] mean,
+        float[] std,
+        String source) {
 
     /** The presets' names, as {@code image.PreprocessPreset} has them. */
     public static final Set<String> PRESETS = Set.of("timm", "torchvision", "cadene", "facenet");
+
     private static final Set<String> INTERPOLATIONS = Set.of("bicubic", "bilinear");
 
     public InputPreprocessing {
@@ -76,21 +84,30 @@ public record InputPreprocessing(String preset, int inputSize, Double cropPct, B
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof InputPreprocessing p && p.preset.equals(preset) && p.inputSize == inputSize
-                && Objects.equals(p.cropPct, cropPct) && Objects.equals(p.squash, squash)
-                && Objects.equals(p.interpolation, interpolation) && Arrays.equals(p.mean, mean)
-                && Arrays.equals(p.std, std) && Objects.equals(p.source, source);
+        return o instanceof InputPreprocessing p
+                && p.preset.equals(preset)
+                && p.inputSize == inputSize
+                && Objects.equals(p.cropPct, cropPct)
+                && Objects.equals(p.squash, squash)
+                && Objects.equals(p.interpolation, interpolation)
+                && Arrays.equals(p.mean, mean)
+                && Arrays.equals(p.std, std)
+                && Objects.equals(p.source, source);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(preset, inputSize, cropPct, squash, interpolation, Arrays.hashCode(mean),
-                Arrays.hashCode(std), source);
+        return Objects.hash(
+                preset, inputSize, cropPct, squash, interpolation, Arrays.hashCode(mean), Arrays.hashCode(std), source);
     }
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(preset).append(' ').append(inputSize).append('x').append(inputSize);
+        StringBuilder sb = new StringBuilder(preset)
+                .append(' ')
+                .append(inputSize)
+                .append('x')
+                .append(inputSize);
         if (cropPct != null) {
             sb.append(", crop_pct ").append(cropPct);
         }

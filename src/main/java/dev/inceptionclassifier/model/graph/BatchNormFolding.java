@@ -12,8 +12,7 @@ import java.util.function.Function;
  */
 public final class BatchNormFolding {
 
-    private BatchNormFolding() {
-    }
+    private BatchNormFolding() {}
 
     /**
      * The folded weights of {@code graph}, keyed and ordered as {@link NetworkGraph#foldedShapes()}, from a state
@@ -29,8 +28,8 @@ public final class BatchNormFolding {
      * {@link #fold}, one weight at a time in {@link NetworkGraph#foldedShapes()} order, so that a caller can hand
      * each on and drop it: only one layer is held in double at a time.
      */
-    public static void forEachFolded(NetworkGraph graph, Function<String, float[]> stateDict,
-            BiConsumer<String, float[]> sink) {
+    public static void forEachFolded(
+            NetworkGraph graph, Function<String, float[]> stateDict, BiConsumer<String, float[]> sink) {
         forEachLayer(graph, (name, bias, bn) -> {
             float[] w = require(stateDict, name + ".weight");
             float[] b = bias ? require(stateDict, name + ".bias") : null;
@@ -41,18 +40,21 @@ public final class BatchNormFolding {
                 }
                 return;
             }
-            double[][] wb = fold(toDouble(w), b == null ? null : toDouble(b),
-                    toDouble(require(stateDict, bn.key("weight"))), toDouble(require(stateDict, bn.key("bias"))),
+            double[][] wb = fold(
+                    toDouble(w),
+                    b == null ? null : toDouble(b),
+                    toDouble(require(stateDict, bn.key("weight"))),
+                    toDouble(require(stateDict, bn.key("bias"))),
                     toDouble(require(stateDict, bn.key("running_mean"))),
-                    toDouble(require(stateDict, bn.key("running_var"))), bn.eps());
+                    toDouble(require(stateDict, bn.key("running_var"))),
+                    bn.eps());
             sink.accept(name + ".weight", toFloat(wb[0]));
             sink.accept(name + ".bias", toFloat(wb[1]));
         });
     }
 
     /** {@link #fold} in double, for checks against a float64 reference run. */
-    public static LinkedHashMap<String, double[]> foldDouble(NetworkGraph graph,
-            Function<String, double[]> stateDict) {
+    public static LinkedHashMap<String, double[]> foldDouble(NetworkGraph graph, Function<String, double[]> stateDict) {
         LinkedHashMap<String, double[]> out = new LinkedHashMap<>();
         forEachLayer(graph, (name, bias, bn) -> {
             double[] w = require(stateDict, name + ".weight");
@@ -64,8 +66,14 @@ public final class BatchNormFolding {
                 }
                 return;
             }
-            double[][] wb = fold(w, b, require(stateDict, bn.key("weight")), require(stateDict, bn.key("bias")),
-                    require(stateDict, bn.key("running_mean")), require(stateDict, bn.key("running_var")), bn.eps());
+            double[][] wb = fold(
+                    w,
+                    b,
+                    require(stateDict, bn.key("weight")),
+                    require(stateDict, bn.key("bias")),
+                    require(stateDict, bn.key("running_mean")),
+                    require(stateDict, bn.key("running_var")),
+                    bn.eps());
             out.put(name + ".weight", wb[0]);
             out.put(name + ".bias", wb[1]);
         });
@@ -91,8 +99,8 @@ public final class BatchNormFolding {
     }
 
     /** Returns {@code {w', b'}} for a weight {@code [O, ...]} (flattened), its bias or null, and the BN tensors. */
-    static double[][] fold(double[] weight, double[] bias, double[] gamma, double[] beta, double[] mean, double[] var,
-            double eps) {
+    static double[][] fold(
+            double[] weight, double[] bias, double[] gamma, double[] beta, double[] mean, double[] var, double eps) {
         int out = gamma.length;
         int perChannel = weight.length / out;
         double[] w = new double[weight.length];

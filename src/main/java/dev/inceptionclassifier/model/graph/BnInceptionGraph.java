@@ -22,8 +22,7 @@ public final class BnInceptionGraph {
     /** PyTorch's default BatchNorm eps, which Cadene's port keeps (the other Inception nets use 1e-3). */
     public static final double BN_EPS = 1e-5;
 
-    private BnInceptionGraph() {
-    }
+    private BnInceptionGraph() {}
 
     public static NetworkGraph build(int numClasses) {
         List<NetworkGraph.Stage> s = new ArrayList<>();
@@ -51,21 +50,22 @@ public final class BnInceptionGraph {
 
     /** A Caffe-style convolution: {@code <name>.weight/bias}, BatchNorm {@code <name>_bn} (eps 1e-5), ReLU. */
     private static Node.Conv conv(String name, int in, int out, int k, int stride, int pad) {
-        return new Node.Conv(name, in, out, k, k, stride, stride, pad, pad, true, new BatchNorm(name + "_bn", BN_EPS),
-                true);
+        return new Node.Conv(
+                name, in, out, k, k, stride, stride, pad, pad, true, new BatchNorm(name + "_bn", BN_EPS), true);
     }
 
     /**
      * [1x1, 1x1 -> 3x3, 1x1 -> 3x3 -> 3x3, pool 3x3 s1 p1 ceil -> 1x1]; the pool averages with the padding counted,
      * or is a max pool ({@code inception_5b}).
      */
-    private static Node block(String p, int in, int c1, int r3, int c3, int rd, int cd, int poolProj,
-            boolean maxPool) {
+    private static Node block(String p, int in, int c1, int r3, int c3, int rd, int cd, int poolProj, boolean maxPool) {
         Node pool = maxPool ? maxPoolCeil(3, 1, 1) : avgPool3IncludingPad(true);
         return cat(
                 conv(p + "_1x1", in, c1, 1, 1, 0),
                 seq(conv(p + "_3x3_reduce", in, r3, 1, 1, 0), conv(p + "_3x3", r3, c3, 3, 1, 1)),
-                seq(conv(p + "_double_3x3_reduce", in, rd, 1, 1, 0), conv(p + "_double_3x3_1", rd, cd, 3, 1, 1),
+                seq(
+                        conv(p + "_double_3x3_reduce", in, rd, 1, 1, 0),
+                        conv(p + "_double_3x3_1", rd, cd, 3, 1, 1),
                         conv(p + "_double_3x3_2", cd, cd, 3, 1, 1)),
                 seq(pool, conv(p + "_pool_proj", in, poolProj, 1, 1, 0)));
     }
@@ -74,7 +74,9 @@ public final class BnInceptionGraph {
     private static Node reduction(String p, int in, int r3, int c3, int rd, int cd) {
         return cat(
                 seq(conv(p + "_3x3_reduce", in, r3, 1, 1, 0), conv(p + "_3x3", r3, c3, 3, 2, 1)),
-                seq(conv(p + "_double_3x3_reduce", in, rd, 1, 1, 0), conv(p + "_double_3x3_1", rd, cd, 3, 1, 1),
+                seq(
+                        conv(p + "_double_3x3_reduce", in, rd, 1, 1, 0),
+                        conv(p + "_double_3x3_1", rd, cd, 3, 1, 1),
                         conv(p + "_double_3x3_2", cd, cd, 3, 2, 1)),
                 maxPoolCeil(3, 2, 0));
     }

@@ -21,8 +21,7 @@ public final class GoogLeNetGraph {
 
     public static final int NUM_FEATURES = 1024;
 
-    private GoogLeNetGraph() {
-    }
+    private GoogLeNetGraph() {}
 
     /**
      * @param transformInput torchvision's {@code transform_input} in front of {@code conv1} (its pretrained
@@ -48,7 +47,11 @@ public final class GoogLeNetGraph {
         s.add(stage("inception5a", inception("inception5a", 832, 256, 160, 320, 32, 128, 128)));
         s.add(stage("inception5b", inception("inception5b", 832, 384, 192, 384, 48, 128, 128)));
         // Dropout(0.2) before fc is the identity in eval
-        return new NetworkGraph("GoogLeNet", 3, s, Layers.classifier("fc", NUM_FEATURES, numClasses),
+        return new NetworkGraph(
+                "GoogLeNet",
+                3,
+                s,
+                Layers.classifier("fc", NUM_FEATURES, numClasses),
                 List.of(aux("aux1", 512, numClasses), aux("aux2", 528, numClasses)));
     }
 
@@ -57,8 +60,8 @@ public final class GoogLeNetGraph {
     }
 
     /** {@code cat([1x1, 1x1 -> 3x3, 1x1 -> 3x3, maxpool 3x3 s1 p1 ceil -> 1x1])}. */
-    private static Node inception(String p, int in, int ch1x1, int ch3x3red, int ch3x3, int ch5x5red, int ch5x5,
-            int poolProj) {
+    private static Node inception(
+            String p, int in, int ch1x1, int ch3x3red, int ch3x3, int ch5x5red, int ch5x5, int poolProj) {
         return cat(
                 conv1(p + ".branch1", in, ch1x1),
                 seq(conv1(p + ".branch2.0", in, ch3x3red), conv3(p + ".branch2.1", ch3x3red, ch3x3)),
@@ -68,7 +71,8 @@ public final class GoogLeNetGraph {
 
     /** InceptionAux (training only): its weights' names and shapes; 4x4 adaptive pool, 1x1 conv, fc1, fc2. */
     private static Node aux(String p, int in, int numClasses) {
-        return seq(conv1(p + ".conv", in, 128),
+        return seq(
+                conv1(p + ".conv", in, 128),
                 new Node.Linear(p + ".fc1", 2048, 1024, true, null),
                 new Node.Linear(p + ".fc2", 1024, numClasses, true, null));
     }

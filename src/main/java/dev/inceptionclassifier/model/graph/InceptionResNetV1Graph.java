@@ -27,8 +27,7 @@ public final class InceptionResNetV1Graph {
     public static final int NUM_FEATURES = 1792;
     public static final int EMBEDDING_SIZE = 512;
 
-    private InceptionResNetV1Graph() {
-    }
+    private InceptionResNetV1Graph() {}
 
     /** The network whose output is the L2-normalised 512-d embedding (a checkpoint without {@code logits}). */
     public static NetworkGraph embedding() {
@@ -46,8 +45,8 @@ public final class InceptionResNetV1Graph {
      * from one forward pass.
      */
     public static NetworkGraph classifierAndEmbedding(int numClasses) {
-        return graph(new Node.Concat(List.of(new Node.Linear("logits", EMBEDDING_SIZE, numClasses, true, null),
-                new Node.L2Normalize(1e-12))));
+        return graph(new Node.Concat(List.of(
+                new Node.Linear("logits", EMBEDDING_SIZE, numClasses, true, null), new Node.L2Normalize(1e-12))));
     }
 
     private static NetworkGraph graph(Node output) {
@@ -66,8 +65,13 @@ public final class InceptionResNetV1Graph {
         s.add(stage("repeat_3", repeat(5, i -> block8("repeat_3." + i, 0.20, true))));
         s.add(stage("block8", block8("block8", 1.0, false)));
         // Dropout(0.6) after the pool is the identity in eval
-        Node head = seq(new Node.GlobalAvgPool(),
-                new Node.Linear("last_linear", NUM_FEATURES, EMBEDDING_SIZE, false,
+        Node head = seq(
+                new Node.GlobalAvgPool(),
+                new Node.Linear(
+                        "last_linear",
+                        NUM_FEATURES,
+                        EMBEDDING_SIZE,
+                        false,
                         new BatchNorm("last_bn", Layers.TIMM_BN_EPS)),
                 output);
         return new NetworkGraph("InceptionResnetV1", 3, s, head);
@@ -90,7 +94,9 @@ public final class InceptionResNetV1Graph {
         Node branches = cat(
                 conv1(p + ".branch0", 256, 32),
                 seq(conv1(p + ".branch1.0", 256, 32), conv3(p + ".branch1.1", 32, 32)),
-                seq(conv1(p + ".branch2.0", 256, 32), conv3(p + ".branch2.1", 32, 32),
+                seq(
+                        conv1(p + ".branch2.0", 256, 32),
+                        conv3(p + ".branch2.1", 32, 32),
                         conv3(p + ".branch2.2", 32, 32)));
         return new Node.Residual(seq(branches, projection(p + ".conv2d", 96, 256)), scale, true);
     }
@@ -99,7 +105,9 @@ public final class InceptionResNetV1Graph {
     private static Node mixed6a(String p) {
         return cat(
                 conv3s2(p + ".branch0", 256, 384),
-                seq(conv1(p + ".branch1.0", 256, 192), conv3(p + ".branch1.1", 192, 192),
+                seq(
+                        conv1(p + ".branch1.0", 256, 192),
+                        conv3(p + ".branch1.1", 192, 192),
                         conv3s2(p + ".branch1.2", 192, 256)),
                 maxPool3s2());
     }
@@ -108,7 +116,9 @@ public final class InceptionResNetV1Graph {
     private static Node block17(String p, double scale) {
         Node branches = cat(
                 conv1(p + ".branch0", 896, 128),
-                seq(conv1(p + ".branch1.0", 896, 128), conv1xk(p + ".branch1.1", 128, 128, 7),
+                seq(
+                        conv1(p + ".branch1.0", 896, 128),
+                        conv1xk(p + ".branch1.1", 128, 128, 7),
                         convkx1(p + ".branch1.2", 128, 128, 7)));
         return new Node.Residual(seq(branches, projection(p + ".conv2d", 256, 896)), scale, true);
     }
@@ -118,7 +128,9 @@ public final class InceptionResNetV1Graph {
         return cat(
                 seq(conv1(p + ".branch0.0", 896, 256), conv3s2(p + ".branch0.1", 256, 384)),
                 seq(conv1(p + ".branch1.0", 896, 256), conv3s2(p + ".branch1.1", 256, 256)),
-                seq(conv1(p + ".branch2.0", 896, 256), conv3(p + ".branch2.1", 256, 256),
+                seq(
+                        conv1(p + ".branch2.0", 896, 256),
+                        conv3(p + ".branch2.1", 256, 256),
                         conv3s2(p + ".branch2.2", 256, 256)),
                 maxPool3s2());
     }
@@ -127,7 +139,9 @@ public final class InceptionResNetV1Graph {
     private static Node block8(String p, double scale, boolean relu) {
         Node branches = cat(
                 conv1(p + ".branch0", 1792, 192),
-                seq(conv1(p + ".branch1.0", 1792, 192), conv1xk(p + ".branch1.1", 192, 192, 3),
+                seq(
+                        conv1(p + ".branch1.0", 1792, 192),
+                        conv1xk(p + ".branch1.1", 192, 192, 3),
                         convkx1(p + ".branch1.2", 192, 192, 3)));
         return new Node.Residual(seq(branches, projection(p + ".conv2d", 384, 1792)), scale, relu);
     }

@@ -25,8 +25,7 @@ public final class InceptionResNetV2Graph {
 
     public static final int NUM_FEATURES = 1536;
 
-    private InceptionResNetV2Graph() {
-    }
+    private InceptionResNetV2Graph() {}
 
     public static NetworkGraph build(int numClasses) {
         List<NetworkGraph.Stage> s = new ArrayList<>();
@@ -65,8 +64,7 @@ public final class InceptionResNetV2Graph {
         return cat(
                 conv1(p + ".branch0", 192, 96),
                 seq(conv1(p + ".branch1.0", 192, 48), convSame(p + ".branch1.1", 48, 64, 5)),
-                seq(conv1(p + ".branch2.0", 192, 64), conv3(p + ".branch2.1", 64, 96),
-                        conv3(p + ".branch2.2", 96, 96)),
+                seq(conv1(p + ".branch2.0", 192, 64), conv3(p + ".branch2.1", 64, 96), conv3(p + ".branch2.2", 96, 96)),
                 seq(avgPool3ExcludingPad(), conv1(p + ".branch3.1", 192, 64)));
     }
 
@@ -75,7 +73,9 @@ public final class InceptionResNetV2Graph {
         Node branches = cat(
                 conv1(p + ".branch0", 320, 32),
                 seq(conv1(p + ".branch1.0", 320, 32), conv3(p + ".branch1.1", 32, 32)),
-                seq(conv1(p + ".branch2.0", 320, 32), conv3(p + ".branch2.1", 32, 48),
+                seq(
+                        conv1(p + ".branch2.0", 320, 32),
+                        conv3(p + ".branch2.1", 32, 48),
                         conv3(p + ".branch2.2", 48, 64)));
         return new Node.Residual(seq(branches, projection(p + ".conv2d", 128, 320)), scale, true);
     }
@@ -84,7 +84,9 @@ public final class InceptionResNetV2Graph {
     private static Node mixed6a(String p) {
         return cat(
                 conv3s2(p + ".branch0", 320, 384),
-                seq(conv1(p + ".branch1.0", 320, 256), conv3(p + ".branch1.1", 256, 256),
+                seq(
+                        conv1(p + ".branch1.0", 320, 256),
+                        conv3(p + ".branch1.1", 256, 256),
                         conv3s2(p + ".branch1.2", 256, 384)),
                 maxPool3s2());
     }
@@ -93,7 +95,9 @@ public final class InceptionResNetV2Graph {
     private static Node block17(String p, double scale) {
         Node branches = cat(
                 conv1(p + ".branch0", 1088, 192),
-                seq(conv1(p + ".branch1.0", 1088, 128), conv1xk(p + ".branch1.1", 128, 160, 7),
+                seq(
+                        conv1(p + ".branch1.0", 1088, 128),
+                        conv1xk(p + ".branch1.1", 128, 160, 7),
                         convkx1(p + ".branch1.2", 160, 192, 7)));
         return new Node.Residual(seq(branches, projection(p + ".conv2d", 384, 1088)), scale, true);
     }
@@ -103,7 +107,9 @@ public final class InceptionResNetV2Graph {
         return cat(
                 seq(conv1(p + ".branch0.0", 1088, 256), conv3s2(p + ".branch0.1", 256, 384)),
                 seq(conv1(p + ".branch1.0", 1088, 256), conv3s2(p + ".branch1.1", 256, 288)),
-                seq(conv1(p + ".branch2.0", 1088, 256), conv3(p + ".branch2.1", 256, 288),
+                seq(
+                        conv1(p + ".branch2.0", 1088, 256),
+                        conv3(p + ".branch2.1", 256, 288),
                         conv3s2(p + ".branch2.2", 288, 320)),
                 maxPool3s2());
     }
@@ -112,7 +118,9 @@ public final class InceptionResNetV2Graph {
     private static Node block8(String p, double scale, boolean relu) {
         Node branches = cat(
                 conv1(p + ".branch0", 2080, 192),
-                seq(conv1(p + ".branch1.0", 2080, 192), conv1xk(p + ".branch1.1", 192, 224, 3),
+                seq(
+                        conv1(p + ".branch1.0", 2080, 192),
+                        conv1xk(p + ".branch1.1", 192, 224, 3),
                         convkx1(p + ".branch1.2", 224, 256, 3)));
         return new Node.Residual(seq(branches, projection(p + ".conv2d", 448, 2080)), scale, relu);
     }

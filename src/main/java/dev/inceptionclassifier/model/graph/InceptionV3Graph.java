@@ -25,8 +25,7 @@ public final class InceptionV3Graph {
 
     public static final int NUM_FEATURES = 2048;
 
-    private InceptionV3Graph() {
-    }
+    private InceptionV3Graph() {}
 
     /**
      * @param transformInput torchvision's {@code transform_input} in front of the first convolution (set by
@@ -54,11 +53,12 @@ public final class InceptionV3Graph {
         s.add(stage("Mixed_7b", inceptionE("Mixed_7b", 1280)));
         s.add(stage("Mixed_7c", inceptionE("Mixed_7c", 2048)));
         // timm's head_drop (0.0) and torchvision's dropout (0.5) are identities in eval
-        Node auxLogits = seq(conv1("AuxLogits.conv0", 768, 128),
+        Node auxLogits = seq(
+                conv1("AuxLogits.conv0", 768, 128),
                 Layers.convBnRelu("AuxLogits.conv1", 128, 768, 5, 5, 1, 0, 0),
                 new Node.Linear("AuxLogits.fc", 768, numClasses, true, null));
-        return new NetworkGraph("InceptionV3", 3, s, Layers.classifier("fc", NUM_FEATURES, numClasses),
-                List.of(auxLogits));
+        return new NetworkGraph(
+                "InceptionV3", 3, s, Layers.classifier("fc", NUM_FEATURES, numClasses), List.of(auxLogits));
     }
 
     private static NetworkGraph.Stage stage(String name, Node body) {
@@ -70,7 +70,9 @@ public final class InceptionV3Graph {
         return cat(
                 conv1(p + ".branch1x1", in, 64),
                 seq(conv1(p + ".branch5x5_1", in, 48), convSame(p + ".branch5x5_2", 48, 64, 5)),
-                seq(conv1(p + ".branch3x3dbl_1", in, 64), conv3(p + ".branch3x3dbl_2", 64, 96),
+                seq(
+                        conv1(p + ".branch3x3dbl_1", in, 64),
+                        conv3(p + ".branch3x3dbl_2", 64, 96),
                         conv3(p + ".branch3x3dbl_3", 96, 96)),
                 seq(avgPool3IncludingPad(false), conv1(p + ".branch_pool", in, poolFeatures)));
     }
@@ -79,7 +81,9 @@ public final class InceptionV3Graph {
     private static Node inceptionB(String p, int in) {
         return cat(
                 conv3s2(p + ".branch3x3", in, 384),
-                seq(conv1(p + ".branch3x3dbl_1", in, 64), conv3(p + ".branch3x3dbl_2", 64, 96),
+                seq(
+                        conv1(p + ".branch3x3dbl_1", in, 64),
+                        conv3(p + ".branch3x3dbl_2", 64, 96),
                         conv3s2(p + ".branch3x3dbl_3", 96, 96)),
                 maxPool3s2());
     }
@@ -88,10 +92,15 @@ public final class InceptionV3Graph {
     private static Node inceptionC(String p, int c7) {
         return cat(
                 conv1(p + ".branch1x1", 768, 192),
-                seq(conv1(p + ".branch7x7_1", 768, c7), conv1xk(p + ".branch7x7_2", c7, c7, 7),
+                seq(
+                        conv1(p + ".branch7x7_1", 768, c7),
+                        conv1xk(p + ".branch7x7_2", c7, c7, 7),
                         convkx1(p + ".branch7x7_3", c7, 192, 7)),
-                seq(conv1(p + ".branch7x7dbl_1", 768, c7), convkx1(p + ".branch7x7dbl_2", c7, c7, 7),
-                        conv1xk(p + ".branch7x7dbl_3", c7, c7, 7), convkx1(p + ".branch7x7dbl_4", c7, c7, 7),
+                seq(
+                        conv1(p + ".branch7x7dbl_1", 768, c7),
+                        convkx1(p + ".branch7x7dbl_2", c7, c7, 7),
+                        conv1xk(p + ".branch7x7dbl_3", c7, c7, 7),
+                        convkx1(p + ".branch7x7dbl_4", c7, c7, 7),
                         conv1xk(p + ".branch7x7dbl_5", c7, 192, 7)),
                 seq(avgPool3IncludingPad(false), conv1(p + ".branch_pool", 768, 192)));
     }
@@ -100,8 +109,11 @@ public final class InceptionV3Graph {
     private static Node inceptionD(String p) {
         return cat(
                 seq(conv1(p + ".branch3x3_1", 768, 192), conv3s2(p + ".branch3x3_2", 192, 320)),
-                seq(conv1(p + ".branch7x7x3_1", 768, 192), conv1xk(p + ".branch7x7x3_2", 192, 192, 7),
-                        convkx1(p + ".branch7x7x3_3", 192, 192, 7), conv3s2(p + ".branch7x7x3_4", 192, 192)),
+                seq(
+                        conv1(p + ".branch7x7x3_1", 768, 192),
+                        conv1xk(p + ".branch7x7x3_2", 192, 192, 7),
+                        convkx1(p + ".branch7x7x3_3", 192, 192, 7),
+                        conv3s2(p + ".branch7x7x3_4", 192, 192)),
                 maxPool3s2());
     }
 
@@ -109,10 +121,14 @@ public final class InceptionV3Graph {
     private static Node inceptionE(String p, int in) {
         return cat(
                 conv1(p + ".branch1x1", in, 320),
-                seq(conv1(p + ".branch3x3_1", in, 384),
+                seq(
+                        conv1(p + ".branch3x3_1", in, 384),
                         cat(conv1xk(p + ".branch3x3_2a", 384, 384, 3), convkx1(p + ".branch3x3_2b", 384, 384, 3))),
-                seq(conv1(p + ".branch3x3dbl_1", in, 448), conv3(p + ".branch3x3dbl_2", 448, 384),
-                        cat(conv1xk(p + ".branch3x3dbl_3a", 384, 384, 3),
+                seq(
+                        conv1(p + ".branch3x3dbl_1", in, 448),
+                        conv3(p + ".branch3x3dbl_2", 448, 384),
+                        cat(
+                                conv1xk(p + ".branch3x3dbl_3a", 384, 384, 3),
                                 convkx1(p + ".branch3x3dbl_3b", 384, 384, 3))),
                 seq(avgPool3IncludingPad(false), conv1(p + ".branch_pool", in, 192)));
     }

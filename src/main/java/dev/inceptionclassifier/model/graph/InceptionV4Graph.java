@@ -19,8 +19,7 @@ public final class InceptionV4Graph {
 
     public static final int NUM_FEATURES = 1536;
 
-    private InceptionV4Graph() {
-    }
+    private InceptionV4Graph() {}
 
     public static NetworkGraph build(int numClasses) {
         List<NetworkGraph.Stage> s = new ArrayList<>();
@@ -57,7 +56,8 @@ public final class InceptionV4Graph {
     private static Node mixed4a(String p) {
         return cat(
                 seq(conv1(p + ".branch0.0", 160, 64), conv3valid(p + ".branch0.1", 64, 96)),
-                seq(conv1(p + ".branch1.0", 160, 64),
+                seq(
+                        conv1(p + ".branch1.0", 160, 64),
                         conv1xk(p + ".branch1.1", 64, 64, 7),
                         convkx1(p + ".branch1.2", 64, 64, 7),
                         conv3valid(p + ".branch1.3", 64, 96)));
@@ -73,8 +73,7 @@ public final class InceptionV4Graph {
         return cat(
                 conv1(p + ".branch0", 384, 96),
                 seq(conv1(p + ".branch1.0", 384, 64), conv3(p + ".branch1.1", 64, 96)),
-                seq(conv1(p + ".branch2.0", 384, 64), conv3(p + ".branch2.1", 64, 96),
-                        conv3(p + ".branch2.2", 96, 96)),
+                seq(conv1(p + ".branch2.0", 384, 64), conv3(p + ".branch2.1", 64, 96), conv3(p + ".branch2.2", 96, 96)),
                 seq(avgPool3ExcludingPad(), conv1(p + ".branch3.1", 384, 96)));
     }
 
@@ -82,7 +81,9 @@ public final class InceptionV4Graph {
     private static Node reductionA(String p) {
         return cat(
                 conv3s2(p + ".branch0", 384, 384),
-                seq(conv1(p + ".branch1.0", 384, 192), conv3(p + ".branch1.1", 192, 224),
+                seq(
+                        conv1(p + ".branch1.0", 384, 192),
+                        conv3(p + ".branch1.1", 192, 224),
                         conv3s2(p + ".branch1.2", 224, 256)),
                 maxPool3s2());
     }
@@ -91,10 +92,12 @@ public final class InceptionV4Graph {
     private static Node inceptionB(String p) {
         return cat(
                 conv1(p + ".branch0", 1024, 384),
-                seq(conv1(p + ".branch1.0", 1024, 192),
+                seq(
+                        conv1(p + ".branch1.0", 1024, 192),
                         conv1xk(p + ".branch1.1", 192, 224, 7),
                         convkx1(p + ".branch1.2", 224, 256, 7)),
-                seq(conv1(p + ".branch2.0", 1024, 192),
+                seq(
+                        conv1(p + ".branch2.0", 1024, 192),
                         convkx1(p + ".branch2.1", 192, 192, 7),
                         conv1xk(p + ".branch2.2", 192, 224, 7),
                         convkx1(p + ".branch2.3", 224, 224, 7),
@@ -106,7 +109,8 @@ public final class InceptionV4Graph {
     private static Node reductionB(String p) {
         return cat(
                 seq(conv1(p + ".branch0.0", 1024, 192), conv3s2(p + ".branch0.1", 192, 192)),
-                seq(conv1(p + ".branch1.0", 1024, 256),
+                seq(
+                        conv1(p + ".branch1.0", 1024, 256),
                         conv1xk(p + ".branch1.1", 256, 256, 7),
                         convkx1(p + ".branch1.2", 256, 320, 7),
                         conv3s2(p + ".branch1.3", 320, 320)),
@@ -117,9 +121,11 @@ public final class InceptionV4Graph {
     private static Node inceptionC(String p) {
         return cat(
                 conv1(p + ".branch0", 1536, 256),
-                seq(conv1(p + ".branch1_0", 1536, 384),
+                seq(
+                        conv1(p + ".branch1_0", 1536, 384),
                         cat(conv1xk(p + ".branch1_1a", 384, 256, 3), convkx1(p + ".branch1_1b", 384, 256, 3))),
-                seq(conv1(p + ".branch2_0", 1536, 384),
+                seq(
+                        conv1(p + ".branch2_0", 1536, 384),
                         convkx1(p + ".branch2_1", 384, 448, 3),
                         conv1xk(p + ".branch2_2", 448, 512, 3),
                         cat(conv1xk(p + ".branch2_3a", 512, 256, 3), convkx1(p + ".branch2_3b", 512, 256, 3))),

@@ -45,8 +45,8 @@ public record KeyCheck(List<String> missing, List<String> unexpected, List<Strin
             }
         }
         List<String> unexpected = checkpoint.keySet().stream()
-                .filter(k -> !k.endsWith(".num_batches_tracked") && !expected.containsKey(k)
-                        && !auxiliary.containsKey(k))
+                .filter(k ->
+                        !k.endsWith(".num_batches_tracked") && !expected.containsKey(k) && !auxiliary.containsKey(k))
                 .sorted()
                 .toList();
         return new KeyCheck(missing, unexpected, mismatched);

@@ -8,17 +8,26 @@ public final class Layers {
     /** timm's BatchNormAct2d eps in every Inception net it ports from TF-slim (not PyTorch's 1e-5). */
     public static final double TIMM_BN_EPS = 1e-3;
 
-    private Layers() {
-    }
+    private Layers() {}
 
     /**
      * timm's {@code ConvNormAct} (also torchvision's and facenet's {@code BasicConv2d}): a convolution without bias
      * named {@code <prefix>.conv}, BatchNorm {@code <prefix>.bn} with eps 1e-3, ReLU.
      */
-    public static Node.Conv convBnRelu(String prefix, int in, int out, int kh, int kw, int stride, int padH,
-            int padW) {
-        return new Node.Conv(prefix + ".conv", in, out, kh, kw, stride, stride, padH, padW, false,
-                new BatchNorm(prefix + ".bn", TIMM_BN_EPS), true);
+    public static Node.Conv convBnRelu(String prefix, int in, int out, int kh, int kw, int stride, int padH, int padW) {
+        return new Node.Conv(
+                prefix + ".conv",
+                in,
+                out,
+                kh,
+                kw,
+                stride,
+                stride,
+                padH,
+                padW,
+                false,
+                new BatchNorm(prefix + ".bn", TIMM_BN_EPS),
+                true);
     }
 
     /** 1x1 ConvNormAct. */

@@ -152,8 +152,7 @@ public record NetworkGraph(String className, int inChannels, List<Stage> stages,
     }
 
     private static LinkedHashMap<String, long[]> auxiliaryShapes(List<Node> auxiliary) {
-        return auxiliary.isEmpty() ? new LinkedHashMap<>()
-                : checkedKeys(List.of(), new Node.Sequence(auxiliary));
+        return auxiliary.isEmpty() ? new LinkedHashMap<>() : checkedKeys(List.of(), new Node.Sequence(auxiliary));
     }
 
     private static LinkedHashMap<String, long[]> checkedKeys(List<Stage> stages, Node head) {
@@ -182,8 +181,8 @@ public record NetworkGraph(String className, int inChannels, List<Stage> stages,
         return keys;
     }
 
-    private static void batchNorm(LinkedHashMap<String, long[]> keys, List<String> duplicates, BatchNorm bn,
-            int channels) {
+    private static void batchNorm(
+            LinkedHashMap<String, long[]> keys, List<String> duplicates, BatchNorm bn, int channels) {
         if (bn != null) {
             for (String entry : BatchNorm.ENTRIES) {
                 put(keys, duplicates, bn.key(entry), channels);

@@ -9,8 +9,17 @@ import java.util.regex.Pattern;
  * the TorchScript program) is derived from the same tree, and so is the list of checkpoint keys. Nodes are
  * immutable values and carry the checkpoint names of their weights, nothing else: no tensors, no engine types.
  */
-public sealed interface Node permits Node.Conv, Node.MaxPool, Node.AvgPool, Node.Sequence, Node.Concat,
-        Node.Residual, Node.GlobalAvgPool, Node.Linear, Node.ChannelAffine, Node.L2Normalize {
+public sealed interface Node
+        permits Node.Conv,
+                Node.MaxPool,
+                Node.AvgPool,
+                Node.Sequence,
+                Node.Concat,
+                Node.Residual,
+                Node.GlobalAvgPool,
+                Node.Linear,
+                Node.ChannelAffine,
+                Node.L2Normalize {
 
     /**
      * {@code conv2d} with zero padding, groups 1 and dilation 1, then optionally an eval BatchNorm and a ReLU.
@@ -19,8 +28,20 @@ public sealed interface Node permits Node.Conv, Node.MaxPool, Node.AvgPool, Node
      * @param name module path of the convolution, e.g. {@code features.0.conv}
      * @param bn the BatchNorm that follows, or null
      */
-    record Conv(String name, int in, int out, int kh, int kw, int strideH, int strideW, int padH, int padW,
-            boolean bias, BatchNorm bn, boolean relu) implements Node {
+    record Conv(
+            String name,
+            int in,
+            int out,
+            int kh,
+            int kw,
+            int strideH,
+            int strideW,
+            int padH,
+            int padW,
+            boolean bias,
+            BatchNorm bn,
+            boolean relu)
+            implements Node {
 
         public Conv {
             checkName(name);
@@ -44,8 +65,9 @@ public sealed interface Node permits Node.Conv, Node.MaxPool, Node.AvgPool, Node
      * {@code avg_pool2d}. With {@code countIncludePad} false, windows at the border are divided by the number of
      * real pixels they cover (timm's Inception-v4 and -ResNet-v2), otherwise by the kernel area (PyTorch's default).
      */
-    record AvgPool(int kh, int kw, int strideH, int strideW, int padH, int padW, boolean ceilMode,
-            boolean countIncludePad) implements Node {
+    record AvgPool(
+            int kh, int kw, int strideH, int strideW, int padH, int padW, boolean ceilMode, boolean countIncludePad)
+            implements Node {
 
         public AvgPool {
             positive("AvgPool", kh, kw, strideH, strideW);
@@ -90,8 +112,7 @@ public sealed interface Node permits Node.Conv, Node.MaxPool, Node.AvgPool, Node
     }
 
     /** Mean over height and width: {@code [N, C, H, W] -> [N, C]} (adaptive average pool to 1x1, flattened). */
-    record GlobalAvgPool() implements Node {
-    }
+    record GlobalAvgPool() implements Node {}
 
     /**
      * {@code linear} on the input flattened from dimension 1, optionally followed by an eval BatchNorm1d.

@@ -3,24 +3,29 @@ package dev.inceptionclassifier.model.graph;
 /** Output shapes as PyTorch computes them, checking channel counts on the way. */
 final class ShapeInference {
 
-    private ShapeInference() {
-    }
+    private ShapeInference() {}
 
     static Dims infer(Node node, Dims in, String where) {
         if (node instanceof Node.Conv c) {
             spatial(in, where + "/" + c.name());
             channels(in, c.in(), where + "/" + c.name());
-            return new Dims(c.out(), size(in.height(), c.kh(), c.strideH(), c.padH(), false, where),
+            return new Dims(
+                    c.out(),
+                    size(in.height(), c.kh(), c.strideH(), c.padH(), false, where),
                     size(in.width(), c.kw(), c.strideW(), c.padW(), false, where));
         }
         if (node instanceof Node.MaxPool p) {
             spatial(in, where);
-            return new Dims(in.channels(), size(in.height(), p.kh(), p.strideH(), p.padH(), p.ceilMode(), where),
+            return new Dims(
+                    in.channels(),
+                    size(in.height(), p.kh(), p.strideH(), p.padH(), p.ceilMode(), where),
                     size(in.width(), p.kw(), p.strideW(), p.padW(), p.ceilMode(), where));
         }
         if (node instanceof Node.AvgPool p) {
             spatial(in, where);
-            return new Dims(in.channels(), size(in.height(), p.kh(), p.strideH(), p.padH(), p.ceilMode(), where),
+            return new Dims(
+                    in.channels(),
+                    size(in.height(), p.kh(), p.strideH(), p.padH(), p.ceilMode(), where),
                     size(in.width(), p.kw(), p.strideW(), p.padW(), p.ceilMode(), where));
         }
         if (node instanceof Node.Sequence s) {
@@ -35,10 +40,11 @@ final class ShapeInference {
             Dims first = null;
             for (Node branch : c.branches()) {
                 Dims d = infer(branch, in, where);
-                if (first != null && (d.height() != first.height() || d.width() != first.width()
-                        || d.isFlat() != first.isFlat())) {
-                    throw new IllegalArgumentException(where + ": concatenated branches differ: " + first + " vs "
-                            + d);
+                if (first != null
+                        && (d.height() != first.height()
+                                || d.width() != first.width()
+                                || d.isFlat() != first.isFlat())) {
+                    throw new IllegalArgumentException(where + ": concatenated branches differ: " + first + " vs " + d);
                 }
                 first = first == null ? d : first;
                 channels += d.channels();
@@ -59,8 +65,8 @@ final class ShapeInference {
         if (node instanceof Node.Linear l) {
             int features = in.isFlat() ? in.channels() : in.channels() * in.height() * in.width();
             if (features != l.in()) {
-                throw new IllegalArgumentException(where + "/" + l.name() + " expects " + l.in()
-                        + " features, gets " + in);
+                throw new IllegalArgumentException(
+                        where + "/" + l.name() + " expects " + l.in() + " features, gets " + in);
             }
             return Dims.flat(l.out());
         }

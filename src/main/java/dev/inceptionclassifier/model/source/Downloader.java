@@ -1,5 +1,6 @@
 package dev.inceptionclassifier.model.source;
 
+import dev.inceptionclassifier.model.source.Pins.Pin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,11 +33,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.inceptionclassifier.model.source.Pins.Pin;
 
 /**
  * Downloads one URL into a cache file: to a temporary {@code .part} file in the target's folder, verified (size, at
@@ -65,7 +63,9 @@ final class Downloader {
 
     Downloader(HttpClient client, SourceSettings.Hub hub) {
         this.client = client;
-        this.token = hub.token() == null || hub.token().isBlank() ? null : hub.token().trim();
+        this.token = hub.token() == null || hub.token().isBlank()
+                ? null
+                : hub.token().trim();
         this.hubOrigin = hubOrigin(hub.endpoint());
         this.readTimeout = hub.readTimeout();
         this.maxDownloadBytes = hub.maxDownloadBytes();
@@ -166,8 +166,10 @@ final class Downloader {
         String where = Urls.redact(current)
                 + (current.equals(original) ? "" : " (redirected from " + Urls.redact(original) + ")");
         String hint = switch (status) {
-            case 401, 403 -> hasToken() ? ": access denied although a hub token is configured"
-                    : ": access denied; private or gated hub repositories need classifier.hub.token (HF_TOKEN)";
+            case 401, 403 ->
+                hasToken()
+                        ? ": access denied although a hub token is configured"
+                        : ": access denied; private or gated hub repositories need classifier.hub.token (HF_TOKEN)";
             case 404 -> ": not found (check the repository, revision and file name)";
             default -> "";
         };
@@ -195,8 +197,8 @@ final class Downloader {
             if (commit.isPresent() && status < 400) {
                 String c = commit.get().trim().toLowerCase(Locale.ROOT);
                 if (!HubCache.COMMIT.matcher(c).matches()) {
-                    throw new ModelUnavailableException(Urls.redact(current) + " sent an X-Repo-Commit that is not a "
-                            + "40-hex commit id");
+                    throw new ModelUnavailableException(
+                            Urls.redact(current) + " sent an X-Repo-Commit that is not a " + "40-hex commit id");
                 }
                 return c;
             }
@@ -224,7 +226,8 @@ final class Downloader {
                         + "Face hub; pin a full commit (hf-hub:<repo>@<40-hex commit>) to fetch without resolving one");
             }
             String message = statusMessage(status, current, uri);
-            throw status >= 500 || status == 429 ? new UnreachableException(message, null)
+            throw status >= 500 || status == 429
+                    ? new UnreachableException(message, null)
                     : new ModelUnavailableException(message);
         }
     }
@@ -248,8 +251,7 @@ final class Downloader {
             throw new UnreachableException(
                     "no response from " + Urls.redact(uri) + " within " + seconds(readTimeout), e);
         } catch (ConnectException e) {
-            throw new UnreachableException(
-                    "cannot connect to " + Urls.redact(uri) + ": " + connectFailure(e, uri), e);
+            throw new UnreachableException("cannot connect to " + Urls.redact(uri) + ": " + connectFailure(e, uri), e);
         } catch (IOException e) {
             throw new UnreachableException("request to " + Urls.redact(uri) + " failed: " + describe(e), e);
         } catch (InterruptedException e) {
@@ -305,11 +307,18 @@ final class Downloader {
         return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }
 
-    private void stream(URI original, URI current, HttpResponse<InputStream> response, Expected expected, Path target,
-            long maxBytes, Pin pin) {
+    private void stream(
+            URI original,
+            URI current,
+            HttpResponse<InputStream> response,
+            Expected expected,
+            Path target,
+            long maxBytes,
+            Pin pin) {
         String where = Urls.redact(current);
         String encoding = response.headers().firstValue("Content-Encoding").orElse("identity");
-        long contentLength = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        long contentLength =
+                response.headers().firstValueAsLong("Content-Length").orElse(-1);
         try (InputStream in = response.body()) {
             if (!encoding.equalsIgnoreCase("identity")) {
                 throw new ModelUnavailableException("unrequested Content-Encoding " + encoding + " from " + where);
@@ -328,12 +337,15 @@ final class Downloader {
             // only close() gets here; the body was fully handled
             log.debug("closing the response of {} failed", where, e);
         }
-        log.info("Downloaded {} to {}{}", Urls.redact(original), target,
+        log.info(
+                "Downloaded {} to {}{}",
+                Urls.redact(original),
+                target,
                 pin != null ? " (sha256 pin verified)" : expected.sha256 != null ? " (sha256 verified)" : "");
     }
 
-    private void writeVerified(InputStream in, String where, long size, String sha256, Path target, long maxBytes,
-            Pin pin) {
+    private void writeVerified(
+            InputStream in, String where, long size, String sha256, Path target, long maxBytes, Pin pin) {
         Path dir = target.toAbsolutePath().getParent();
         Path tmp = Sha256Files.partFile(target.toAbsolutePath());
         boolean moved = false;
@@ -350,12 +362,16 @@ final class Downloader {
             AtomicLong lastProgress = new AtomicLong(System.nanoTime());
             // the JDK client has no read timeout for bodies: close the stream when no byte came for readTimeout
             long period = Math.max(10, Math.min(1000, readTimeout.toMillis() / 4));
-            watchdog.scheduleWithFixedDelay(() -> {
-                if (System.nanoTime() - lastProgress.get() > readTimeout.toNanos()) {
-                    stalled.set(true);
-                    closeQuietly(in);
-                }
-            }, period, period, TimeUnit.MILLISECONDS);
+            watchdog.scheduleWithFixedDelay(
+                    () -> {
+                        if (System.nanoTime() - lastProgress.get() > readTimeout.toNanos()) {
+                            stalled.set(true);
+                            closeQuietly(in);
+                        }
+                    },
+                    period,
+                    period,
+                    TimeUnit.MILLISECONDS);
             long count = 0;
             long lastLog = System.nanoTime();
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -366,7 +382,8 @@ final class Downloader {
                     count += n;
                     if (count > maxBytes || (size >= 0 && count > size)) {
                         throw new ModelUnavailableException("download of " + where + " is larger than "
-                                + (count > maxBytes ? "the " + maxBytes + " bytes accepted" + limitName(maxBytes)
+                                + (count > maxBytes
+                                        ? "the " + maxBytes + " bytes accepted" + limitName(maxBytes)
                                         : size + " bytes"));
                     }
                     digest.update(buffer, 0, n);
@@ -384,17 +401,18 @@ final class Downloader {
                             + seconds(readTimeout) + " after " + count + " bytes");
                 }
                 if (size >= 0 && count != size) {
-                    throw new ModelUnavailableException("download of " + where + " was truncated: received " + count
-                            + " of " + size + " bytes");
+                    throw new ModelUnavailableException(
+                            "download of " + where + " was truncated: received " + count + " of " + size + " bytes");
                 }
                 String actual = HexFormat.of().formatHex(digest.digest());
                 if (sha256 != null && !actual.equals(sha256)) {
-                    throw new ModelUnavailableException("sha256 mismatch for " + where + ": the hub announced "
-                            + sha256 + ", the download hashes to " + actual);
+                    throw new ModelUnavailableException("sha256 mismatch for " + where + ": the hub announced " + sha256
+                            + ", the download hashes to " + actual);
                 }
                 if (pin != null && !actual.equals(pin.sha256())) {
-                    throw new IntegrityException(Sha256Files.pinMismatch(target.getFileName().toString(), where, pin,
-                            actual) + " The download was not stored.");
+                    throw new IntegrityException(
+                            Sha256Files.pinMismatch(target.getFileName().toString(), where, pin, actual)
+                                    + " The download was not stored.");
                 }
                 out.force(true);
                 // the record first: a file in the cache without one is never used unverified
@@ -424,8 +442,9 @@ final class Downloader {
         } catch (IOException e) {
             String reason = stalled.get()
                     ? "stalled: no data for " + seconds(readTimeout) + " after " + count + " bytes"
-                    : size >= 0 ? "was truncated: received " + count + " of " + size + " bytes (" + describe(e) + ")"
-                    : "failed after " + count + " bytes: " + describe(e);
+                    : size >= 0
+                            ? "was truncated: received " + count + " of " + size + " bytes (" + describe(e) + ")"
+                            : "failed after " + count + " bytes: " + describe(e);
             throw new ModelUnavailableException("download of " + where + " " + reason, e);
         }
     }

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-
 /**
  * Loads class labels from a file (one label per line, or {@code index<TAB>synset<TAB>label} lines), an https URL
  * (cached like model files), or the alias {@code imagenet-1k}: timm's {@code imagenet_synsets.txt} and
@@ -27,11 +26,13 @@ public final class LabelsResolver {
 
     /** The alias for timm's ImageNet-1k class descriptions. */
     public static final String IMAGENET_1K = "imagenet-1k";
+
     static final String SYNSETS = "imagenet_synsets.txt";
     static final String SYNSET_TO_LEMMA = "imagenet_synset_to_lemma.txt";
 
     /** Label files are small (timm's lemma file is 0.7 MB); anything far larger is not a label file. */
     private static final long MAX_LABEL_BYTES = 64L * 1024 * 1024;
+
     private static final Pattern URL_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://.*");
 
     private final Path cache;
@@ -80,8 +81,8 @@ public final class LabelsResolver {
             labels = parseLabels(read(file, what), file.toString());
         }
         if (labels.size() != numClasses) {
-            throw new IllegalArgumentException(what + " has " + labels.size() + " labels but the model has "
-                    + numClasses + " classes");
+            throw new IllegalArgumentException(
+                    what + " has " + labels.size() + " labels but the model has " + numClasses + " classes");
         }
         return List.copyOf(labels);
     }
@@ -109,8 +110,7 @@ public final class LabelsResolver {
             String line = lemmaLines.get(i);
             int tab = line.indexOf('\t');
             if (tab <= 0) {
-                throw new IllegalArgumentException(SYNSET_TO_LEMMA + " line " + (i + 1)
-                        + " is not synset<TAB>lemma");
+                throw new IllegalArgumentException(SYNSET_TO_LEMMA + " line " + (i + 1) + " is not synset<TAB>lemma");
             }
             lemmas.put(line.substring(0, tab).trim(), line.substring(tab + 1).trim());
         }
@@ -119,8 +119,8 @@ public final class LabelsResolver {
             String synset = synsets.get(i).trim();
             String lemma = lemmas.get(synset);
             if (lemma == null) {
-                throw new IllegalArgumentException("synset " + synset + " (class " + i + ") has no lemma in "
-                        + SYNSET_TO_LEMMA);
+                throw new IllegalArgumentException(
+                        "synset " + synset + " (class " + i + ") has no lemma in " + SYNSET_TO_LEMMA);
             }
             labels.add(lemma);
         }
@@ -174,7 +174,9 @@ public final class LabelsResolver {
             if (Files.size(file) > MAX_LABEL_BYTES) {
                 throw new IllegalArgumentException(what + " is larger than " + MAX_LABEL_BYTES + " bytes");
             }
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file)))
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
                     .toString();
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException(what + " (" + file + ") is not UTF-8 text");

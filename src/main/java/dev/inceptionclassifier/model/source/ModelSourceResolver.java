@@ -1,5 +1,7 @@
 package dev.inceptionclassifier.model.source;
 
+import dev.inceptionclassifier.model.core.Architecture;
+import dev.inceptionclassifier.model.source.Pins.Pin;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -17,12 +19,8 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.inceptionclassifier.model.core.Architecture;
-import dev.inceptionclassifier.model.source.Pins.Pin;
 
 /**
  * Turns a configured model source into local, verified files. Forms:
@@ -134,11 +132,14 @@ public final class ModelSourceResolver {
         String repo = at < 0 ? spec : spec.substring(0, at);
         String revision = at < 0 ? "main" : spec.substring(at + 1);
         if (!REPO.matcher(repo).matches() || repo.contains("..")) {
-            throw new IllegalArgumentException("invalid hub repository '" + repo + "' in " + HUB_PREFIX + spec
-                    + " (expected owner/name)");
+            throw new IllegalArgumentException(
+                    "invalid hub repository '" + repo + "' in " + HUB_PREFIX + spec + " (expected owner/name)");
         }
-        if (!REVISION.matcher(revision).matches() || revision.contains("..") || revision.endsWith("/")
-                || revision.contains("//") || revision.contains("/./")) {
+        if (!REVISION.matcher(revision).matches()
+                || revision.contains("..")
+                || revision.endsWith("/")
+                || revision.contains("//")
+                || revision.contains("/./")) {
             throw new IllegalArgumentException("invalid hub revision '" + revision + "' in " + HUB_PREFIX + spec);
         }
         String requested = HUB_PREFIX + repo + "@" + revision;
@@ -154,24 +155,32 @@ public final class ModelSourceResolver {
         Map<String, Pin> files = new LinkedHashMap<>();
         files.put(CONFIG, pins.configPin());
         files.put(WEIGHTS, pins.weightsPin());
-        ensureCached(files, dir, file -> Urls.parseFetchable(resolveBase + commit + "/" + file), resolved.cannotFetch(),
-                HUB_PREFIX + repo + "@" + commit, true);
+        ensureCached(
+                files,
+                dir,
+                file -> Urls.parseFetchable(resolveBase + commit + "/" + file),
+                resolved.cannotFetch(),
+                HUB_PREFIX + repo + "@" + commit,
+                true);
         // recorded once the snapshot is complete, so an offline start never gets a ref without its files
         if (resolved.cannotFetch() == null && !commit.equals(revision) && !commit.equals(hub.ref(revision))) {
             try {
                 hub.writeRef(revision, commit);
             } catch (IOException e) {
-                log.warn("could not record that {} is commit {} in {}: {}", requested, commit, hub.repoDir(),
+                log.warn(
+                        "could not record that {} is commit {} in {}: {}",
+                        requested,
+                        commit,
+                        hub.repoDir(),
                         e.getMessage());
             }
         }
-        return new ResolvedSource.TimmCheckpoint(dir.resolve(CONFIG), dir.resolve(WEIGHTS),
-                HUB_PREFIX + repo + "@" + commit);
+        return new ResolvedSource.TimmCheckpoint(
+                dir.resolve(CONFIG), dir.resolve(WEIGHTS), HUB_PREFIX + repo + "@" + commit);
     }
 
     /** A revision resolved to a commit, and why its files cannot be fetched now (null when they can). */
-    private record Commit(String id, String cannotFetch) {
-    }
+    private record Commit(String id, String cannotFetch) {}
 
     private Commit commit(HubCache hub, String resolveBase, String revision, String requested) {
         if (HubCache.COMMIT.matcher(revision).matches()) {
@@ -195,8 +204,11 @@ public final class ModelSourceResolver {
             if (commit == null) {
                 throw e;
             }
-            log.warn("The hub could not resolve {} ({}); using commit {}, which it last resolved to", requested,
-                    e.getMessage(), commit);
+            log.warn(
+                    "The hub could not resolve {} ({}); using commit {}, which it last resolved to",
+                    requested,
+                    e.getMessage(),
+                    commit);
             return new Commit(commit, "the hub could not be reached (" + e.getMessage() + ")");
         }
     }
@@ -216,10 +228,16 @@ public final class ModelSourceResolver {
             downloader.removeStaleParts(dir);
             Map<String, Pin> files = new LinkedHashMap<>();
             files.put(name, pins.weightsPin());
-            ensureCached(files, dir, file -> uri, offline ? "classifier.offline=true" : null,
-                    (pt ? "model " : "state dict ") + description, false);
+            ensureCached(
+                    files,
+                    dir,
+                    file -> uri,
+                    offline ? "classifier.offline=true" : null,
+                    (pt ? "model " : "state dict ") + description,
+                    false);
             Path file = dir.resolve(name);
-            return pt && TorchScriptFiles.isTorchScript(file) ? new ResolvedSource.TorchScript(file, description)
+            return pt && TorchScriptFiles.isTorchScript(file)
+                    ? new ResolvedSource.TorchScript(file, description)
                     : new ResolvedSource.StateDict(file, description);
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
@@ -233,8 +251,8 @@ public final class ModelSourceResolver {
         files.put(CONFIG, pins.configPin());
         files.put(WEIGHTS, pins.weightsPin());
         String folderDescription = Urls.redact(baseUri);
-        ensureCached(files, dir, baseUri::resolve, offline ? "classifier.offline=true" : null, folderDescription,
-                false);
+        ensureCached(
+                files, dir, baseUri::resolve, offline ? "classifier.offline=true" : null, folderDescription, false);
         return new ResolvedSource.TimmCheckpoint(dir.resolve(CONFIG), dir.resolve(WEIGHTS), folderDescription);
     }
 
@@ -243,8 +261,13 @@ public final class ModelSourceResolver {
      * what is missing or failed is fetched from {@code source}, unless {@code cannotFetch} says why it cannot be.
      * {@code immutable}: the source is a commit, so an intact file that is not the pinned one fails without a refetch.
      */
-    private void ensureCached(Map<String, Pin> files, Path dir, Function<String, URI> source, String cannotFetch,
-            String description, boolean immutable) {
+    private void ensureCached(
+            Map<String, Pin> files,
+            Path dir,
+            Function<String, URI> source,
+            String cannotFetch,
+            String description,
+            boolean immutable) {
         Map<String, Sha256Files.Check> unusable = new LinkedHashMap<>();
         files.forEach((file, pin) -> {
             Sha256Files.Check check = Sha256Files.checkCached(dir.resolve(file), pin, description);
@@ -257,8 +280,8 @@ public final class ModelSourceResolver {
         }
         for (Sha256Files.Check check : unusable.values()) {
             // a commit's file is what it is: fetching it again would give the same bytes
-            if (check.state() == Sha256Files.State.PIN_MISMATCH && (cannotFetch != null || immutable
-                    && check.asDownloaded())) {
+            if (check.state() == Sha256Files.State.PIN_MISMATCH
+                    && (cannotFetch != null || immutable && check.asDownloaded())) {
                 throw new IntegrityException(check.pinMessage());
             }
         }
@@ -297,9 +320,10 @@ public final class ModelSourceResolver {
 
     private static ResolvedSource resolveLocal(Path path, Pins pins) {
         Path p = path.toAbsolutePath().normalize();
-        String fileName = p.getFileName() == null ? "" : p.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (fileName.endsWith(".pth") || fileName.endsWith(".pt") && Files.isRegularFile(p)
-                && !TorchScriptFiles.isTorchScript(p)) {
+        String fileName =
+                p.getFileName() == null ? "" : p.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (fileName.endsWith(".pth")
+                || fileName.endsWith(".pt") && Files.isRegularFile(p) && !TorchScriptFiles.isTorchScript(p)) {
             requireNoConfigPin(pins, p.toString());
             if (!Files.isRegularFile(p)) {
                 throw new ModelUnavailableException("state dict " + p + " does not exist");
@@ -319,7 +343,9 @@ public final class ModelSourceResolver {
             throw new ModelUnavailableException("model folder " + p + " does not exist (expected a folder with "
                     + CONFIG + " and " + WEIGHTS + ", a .pth state dict or a .pt file)");
         }
-        List<String> missing = Stream.of(CONFIG, WEIGHTS).filter(f -> !Files.isRegularFile(p.resolve(f))).toList();
+        List<String> missing = Stream.of(CONFIG, WEIGHTS)
+                .filter(f -> !Files.isRegularFile(p.resolve(f)))
+                .toList();
         if (!missing.isEmpty()) {
             throw new ModelUnavailableException("model folder " + p + " lacks " + String.join(" and ", missing));
         }
@@ -338,8 +364,8 @@ public final class ModelSourceResolver {
         try {
             return Path.of(URI.create(url));
         } catch (IllegalArgumentException | FileSystemNotFoundException e) {
-            throw new IllegalArgumentException("not a valid file URL: " + Urls.redact(url)
-                    + " (use file:///absolute/path)");
+            throw new IllegalArgumentException(
+                    "not a valid file URL: " + Urls.redact(url) + " (use file:///absolute/path)");
         }
     }
 

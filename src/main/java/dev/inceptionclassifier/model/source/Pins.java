@@ -33,6 +33,5 @@ public record Pins(String weights, String config, boolean allowUnpinnedTorchScri
     }
 
     /** One file's pin and the property that set it, for messages. */
-    record Pin(String sha256, String property) {
-    }
+    record Pin(String sha256, String property) {}
 }

@@ -9,19 +9,16 @@ public sealed interface ResolvedSource {
     String description();
 
     /** timm's layout: {@code config.json} and {@code model.safetensors}. */
-    record TimmCheckpoint(Path configJson, Path weights, String description) implements ResolvedSource {
-    }
+    record TimmCheckpoint(Path configJson, Path weights, String description) implements ResolvedSource {}
 
     /** A TorchScript file, loaded as a DJL PtSymbolBlock. */
-    record TorchScript(Path file, String description) implements ResolvedSource {
-    }
+    record TorchScript(Path file, String description) implements ResolvedSource {}
 
     /**
      * A PyTorch state dict saved with {@code torch.save} ({@code .pth}, or a {@code .pt} that is not TorchScript):
      * data only, read by the restricted unpickler.
      */
-    record StateDict(Path file, String description) implements ResolvedSource {
-    }
+    record StateDict(Path file, String description) implements ResolvedSource {}
 
     /** Seeded random weights (tests, demos, and the no-network fallback). */
     record RandomWeights(long seed) implements ResolvedSource {

@@ -1,5 +1,6 @@
 package dev.inceptionclassifier.model.source;
 
+import dev.inceptionclassifier.model.source.Pins.Pin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,11 +13,8 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.inceptionclassifier.model.source.Pins.Pin;
 
 /**
  * The cache's record of what each downloaded file hashes to: a sidecar {@code <file>.sha256} in {@code sha256sum}'s
@@ -31,8 +29,7 @@ final class Sha256Files {
     private static final Logger log = LoggerFactory.getLogger(Sha256Files.class);
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
-    private Sha256Files() {
-    }
+    private Sha256Files() {}
 
     /** What a look at a cached file found. */
     enum State {
@@ -143,17 +140,24 @@ final class Sha256Files {
         }
         if (recorded != null && !actual.equals(recorded)) {
             delete(file);
-            log.warn("The cached {} hashes to {}, not to the {} recorded when it was downloaded: deleted as corrupt",
-                    file, actual, recorded);
+            log.warn(
+                    "The cached {} hashes to {}, not to the {} recorded when it was downloaded: deleted as corrupt",
+                    file,
+                    actual,
+                    recorded);
             return new Check(State.CORRUPT);
         }
         if (pin != null && !actual.equals(pin.sha256())) {
-            String message = pinMismatch(file.getFileName().toString(), what, pin, actual) + " The cached copy ("
-                    + file + ") is not used.";
+            String message = pinMismatch(file.getFileName().toString(), what, pin, actual) + " The cached copy (" + file
+                    + ") is not used.";
             log.warn(message);
             return new Check(State.PIN_MISMATCH, message, recorded != null);
         }
-        log.info("Verified {} of {} (sha256 {}{})", file.getFileName(), what, actual,
+        log.info(
+                "Verified {} of {} (sha256 {}{})",
+                file.getFileName(),
+                what,
+                actual,
                 pin != null ? ", pinned" : ", as recorded at download");
         return new Check(State.VERIFIED);
     }

@@ -23,8 +23,8 @@ public record SourceSettings(Path cache, boolean offline, String labelsBaseUrl, 
      * @param readTimeout read timeout of downloads
      * @param maxDownloadBytes largest file any model download may be
      */
-    public record Hub(String endpoint, String token, Duration connectTimeout, Duration readTimeout,
-            long maxDownloadBytes) {
+    public record Hub(
+            String endpoint, String token, Duration connectTimeout, Duration readTimeout, long maxDownloadBytes) {
 
         @Override
         public String toString() {

@@ -16,8 +16,7 @@ import java.util.zip.ZipFile;
  */
 final class TorchScriptFiles {
 
-    private TorchScriptFiles() {
-    }
+    private TorchScriptFiles() {}
 
     /**
      * True for a TorchScript archive, and for a file that is neither format (so that the TorchScript loader, which
@@ -39,7 +38,7 @@ final class TorchScriptFiles {
         }
         try (ZipFile zip = new ZipFile(file.toFile())) {
             boolean dataPkl = false;
-            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements();) {
+            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
                 String name = e.nextElement().getName();
                 int slash = name.indexOf('/');
                 String inner = slash < 0 ? name : name.substring(slash + 1);

@@ -15,8 +15,7 @@ final class Urls {
 
     private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.\\d{1,3}){3}");
 
-    private Urls() {
-    }
+    private Urls() {}
 
     /**
      * Parses a configured URL and refuses what must never be fetched: schemes other than https, plain http to a host
@@ -50,7 +49,8 @@ final class Urls {
             return null;
         }
         if (scheme.equals("http")) {
-            return isLoopback(uri.getHost()) ? null
+            return isLoopback(uri.getHost())
+                    ? null
                     : "plain http is refused for " + redact(uri) + " (use https; http is allowed for loopback only)";
         }
         return "unsupported URL scheme '" + scheme + "' in " + redact(uri) + " (use https)";

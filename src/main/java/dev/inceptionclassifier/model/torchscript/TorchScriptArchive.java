@@ -21,17 +21,16 @@ public final class TorchScriptArchive {
 
     /** The attributes of every emitted module: name and TorchScript type, in declaration order. */
     static final String[][] ATTRIBUTES = {
-            {"training", "bool"},
-            {"_is_full_backward_hook", "NoneType"},
-            {"w", "Dict[str, Tensor]"},
-            {"h", "Dict[str, Tensor]"},
-            {"dtype", "int"},
-            {"head_dtype", "int"},
-            {"channels_last", "bool"},
+        {"training", "bool"},
+        {"_is_full_backward_hook", "NoneType"},
+        {"w", "Dict[str, Tensor]"},
+        {"h", "Dict[str, Tensor]"},
+        {"dtype", "int"},
+        {"head_dtype", "int"},
+        {"channels_last", "bool"},
     };
 
-    private TorchScriptArchive() {
-    }
+    private TorchScriptArchive() {}
 
     /**
      * Writes the archive of {@code className}, whose TorchScript source is {@code source}, in eval mode with empty
@@ -39,8 +38,7 @@ public final class TorchScriptArchive {
      *
      * @param archiveName the top folder of the zip (torch.jit.save uses the file name without extension)
      */
-    public static void write(OutputStream out, String archiveName, String className, String source)
-            throws IOException {
+    public static void write(OutputStream out, String archiveName, String className, String source) throws IOException {
         if (!archiveName.matches("[A-Za-z0-9_]+")) {
             throw new IllegalArgumentException("archive name must be a simple identifier: " + archiveName);
         }

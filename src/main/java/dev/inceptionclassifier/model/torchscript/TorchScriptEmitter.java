@@ -1,11 +1,10 @@
 package dev.inceptionclassifier.model.torchscript;
 
+import dev.inceptionclassifier.model.graph.NetworkGraph;
+import dev.inceptionclassifier.model.graph.Node;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
-import dev.inceptionclassifier.model.graph.NetworkGraph;
-import dev.inceptionclassifier.model.graph.Node;
 
 /**
  * Writes an architecture description as a weightless TorchScript class, in the serialized form that
@@ -31,12 +30,12 @@ public final class TorchScriptEmitter {
 
     /** {@code torch.dtype} codes as TorchScript stores them. */
     public static final int FLOAT16 = 5;
+
     public static final int FLOAT32 = 6;
     public static final int FLOAT64 = 7;
     public static final int BFLOAT16 = 15;
 
-    private TorchScriptEmitter() {
-    }
+    private TorchScriptEmitter() {}
 
     /** The TorchScript source of {@code graph}'s class, named {@link NetworkGraph#className()}. */
     public static String emit(NetworkGraph graph) {
@@ -46,13 +45,17 @@ public final class TorchScriptEmitter {
         out.append("  __parameters__ = []\n");
         out.append("  __buffers__ = []\n");
         for (String[] attribute : TorchScriptArchive.ATTRIBUTES) {
-            out.append("  ").append(attribute[0]).append(" : ").append(attribute[1]).append('\n');
+            out.append("  ")
+                    .append(attribute[0])
+                    .append(" : ")
+                    .append(attribute[1])
+                    .append('\n');
         }
 
         List<String> stageMethods = new ArrayList<>();
         for (int i = 0; i < graph.stages().size(); i++) {
-            stageMethods.add(String.format(Locale.ROOT, "s%02d_%s", i,
-                    graph.stages().get(i).name().replace('.', '_')));
+            stageMethods.add(String.format(
+                    Locale.ROOT, "s%02d_%s", i, graph.stages().get(i).name().replace('.', '_')));
         }
 
         out.append("  def forward(").append(self).append(",\n    x: Tensor) -> Tensor:\n");
@@ -119,14 +122,19 @@ public final class TorchScriptEmitter {
                 """.replace("SELF", self));
 
         for (int i = 0; i < stageMethods.size(); i++) {
-            method(out, self, stageMethods.get(i), "w", null, graph.stages().get(i).body());
+            method(
+                    out,
+                    self,
+                    stageMethods.get(i),
+                    "w",
+                    null,
+                    graph.stages().get(i).body());
         }
         method(out, self, "head", "h", "self.head_dtype", graph.head());
         return out.toString();
     }
 
-    private static void method(StringBuilder out, String self, String name, String weights, String castTo,
-            Node body) {
+    private static void method(StringBuilder out, String self, String name, String weights, String castTo, Node body) {
         Method m = new Method(weights);
         m.line(weights + " = self." + weights);
         String in = "x";
@@ -200,7 +208,8 @@ public final class TorchScriptEmitter {
             if (node instanceof Node.Residual r) {
                 String b = emit(r.body(), in);
                 // timm: conv2d(cat) * scale + x, multiplication first; the product is fresh, so add in place
-                String scaled = r.scale() == 1.0 ? "torch.add(" + b + ", " + in + ")"
+                String scaled = r.scale() == 1.0
+                        ? "torch.add(" + b + ", " + in + ")"
                         : "torch.add_(torch.mul(" + b + ", " + number(r.scale()) + "), " + in + ")";
                 String y = assign(scaled);
                 return r.relu() ? assign("torch.relu_(" + y + ")") : y;
@@ -210,8 +219,8 @@ public final class TorchScriptEmitter {
             }
             if (node instanceof Node.Linear l) {
                 String bias = l.bias() || l.bn() != null ? weight(l.name() + ".bias") : "None";
-                return assign("torch.linear(torch.flatten(" + in + ", 1), " + weight(l.name() + ".weight") + ", "
-                        + bias + ")");
+                return assign("torch.linear(torch.flatten(" + in + ", 1), " + weight(l.name() + ".weight") + ", " + bias
+                        + ")");
             }
             if (node instanceof Node.ChannelAffine a) {
                 double[] scale = a.scale();

@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-
 import org.assertj.core.api.ThrowableAssert;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class InferRequestReaderTests {
 
-    private static final InferRequestReader READER = new InferRequestReader(new InferRequestReader.Limits(4, 1000,
-            4 * 3 * 4 * 4));
+    private static final InferRequestReader READER =
+            new InferRequestReader(new InferRequestReader.Limits(4, 1000, 4 * 3 * 4 * 4));
 
     /** KServe's published inference request example, verbatim. */
     static final String KSERVE_EXAMPLE = """
@@ -64,15 +63,19 @@ class InferRequestReaderTests {
 
     @Test
     void thePublishedExampleWithThisServersDatatypeKeepsIdParametersAndOutputs() {
-        String fp32 = KSERVE_EXAMPLE.replace("\"UINT32\"", "\"FP32\"").replace("""
+        String fp32 = KSERVE_EXAMPLE
+                .replace("\"UINT32\"", "\"FP32\"")
+                .replace("""
                 ,
                     {
                       "name" : "input1",
                       "shape" : [ 3 ],
                       "datatype" : "BOOL",
                       "data" : [ true ]
-                    }""", "").replace("\"name\" : \"output0\"",
-                "\"name\" : \"output0\", \"parameters\" : { \"classification\" : 2, \"binary_data\" : true }");
+                    }""", "")
+                .replace(
+                        "\"name\" : \"output0\"",
+                        "\"name\" : \"output0\", \"parameters\" : { \"classification\" : 2, \"binary_data\" : true }");
         InferRequest r = read(fp32);
         assertThat(r.id()).isEqualTo("42");
         assertThat(r.inputs()).hasSize(1);
@@ -105,8 +108,10 @@ class InferRequestReaderTests {
         assertThat(in.elements()).hasSize(2);
         assertThat(in.elements().get(0)).containsExactly(1, 2, 3, 4);
         assertThat(in.elements().get(1)).containsExactly(9, 8);
-        assertBadRequest(() -> read("{\"inputs\":[{\"name\":\"image\",\"datatype\":\"BYTES\",\"shape\":[1],"
-                + "\"data\":[\"not base64!\"]}]}"), "element 0 is not valid base64");
+        assertBadRequest(
+                () -> read("{\"inputs\":[{\"name\":\"image\",\"datatype\":\"BYTES\",\"shape\":[1],"
+                        + "\"data\":[\"not base64!\"]}]}"),
+                "element 0 is not valid base64");
     }
 
     /** Triton's binary data example (two inputs sent as binary after the JSON), with this server's datatypes. */
@@ -144,26 +149,34 @@ class InferRequestReaderTests {
 
     @Test
     void everyInputSetsExactlyOneOfDataAndBinaryDataSize() {
-        assertBadRequest(() -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1]}]}"),
+        assertBadRequest(
+                () -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1]}]}"),
                 "exactly one of 'data' and 'binary_data_size'");
-        byte[] body = concat("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1],"
-                .getBytes(StandardCharsets.UTF_8), "\"parameters\":{\"binary_data_size\":4}}]}".getBytes(
-                        StandardCharsets.UTF_8));
+        byte[] body = concat(
+                "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1],"
+                        .getBytes(StandardCharsets.UTF_8),
+                "\"parameters\":{\"binary_data_size\":4}}]}".getBytes(StandardCharsets.UTF_8));
         assertBadRequest(() -> READER.read(body, body.length), "exactly one of");
     }
 
     @Test
     void shapesAndDataMustAgree() {
-        assertBadRequest(() -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[3],"
-                + "\"data\":[1,2]}]}"), "has 2 elements but its shape needs 3");
-        assertBadRequest(() -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[-1],"
-                + "\"data\":[1]}]}"), "non-negative integers");
-        assertBadRequest(() -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"BYTES\",\"shape\":[1],"
-                + "\"data\":[1]}]}"), "BYTES 'data' must be base64 strings");
-        assertBadRequest(() -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],"
-                + "\"data\":[\"AA==\"]}]}"), "FP32 'data' must be numbers");
-        assertBadRequest(() -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],"
-                + "\"data\":[1e999]}]}"), "NaN or infinite");
+        assertBadRequest(
+                () -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[3]," + "\"data\":[1,2]}]}"),
+                "has 2 elements but its shape needs 3");
+        assertBadRequest(
+                () -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[-1]," + "\"data\":[1]}]}"),
+                "non-negative integers");
+        assertBadRequest(
+                () -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"BYTES\",\"shape\":[1]," + "\"data\":[1]}]}"),
+                "BYTES 'data' must be base64 strings");
+        assertBadRequest(
+                () -> read(
+                        "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1]," + "\"data\":[\"AA==\"]}]}"),
+                "FP32 'data' must be numbers");
+        assertBadRequest(
+                () -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1]," + "\"data\":[1e999]}]}"),
+                "NaN or infinite");
     }
 
     @Test
@@ -172,51 +185,68 @@ class InferRequestReaderTests {
         StringBuilder many = new StringBuilder("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"data\":[0");
         many.append(",0".repeat(192)).append("],\"shape\":[193]}]}");
         assertBadRequest(() -> read(many.toString()), "more than 192 elements");
-        assertBadRequest(() -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1000000,"
-                + "1000000,1000000],\"data\":[1]}]}"), "more than 192 elements");
+        assertBadRequest(
+                () -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1000000,"
+                        + "1000000,1000000],\"data\":[1]}]}"),
+                "more than 192 elements");
         String five = "\"AA==\",".repeat(4) + "\"AA==\"";
-        assertBadRequest(() -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"BYTES\",\"shape\":[5],\"data\":["
-                + five + "]}]}"), "more than 4 elements");
+        assertBadRequest(
+                () -> read(
+                        "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"BYTES\",\"shape\":[5],\"data\":[" + five + "]}]}"),
+                "more than 4 elements");
         String big = Base64.getEncoder().encodeToString(new byte[1001]);
         assertThatThrownBy(() -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[\""
-                + big + "\"]}]}")).isInstanceOfSatisfying(ProtocolException.class, e -> {
+                        + big + "\"]}]}"))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> {
                     assertThat(e.status()).isEqualTo(413);
                     assertThat(e.getMessage()).contains("element 0 exceeds the size limit");
                 });
-        ByteBuffer lying = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(-1).putInt(0);
+        ByteBuffer lying =
+                ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(-1).putInt(0);
         String json = "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"BYTES\",\"shape\":[1],"
                 + "\"parameters\":{\"binary_data_size\":8}}]}";
-        assertThatThrownBy(() -> READER.read(concat(json.getBytes(StandardCharsets.UTF_8), lying.array()),
-                json.length())).isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.status())
-                        .isEqualTo(413));
-        assertBadRequest(() -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":"
-                + "[".repeat(40) + "1" + "]".repeat(40) + "}]}"), "nesting");
+        assertThatThrownBy(
+                        () -> READER.read(concat(json.getBytes(StandardCharsets.UTF_8), lying.array()), json.length()))
+                .isInstanceOfSatisfying(
+                        ProtocolException.class, e -> assertThat(e.status()).isEqualTo(413));
+        assertBadRequest(
+                () -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":" + "[".repeat(40)
+                        + "1" + "]".repeat(40) + "}]}"),
+                "nesting");
     }
 
     @Test
     void malformedJsonIsReportedByPositionWithoutEchoingIt() {
-        assertThatThrownBy(() -> read("{\"inputs\": [secret-payload]}")).isInstanceOfSatisfying(
-                ProtocolException.class, e -> {
+        assertThatThrownBy(() -> read("{\"inputs\": [secret-payload]}"))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
-                    assertThat(e.getMessage()).contains("not valid JSON (line 1, column").doesNotContain("secret");
+                    assertThat(e.getMessage())
+                            .contains("not valid JSON (line 1, column")
+                            .doesNotContain("secret");
                 });
         assertBadRequest(() -> read("[]"), "must be a JSON object");
         assertBadRequest(() -> read("{}"), "no 'inputs'");
-        assertBadRequest(() -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],"
-                + "\"data\":[1]}]} {}"), "Unexpected content after");
+        assertBadRequest(
+                () -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1]," + "\"data\":[1]}]} {}"),
+                "Unexpected content after");
         assertBadRequest(() -> read("{\"id\":7,\"inputs\":[]}"), "'id' must be a string");
     }
 
     @Test
     void tritonParametersAreTyped() {
         String in = "\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}]";
-        assertBadRequest(() -> read("{" + in + ",\"outputs\":[{\"name\":\"y\",\"parameters\":{\"classification\""
-                + ":-1}}]}"), "Unable to set 'classification'");
-        assertBadRequest(() -> read("{" + in + ",\"outputs\":[{\"name\":\"y\",\"parameters\":{\"binary_data\""
-                + ":\"yes\"}}]}"), "Unable to set 'binary_data'");
-        assertBadRequest(() -> read("{" + in + ",\"parameters\":{\"binary_data_output\":1}}").binaryDataOutput(),
+        assertBadRequest(
+                () -> read("{" + in + ",\"outputs\":[{\"name\":\"y\",\"parameters\":{\"classification\"" + ":-1}}]}"),
+                "Unable to set 'classification'");
+        assertBadRequest(
+                () -> read("{" + in + ",\"outputs\":[{\"name\":\"y\",\"parameters\":{\"binary_data\"" + ":\"yes\"}}]}"),
+                "Unable to set 'binary_data'");
+        assertBadRequest(
+                () -> read("{" + in + ",\"parameters\":{\"binary_data_output\":1}}")
+                        .binaryDataOutput(),
                 "Unable to parse 'binary_data_output'");
-        assertBadRequest(() -> read("{" + in + ",\"parameters\":{\"timeout\":\"soon\"}}").timeoutMicros(),
+        assertBadRequest(
+                () -> read("{" + in + ",\"parameters\":{\"timeout\":\"soon\"}}").timeoutMicros(),
                 "Unable to parse 'timeout'");
         assertBadRequest(() -> read("{" + in + ",\"parameters\":{\"nested\":{}}}"), "string, a number or a boolean");
     }

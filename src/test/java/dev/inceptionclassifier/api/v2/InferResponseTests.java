@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,8 +23,14 @@ class InferResponseTests {
 
     @Test
     void jsonOutputsMatchThePublishedResponse() {
-        var r = new InferResponse("mymodel", "1", "42", Map.of(), List.of(new InferResponse.Output("output0",
-                Datatypes.FP32, new long[] {3, 2}, DATA, null, false))).encode();
+        var r = new InferResponse(
+                        "mymodel",
+                        "1",
+                        "42",
+                        Map.of(),
+                        List.of(new InferResponse.Output(
+                                "output0", Datatypes.FP32, new long[] {3, 2}, DATA, null, false)))
+                .encode();
         assertThat(r.hasBinary()).isFalse();
         JsonNode json = JSON.readTree(r.body());
         assertThat(json.get("id").asString()).isEqualTo("42");
@@ -39,10 +44,22 @@ class InferResponseTests {
 
     @Test
     void binaryOutputsFollowTheJsonWithTheirSize() {
-        var r = new InferResponse("mymodel", "1", null, Map.of("random_weights", true), List.of(
-                new InferResponse.Output("output0", Datatypes.FP32, new long[] {3, 2}, DATA, null, true),
-                new InferResponse.Output("labels", Datatypes.BYTES, new long[] {1, 2}, null, List.of("0.5:1:a", "é"),
-                        true))).encode();
+        var r = new InferResponse(
+                        "mymodel",
+                        "1",
+                        null,
+                        Map.of("random_weights", true),
+                        List.of(
+                                new InferResponse.Output(
+                                        "output0", Datatypes.FP32, new long[] {3, 2}, DATA, null, true),
+                                new InferResponse.Output(
+                                        "labels",
+                                        Datatypes.BYTES,
+                                        new long[] {1, 2},
+                                        null,
+                                        List.of("0.5:1:a", "é"),
+                                        true)))
+                .encode();
         assertThat(r.hasBinary()).isTrue();
         JsonNode json = JSON.readTree(Arrays.copyOf(r.body(), r.jsonLength()));
         assertThat(json.has("id")).isFalse();
@@ -50,13 +67,18 @@ class InferResponseTests {
         JsonNode out = json.get("outputs").get(0);
         assertThat(out.has("data")).isFalse();
         assertThat(out.get("parameters").get("binary_data_size").asInt()).isEqualTo(24);
-        ByteBuffer tail = ByteBuffer.wrap(r.body(), r.jsonLength(), r.body().length - r.jsonLength()).slice()
+        ByteBuffer tail = ByteBuffer.wrap(r.body(), r.jsonLength(), r.body().length - r.jsonLength())
+                .slice()
                 .order(ByteOrder.LITTLE_ENDIAN);
         float[] floats = new float[6];
         tail.asFloatBuffer().get(floats);
         assertThat(floats).containsExactly(DATA);
         tail.position(24);
-        assertThat(json.get("outputs").get(1).get("parameters").get("binary_data_size").asInt())
+        assertThat(json.get("outputs")
+                        .get(1)
+                        .get("parameters")
+                        .get("binary_data_size")
+                        .asInt())
                 .isEqualTo(4 + 7 + 4 + 2);
         assertThat(tail.getInt()).isEqualTo(7);
         byte[] first = new byte[7];

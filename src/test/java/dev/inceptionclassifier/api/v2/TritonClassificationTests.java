@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,8 +45,22 @@ class TritonClassificationTests {
 
     @Test
     void valuesFormatLikeCPrintfPercentF() throws Exception {
-        List<Float> values = new ArrayList<>(List.of(0f, -0f, 1f, 3.3f, 0.0078125f, 0.0234375f, 2.5e-7f, -2.5e-7f,
-                -1e-9f, 1e-6f, 0.9999996f, 123456.79f, -42.4242f, Float.MIN_VALUE, 3.4028235e38f));
+        List<Float> values = new ArrayList<>(List.of(
+                0f,
+                -0f,
+                1f,
+                3.3f,
+                0.0078125f,
+                0.0234375f,
+                2.5e-7f,
+                -2.5e-7f,
+                -1e-9f,
+                1e-6f,
+                0.9999996f,
+                123456.79f,
+                -42.4242f,
+                Float.MIN_VALUE,
+                3.4028235e38f));
         Random random = new Random(7);
         for (int i = 0; i < 2000; i++) {
             values.add(random.nextFloat());
@@ -55,7 +68,9 @@ class TritonClassificationTests {
         }
         List<String> expected = pythonPercentF(values);
         for (int i = 0; i < values.size(); i++) {
-            assertThat(TritonClassification.format(values.get(i))).as("%s", values.get(i)).isEqualTo(expected.get(i));
+            assertThat(TritonClassification.format(values.get(i)))
+                    .as("%s", values.get(i))
+                    .isEqualTo(expected.get(i));
         }
         // Exact ties at the sixth decimal round to even, as glibc does (Java's %f would give 0.007813).
         assertThat(TritonClassification.format(0.0078125f)).isEqualTo("0.007812");
@@ -77,10 +92,15 @@ class TritonClassificationTests {
         }
         Process p;
         try {
-            p = new ProcessBuilder("python3", "-c", "import sys, struct\n"
-                    + "for line in sys.stdin:\n"
-                    + "    v = struct.unpack('>f', bytes.fromhex(line.strip().zfill(8)))[0]\n"
-                    + "    print('%f' % v)\n").redirectErrorStream(true).start();
+            p = new ProcessBuilder(
+                            "python3",
+                            "-c",
+                            "import sys, struct\n"
+                                    + "for line in sys.stdin:\n"
+                                    + "    v = struct.unpack('>f', bytes.fromhex(line.strip().zfill(8)))[0]\n"
+                                    + "    print('%f' % v)\n")
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
             assumeTrue(false, "python3 is not installed: " + e.getMessage());
             throw e;

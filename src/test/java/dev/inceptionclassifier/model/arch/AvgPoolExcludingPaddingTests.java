@@ -3,16 +3,14 @@ package dev.inceptionclassifier.model.arch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.SplittableRandom;
-
-import org.junit.jupiter.api.Test;
-
 import ai.djl.Device;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.inceptionclassifier.model.graph.Node;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 class AvgPoolExcludingPaddingTests {
 
@@ -28,9 +26,14 @@ class AvgPoolExcludingPaddingTests {
             x[i] = (float) random.nextDouble(-1, 1);
         }
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            AvgPoolExcludingPadding pool = new AvgPoolExcludingPadding(new Node.AvgPool(3, 3, 1, 1, 1, 1, false, false));
-            float[] y = pool.forward(new ParameterStore(manager, false),
-                    new NDList(manager.create(x, new Shape(n, c, h, w))), false).singletonOrThrow().toFloatArray();
+            AvgPoolExcludingPadding pool =
+                    new AvgPoolExcludingPadding(new Node.AvgPool(3, 3, 1, 1, 1, 1, false, false));
+            float[] y = pool.forward(
+                            new ParameterStore(manager, false),
+                            new NDList(manager.create(x, new Shape(n, c, h, w))),
+                            false)
+                    .singletonOrThrow()
+                    .toFloatArray();
             assertThat(y).hasSameSizeAs(x);
             for (int p = 0; p < n * c; p++) {
                 for (int i = 0; i < h; i++) {
@@ -52,8 +55,10 @@ class AvgPoolExcludingPaddingTests {
                 }
             }
             // a constant map stays constant, corners included (count_include_pad=True would give 4/9 there)
-            float[] ones = pool.forward(new ParameterStore(manager, false),
-                    new NDList(manager.ones(new Shape(1, 1, 4, 4))), false).singletonOrThrow().toFloatArray();
+            float[] ones = pool.forward(
+                            new ParameterStore(manager, false), new NDList(manager.ones(new Shape(1, 1, 4, 4))), false)
+                    .singletonOrThrow()
+                    .toFloatArray();
             assertThat(ones).containsOnly(1f);
         }
     }

@@ -3,14 +3,6 @@ package dev.inceptionclassifier.model.arch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.stream.Stream;
-
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import ai.djl.Device;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -18,6 +10,12 @@ import ai.djl.ndarray.types.Shape;
 import dev.inceptionclassifier.model.core.Architecture;
 import dev.inceptionclassifier.model.core.HostTensor;
 import dev.inceptionclassifier.model.graph.NetworkGraph;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -53,20 +51,25 @@ class FamilyEagerFixtureTests {
             try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
                 net.loadStateDict(stateDict(arch), manager);
                 try (NDManager batch = manager.newSubManager()) {
-                    NDList outs = net.forwardStages(batch.create(TimmReference.toFloat(FamilyReference.input(s)),
-                            new Shape(2, 3, s, s)));
+                    NDList outs = net.forwardStages(
+                            batch.create(TimmReference.toFloat(FamilyReference.input(s)), new Shape(2, 3, s, s)));
                     TimmFixtureAssertions.checkStages(arch, fx.get("stages_float64"), outs);
                     int n = Math.toIntExact(outs.get(outs.size() - 1).getShape().get(1));
-                    FamilyFixtureAssertions.checkOutputs(arch.timmName() + " eager fp32 " + (folded ? "folded"
-                            : "unfolded"), fx.get("float32"), FamilyFixtureAssertions.all64(arch, fx),
-                            outs.get(outs.size() - 1).toFloatArray(), n);
+                    FamilyFixtureAssertions.checkOutputs(
+                            arch.timmName() + " eager fp32 " + (folded ? "folded" : "unfolded"),
+                            fx.get("float32"),
+                            FamilyFixtureAssertions.all64(arch, fx),
+                            outs.get(outs.size() - 1).toFloatArray(),
+                            n);
                 }
             }
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"GOOGLENET", "INCEPTION_V3"})
+    @EnumSource(
+            value = Architecture.class,
+            names = {"GOOGLENET", "INCEPTION_V3"})
     void auxiliaryHeadsAreAcceptedButNotUnknownKeys(Architecture arch) {
         Map<String, HostTensor> sd = new LinkedHashMap<>(stateDict(arch));
         sd.putAll(FamilyReference.auxStateDict(arch));
@@ -77,6 +80,7 @@ class FamilyEagerFixtureTests {
         }
         sd.put("extra.weight", new HostTensor(new long[] {1}, new float[] {0}));
         assertThatThrownBy(() -> InceptionNetwork.checkStrict(arch.timmName(), arch.graph(1000), sd))
-                .isInstanceOf(CheckpointMismatchException.class).hasMessageContaining("extra.weight");
+                .isInstanceOf(CheckpointMismatchException.class)
+                .hasMessageContaining("extra.weight");
     }
 }

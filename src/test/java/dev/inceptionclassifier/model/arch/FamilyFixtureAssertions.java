@@ -3,10 +3,9 @@ package dev.inceptionclassifier.model.arch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.inceptionclassifier.model.core.Architecture;
 import java.util.Arrays;
 import java.util.Locale;
-
-import dev.inceptionclassifier.model.core.Architecture;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -20,8 +19,7 @@ public final class FamilyFixtureAssertions {
     /** The fidelity asked of a float32 port: 1e-4 relative. */
     public static final double TOLERANCE = 1e-4;
 
-    private FamilyFixtureAssertions() {
-    }
+    private FamilyFixtureAssertions() {}
 
     /**
      * Asserts {@code out} ({@code [2, n]} row-major) against {@code block} (with {@code image0}, {@code image1} and
@@ -37,7 +35,9 @@ public final class FamilyFixtureAssertions {
             JsonNode e = block.get("image" + img);
             double std = e.get("std_n1").asDouble();
             int[] top5 = TimmReference.ints(e.get("top5_indices"));
-            assertThat(TimmFixtureAssertions.top(v, 5)).as(what + " image" + img + " top5").containsExactly(top5);
+            assertThat(TimmFixtureAssertions.top(v, 5))
+                    .as(what + " image" + img + " top5")
+                    .containsExactly(top5);
             double[] first10 = TimmReference.doubles(e.get("first10"));
             double[] top5v = TimmReference.doubles(e.get("top5_values"));
             for (int i = 0; i < 15; i++) {
@@ -46,7 +46,8 @@ public final class FamilyFixtureAssertions {
                 double d = Math.abs(actual - expected);
                 worst = Math.max(worst, d / Math.max(Math.abs(expected), std));
                 worstPlain = Math.max(worstPlain, d / Math.abs(expected));
-                assertThat(actual).as(what + " image" + img + (i < 10 ? " value " + i : " top " + (i - 10)))
+                assertThat(actual)
+                        .as(what + " image" + img + (i < 10 ? " value " + i : " top " + (i - 10)))
                         .isCloseTo(expected, within(TOLERANCE * Math.max(Math.abs(expected), std)));
             }
             double mean = 0;
@@ -58,10 +59,12 @@ public final class FamilyFixtureAssertions {
             for (float f : v) {
                 sq += (f - mean) * (f - mean);
             }
-            assertThat(mean).as(what + " image" + img + " mean").isCloseTo(e.get("mean").asDouble(),
-                    within(TOLERANCE * std));
-            assertThat(Math.sqrt(sq / (n - 1))).as(what + " image" + img + " std").isCloseTo(std,
-                    within(TOLERANCE * std));
+            assertThat(mean)
+                    .as(what + " image" + img + " mean")
+                    .isCloseTo(e.get("mean").asDouble(), within(TOLERANCE * std));
+            assertThat(Math.sqrt(sq / (n - 1)))
+                    .as(what + " image" + img + " std")
+                    .isCloseTo(std, within(TOLERANCE * std));
         }
         JsonNode diff = block.get("logit_diff_image0_minus_image1");
         double[] diff10 = TimmReference.doubles(diff.get("first10"));
@@ -82,19 +85,27 @@ public final class FamilyFixtureAssertions {
             for (int i = 0; i < 2 * n; i++) {
                 worstAll = Math.max(worstAll, Math.abs(out[i] - all64[i]) / scale);
             }
-            assertThat(worstAll).as(what + " every value vs float64, relative to the largest").isLessThanOrEqualTo(
-                    TOLERANCE);
+            assertThat(worstAll)
+                    .as(what + " every value vs float64, relative to the largest")
+                    .isLessThanOrEqualTo(TOLERANCE);
         }
-        System.out.printf(Locale.ROOT, "%s: first10+top5 worst rel %.3g (plain |d|/|e| %.3g); image0-image1 %.3g; "
-                + "all %d values vs float64: max |d| / max |e| %.3g%n", what, worst, worstPlain, worstDiff, 2 * n,
+        System.out.printf(
+                Locale.ROOT,
+                "%s: first10+top5 worst rel %.3g (plain |d|/|e| %.3g); image0-image1 %.3g; "
+                        + "all %d values vs float64: max |d| / max |e| %.3g%n",
+                what,
+                worst,
+                worstPlain,
+                worstDiff,
+                2 * n,
                 worstAll);
         return worst;
     }
 
     /** The float64 run's full output for an architecture, {@code [2, n]}, or null where the fixture has none. */
     public static double[] all64(Architecture arch, JsonNode fx) {
-        JsonNode all = fx.get(arch == Architecture.INCEPTION_RESNET_V1 ? "embedding_all_float64"
-                : "all_logits_float64");
+        JsonNode all =
+                fx.get(arch == Architecture.INCEPTION_RESNET_V1 ? "embedding_all_float64" : "all_logits_float64");
         if (all == null) {
             return null;
         }

@@ -2,6 +2,8 @@ package dev.inceptionclassifier.model.arch;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.inceptionclassifier.model.core.Architecture;
+import dev.inceptionclassifier.model.core.HostTensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,9 +12,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import dev.inceptionclassifier.model.core.Architecture;
-import dev.inceptionclassifier.model.core.HostTensor;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,11 +24,13 @@ import tools.jackson.databind.json.JsonMapper;
 public final class FamilyReference {
 
     /** The four architectures of the family reference, in its README's order. */
-    public static final List<Architecture> ARCHITECTURES = List.of(Architecture.GOOGLENET,
-            Architecture.INCEPTION_V3, Architecture.INCEPTION_RESNET_V1, Architecture.BNINCEPTION);
+    public static final List<Architecture> ARCHITECTURES = List.of(
+            Architecture.GOOGLENET,
+            Architecture.INCEPTION_V3,
+            Architecture.INCEPTION_RESNET_V1,
+            Architecture.BNINCEPTION);
 
-    private FamilyReference() {
-    }
+    private FamilyReference() {}
 
     /** {@link #ARCHITECTURES}, for {@code @MethodSource}. */
     public static java.util.stream.Stream<Architecture> family() {
@@ -40,8 +41,9 @@ public final class FamilyReference {
     public static Path dir() {
         String prop = System.getProperty("reference.dir", "../shared/reference");
         Path dir = Path.of(prop, "family");
-        assumeTrue(Files.isRegularFile(dir.resolve("fixture_public.json")), "family reference not found in "
-                + dir.toAbsolutePath() + " (system property reference.dir); skipping");
+        assumeTrue(
+                Files.isRegularFile(dir.resolve("fixture_public.json")),
+                "family reference not found in " + dir.toAbsolutePath() + " (system property reference.dir); skipping");
         return dir;
     }
 
@@ -53,8 +55,11 @@ public final class FamilyReference {
                     .filter(l -> !l.isBlank())
                     .map(l -> {
                         String[] f = l.split("\t", -1);
-                        long[] shape = f[1].isEmpty() ? new long[0]
-                                : Arrays.stream(f[1].split(",")).mapToLong(Long::parseLong).toArray();
+                        long[] shape = f[1].isEmpty()
+                                ? new long[0]
+                                : Arrays.stream(f[1].split(","))
+                                        .mapToLong(Long::parseLong)
+                                        .toArray();
                         return new TimmReference.KeyLine(f[0], shape, f[2]);
                     })
                     .toList();
@@ -64,7 +69,10 @@ public final class FamilyReference {
     }
 
     public static JsonNode fixture(Architecture arch) {
-        return JsonMapper.builder().build().readTree(dir().resolve("fixture_public.json").toFile()).get("models")
+        return JsonMapper.builder()
+                .build()
+                .readTree(dir().resolve("fixture_public.json").toFile())
+                .get("models")
                 .get(arch.timmName());
     }
 
@@ -98,8 +106,8 @@ public final class FamilyReference {
         return toStateDict(lines, weights(lines, keyLines(arch, false).size(), gain(arch)));
     }
 
-    private static Map<String, HostTensor> toStateDict(List<TimmReference.KeyLine> lines,
-            Map<String, double[]> weights) {
+    private static Map<String, HostTensor> toStateDict(
+            List<TimmReference.KeyLine> lines, Map<String, double[]> weights) {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         lines.forEach(l -> shapes.put(l.key(), l.shape()));
         LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>();

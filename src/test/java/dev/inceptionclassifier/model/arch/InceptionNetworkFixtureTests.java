@@ -3,15 +3,6 @@ package dev.inceptionclassifier.model.arch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -20,6 +11,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.inceptionclassifier.model.core.Architecture;
 import dev.inceptionclassifier.model.core.HostTensor;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -55,11 +53,14 @@ class InceptionNetworkFixtureTests {
             assertThat(x[i]).isCloseTo(first0[i], within(1e-10));
             assertThat(x[IMAGE + i]).isCloseTo(first1[i], within(1e-10));
         }
-        assertThat(x[IMAGE + (2 * HW + 10) * HW + 20]).isCloseTo(in.get("image1_c2_h10_w20").asDouble(), within(1e-9));
+        assertThat(x[IMAGE + (2 * HW + 10) * HW + 20])
+                .isCloseTo(in.get("image1_c2_h10_w20").asDouble(), within(1e-9));
     }
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
+    @EnumSource(
+            value = Architecture.class,
+            names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
     void float32StagesAndLogitsMatchTimm(Architecture arch) {
         JsonNode fx = TimmReference.fixture(arch);
         InceptionNetwork net = InceptionNetwork.create(arch, 1000, false);
@@ -68,13 +69,16 @@ class InceptionNetworkFixtureTests {
             try (NDManager batch = manager.newSubManager()) {
                 NDList outs = net.forwardStages(fixtureInput(batch, 2));
                 TimmFixtureAssertions.checkStages(arch, fx.get("stages_float64"), outs);
-                TimmFixtureAssertions.checkLogits(arch, fx, outs.get(outs.size() - 1).toFloatArray());
+                TimmFixtureAssertions.checkLogits(
+                        arch, fx, outs.get(outs.size() - 1).toFloatArray());
             }
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
+    @EnumSource(
+            value = Architecture.class,
+            names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
     void float64LogitsMatchTimmsFloat64RunAndFoldingIsExact(Architecture arch) {
         JsonNode fx = TimmReference.fixture(arch);
         Map<String, double[]> sd = TimmReference.fixtureWeights(arch);
@@ -85,11 +89,13 @@ class InceptionNetworkFixtureTests {
         // timm's float64 logits are printed to 6 significant digits: 5e-6 relative is their rounding
         double worstRel = 0;
         for (int img = 0; img < 2; img++) {
-            double[] expected = TimmReference.doubles(fx.get("all_logits_float64").get("image" + img));
+            double[] expected =
+                    TimmReference.doubles(fx.get("all_logits_float64").get("image" + img));
             for (int i = 0; i < 1000; i++) {
                 double v = unfused[img * 1000 + i];
                 worstRel = Math.max(worstRel, Math.abs(v - expected[i]) / Math.abs(expected[i]));
-                assertThat(v).as(arch + " image" + img + " logit " + i)
+                assertThat(v)
+                        .as(arch + " image" + img + " logit " + i)
                         .isCloseTo(expected[i], within(1e-5 * Math.abs(expected[i]) + 1e-7));
             }
         }
@@ -99,14 +105,21 @@ class InceptionNetworkFixtureTests {
             worstFold = Math.max(worstFold, Math.abs(unfused[i] - folded[i]));
             scale = Math.max(scale, Math.abs(unfused[i]));
         }
-        System.out.printf(Locale.ROOT, "%s float64: all 2000 logits vs timm float64 worst rel %.3g; "
-                + "folded vs unfused max |diff| %.3g (%.3g of max |logit|)%n", arch.timmName(), worstRel, worstFold,
+        System.out.printf(
+                Locale.ROOT,
+                "%s float64: all 2000 logits vs timm float64 worst rel %.3g; "
+                        + "folded vs unfused max |diff| %.3g (%.3g of max |logit|)%n",
+                arch.timmName(),
+                worstRel,
+                worstFold,
                 worstFold / scale);
         assertThat(worstFold / scale).isLessThanOrEqualTo(1e-8);
     }
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
+    @EnumSource(
+            value = Architecture.class,
+            names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
     void foldedNetworkGivesTheUnfusedLogits(Architecture arch) {
         Map<String, HostTensor> sd = TimmReference.fixtureStateDict(arch);
         InceptionNetwork unfused = InceptionNetwork.create(arch, 1000, false);
@@ -131,10 +144,15 @@ class InceptionNetworkFixtureTests {
                         worstRel = Math.max(worstRel, d / scale);
                     }
                     assertThat(TimmFixtureAssertions.top(Arrays.copyOfRange(b, img * 1000, img * 1000 + 1000), 5))
-                            .containsExactly(TimmFixtureAssertions.top(Arrays.copyOfRange(a, img * 1000, img * 1000 + 1000), 5));
+                            .containsExactly(
+                                    TimmFixtureAssertions.top(Arrays.copyOfRange(a, img * 1000, img * 1000 + 1000), 5));
                 }
-                System.out.printf(Locale.ROOT, "%s float32 folded vs unfused: max |diff| %.3g, max |diff| / max "
-                        + "|logit| %.3g%n", arch.timmName(), worstAbs, worstRel);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s float32 folded vs unfused: max |diff| %.3g, max |diff| / max " + "|logit| %.3g%n",
+                        arch.timmName(),
+                        worstAbs,
+                        worstRel);
                 // float32 rounding alone moves v4's fixture logits by ~1e-4 (timm's own float32 vs float64), so
                 // 1e-5 is below the noise there; the float64 test checks the folding itself to 1e-8
                 assertThat(worstRel).isLessThanOrEqualTo(1e-4);
@@ -144,8 +162,13 @@ class InceptionNetworkFixtureTests {
                 int runs = Integer.getInteger("arch.timing.runs", 1);
                 for (int n : new int[] {1, 8}) {
                     NDArray xn = fixtureInput(batch, n);
-                    System.out.printf(Locale.ROOT, "%s batch %d forward, median of %d after warm-up: unfused %.0f ms, "
-                            + "folded %.0f ms%n", arch.timmName(), n, runs, medianMillis(unfused, xn, runs),
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%s batch %d forward, median of %d after warm-up: unfused %.0f ms, " + "folded %.0f ms%n",
+                            arch.timmName(),
+                            n,
+                            runs,
+                            medianMillis(unfused, xn, runs),
                             medianMillis(folded, xn, runs));
                 }
             }
@@ -157,8 +180,10 @@ class InceptionNetworkFixtureTests {
             net.loadStateDictFloat64(sd, manager);
             try (NDManager batch = manager.newSubManager()) {
                 NDArray x = batch.create(input, new Shape(2, 3, HW, HW));
-                return net.block().forward(new ParameterStore(batch, false), new NDList(x), false)
-                        .singletonOrThrow().toDoubleArray();
+                return net.block()
+                        .forward(new ParameterStore(batch, false), new NDList(x), false)
+                        .singletonOrThrow()
+                        .toDoubleArray();
             }
         }
     }
@@ -174,7 +199,9 @@ class InceptionNetworkFixtureTests {
 
     private static float[] forward(InceptionNetwork net, NDArray x) {
         try (NDManager scope = x.getManager().newSubManager()) {
-            return net.block().forward(new ParameterStore(scope, false), new NDList(x), false).singletonOrThrow()
+            return net.block()
+                    .forward(new ParameterStore(scope, false), new NDList(x), false)
+                    .singletonOrThrow()
                     .toFloatArray();
         }
     }

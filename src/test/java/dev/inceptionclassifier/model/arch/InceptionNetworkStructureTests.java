@@ -4,18 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -25,50 +13,168 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.inceptionclassifier.model.core.Architecture;
 import dev.inceptionclassifier.model.core.HostTensor;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Structure of both networks against timm: keys, shapes, parameter counts, stage shapes, strict loading. */
 class InceptionNetworkStructureTests {
 
     /** Output of every stage for a 1x3x299x299 input (the reference README's tables). */
     static final Map<Architecture, Map<String, Shape>> STAGES = Map.of(
-            Architecture.INCEPTION_V4, stages(
-                    "features.0", 32, 149, "features.1", 32, 147, "features.2", 64, 147,
-                    "features.3", 160, 73, "features.4", 192, 71, "features.5", 384, 35,
-                    "features.6", 384, 35, "features.7", 384, 35, "features.8", 384, 35, "features.9", 384, 35,
-                    "features.10", 1024, 17,
-                    "features.11", 1024, 17, "features.12", 1024, 17, "features.13", 1024, 17,
-                    "features.14", 1024, 17, "features.15", 1024, 17, "features.16", 1024, 17,
-                    "features.17", 1024, 17,
-                    "features.18", 1536, 8,
-                    "features.19", 1536, 8, "features.20", 1536, 8, "features.21", 1536, 8),
-            Architecture.INCEPTION_RESNET_V2, stages(
-                    "conv2d_1a", 32, 149, "conv2d_2a", 32, 147, "conv2d_2b", 64, 147, "maxpool_3a", 64, 73,
-                    "conv2d_3b", 80, 73, "conv2d_4a", 192, 71, "maxpool_5a", 192, 35, "mixed_5b", 320, 35,
-                    "repeat", 320, 35, "mixed_6a", 1088, 17, "repeat_1", 1088, 17, "mixed_7a", 2080, 8,
-                    "repeat_2", 2080, 8, "block8", 2080, 8, "conv2d_7b", 1536, 8));
+            Architecture.INCEPTION_V4,
+                    stages(
+                            "features.0",
+                            32,
+                            149,
+                            "features.1",
+                            32,
+                            147,
+                            "features.2",
+                            64,
+                            147,
+                            "features.3",
+                            160,
+                            73,
+                            "features.4",
+                            192,
+                            71,
+                            "features.5",
+                            384,
+                            35,
+                            "features.6",
+                            384,
+                            35,
+                            "features.7",
+                            384,
+                            35,
+                            "features.8",
+                            384,
+                            35,
+                            "features.9",
+                            384,
+                            35,
+                            "features.10",
+                            1024,
+                            17,
+                            "features.11",
+                            1024,
+                            17,
+                            "features.12",
+                            1024,
+                            17,
+                            "features.13",
+                            1024,
+                            17,
+                            "features.14",
+                            1024,
+                            17,
+                            "features.15",
+                            1024,
+                            17,
+                            "features.16",
+                            1024,
+                            17,
+                            "features.17",
+                            1024,
+                            17,
+                            "features.18",
+                            1536,
+                            8,
+                            "features.19",
+                            1536,
+                            8,
+                            "features.20",
+                            1536,
+                            8,
+                            "features.21",
+                            1536,
+                            8),
+            Architecture.INCEPTION_RESNET_V2,
+                    stages(
+                            "conv2d_1a",
+                            32,
+                            149,
+                            "conv2d_2a",
+                            32,
+                            147,
+                            "conv2d_2b",
+                            64,
+                            147,
+                            "maxpool_3a",
+                            64,
+                            73,
+                            "conv2d_3b",
+                            80,
+                            73,
+                            "conv2d_4a",
+                            192,
+                            71,
+                            "maxpool_5a",
+                            192,
+                            35,
+                            "mixed_5b",
+                            320,
+                            35,
+                            "repeat",
+                            320,
+                            35,
+                            "mixed_6a",
+                            1088,
+                            17,
+                            "repeat_1",
+                            1088,
+                            17,
+                            "mixed_7a",
+                            2080,
+                            8,
+                            "repeat_2",
+                            2080,
+                            8,
+                            "block8",
+                            2080,
+                            8,
+                            "conv2d_7b",
+                            1536,
+                            8));
 
-    static final Map<Architecture, Long> PARAMS = Map.of(
-            Architecture.INCEPTION_V4, 42_679_816L, Architecture.INCEPTION_RESNET_V2, 55_843_464L);
-    static final Map<Architecture, Long> FLOATS_IN_STATE_DICT = Map.of(
-            Architecture.INCEPTION_V4, 42_742_984L, Architecture.INCEPTION_RESNET_V2, 55_904_008L);
+    static final Map<Architecture, Long> PARAMS =
+            Map.of(Architecture.INCEPTION_V4, 42_679_816L, Architecture.INCEPTION_RESNET_V2, 55_843_464L);
+    static final Map<Architecture, Long> FLOATS_IN_STATE_DICT =
+            Map.of(Architecture.INCEPTION_V4, 42_742_984L, Architecture.INCEPTION_RESNET_V2, 55_904_008L);
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
+    @EnumSource(
+            value = Architecture.class,
+            names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
     void stateDictShapesAreTimmsKeysInOrder(Architecture arch) {
         List<TimmReference.KeyLine> lines = TimmReference.keyLines(arch);
         LinkedHashMap<String, long[]> shapes = InceptionNetwork.stateDictShapes(arch, 1000);
 
-        List<String> expected = lines.stream().filter(l -> !l.isNumBatchesTracked())
-                .map(l -> l.key() + " " + java.util.Arrays.toString(l.shape())).toList();
+        List<String> expected = lines.stream()
+                .filter(l -> !l.isNumBatchesTracked())
+                .map(l -> l.key() + " " + java.util.Arrays.toString(l.shape()))
+                .toList();
         List<String> actual = shapes.entrySet().stream()
-                .map(e -> e.getKey() + " " + java.util.Arrays.toString(e.getValue())).toList();
+                .map(e -> e.getKey() + " " + java.util.Arrays.toString(e.getValue()))
+                .toList();
         assertThat(actual).containsExactlyElementsOf(expected);
-        assertThat(lines.stream().filter(TimmReference.KeyLine::isNumBatchesTracked).count())
+        assertThat(lines.stream()
+                        .filter(TimmReference.KeyLine::isNumBatchesTracked)
+                        .count())
                 .isEqualTo(arch == Architecture.INCEPTION_V4 ? 149 : 204);
     }
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
+    @EnumSource(
+            value = Architecture.class,
+            names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
     void initializedDjlParametersMatchTimmOneToOne(Architecture arch) {
         List<TimmReference.KeyLine> lines = TimmReference.keyLines(arch);
         InceptionNetwork net = InceptionNetwork.create(arch, 1000, false);
@@ -84,10 +190,13 @@ class InceptionNetworkStructureTests {
             assertThat(djl.containsAll(named)).isTrue();
 
             // names, order and the shapes DJL inferred are the timm state dict's
-            List<String> expected = lines.stream().filter(l -> !l.isNumBatchesTracked())
-                    .map(l -> l.key() + " " + new Shape(l.shape())).toList();
+            List<String> expected = lines.stream()
+                    .filter(l -> !l.isNumBatchesTracked())
+                    .map(l -> l.key() + " " + new Shape(l.shape()))
+                    .toList();
             List<String> actual = net.parameters().entrySet().stream()
-                    .map(e -> e.getKey() + " " + e.getValue().getArray().getShape()).toList();
+                    .map(e -> e.getKey() + " " + e.getValue().getArray().getShape())
+                    .toList();
             assertThat(actual).containsExactlyElementsOf(expected);
 
             long learnable = 0;
@@ -105,7 +214,9 @@ class InceptionNetworkStructureTests {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
+    @EnumSource(
+            value = Architecture.class,
+            names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
     void everyStageHasTimmsOutputShape(Architecture arch) {
         InceptionNetwork net = InceptionNetwork.create(arch, 1000, false);
         Map<String, Shape> expected = STAGES.get(arch);
@@ -127,14 +238,19 @@ class InceptionNetworkStructureTests {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
+    @EnumSource(
+            value = Architecture.class,
+            names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
     void foldedNetworkHasBiasedConvsInsteadOfBatchNorms(Architecture arch) {
         InceptionNetwork net = InceptionNetwork.create(arch, 10, true);
         Map<String, long[]> timm = InceptionNetwork.stateDictShapes(arch, 10);
-        long convNormActs = timm.keySet().stream().filter(k -> k.endsWith(".bn.weight")).count();
+        long convNormActs =
+                timm.keySet().stream().filter(k -> k.endsWith(".bn.weight")).count();
 
         assertThat(net.parameters().keySet()).noneMatch(k -> k.contains(".bn."));
-        assertThat(net.parameters().keySet().stream().filter(k -> k.endsWith(".conv.bias")).count())
+        assertThat(net.parameters().keySet().stream()
+                        .filter(k -> k.endsWith(".conv.bias"))
+                        .count())
                 .isEqualTo(convNormActs);
         for (String k : net.parameters().keySet()) {
             if (k.endsWith(".conv.bias")) {
@@ -144,7 +260,8 @@ class InceptionNetworkStructureTests {
                 assertThat(timm).containsKey(k);
             }
         }
-        assertThat(net.block().getParameters().size()).isEqualTo(net.parameters().size());
+        assertThat(net.block().getParameters().size())
+                .isEqualTo(net.parameters().size());
     }
 
     @Test
@@ -160,15 +277,15 @@ class InceptionNetworkStructureTests {
         for (boolean folded : new boolean[] {false, true}) {
             InceptionNetwork net = InceptionNetwork.create(arch, 1000, folded);
             try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-                CheckpointMismatchException e = catchThrowableOfType(CheckpointMismatchException.class,
-                        () -> net.loadStateDict(sd, manager));
+                CheckpointMismatchException e =
+                        catchThrowableOfType(CheckpointMismatchException.class, () -> net.loadStateDict(sd, manager));
                 assertThat(e).isInstanceOf(IllegalArgumentException.class);
                 assertThat(e.missingKeys()).containsExactly("features.7.branch2.1.bn.running_var");
                 assertThat(e.unexpectedKeys()).containsExactly("features.22.conv.weight");
-                assertThat(e.shapeMismatches()).containsExactly(
-                        "last_linear.bias: checkpoint [1001], model [1000]");
-                assertThat(e.getMessage()).contains("features.7.branch2.1.bn.running_var",
-                        "features.22.conv.weight", "last_linear.bias").doesNotContain("num_batches_tracked");
+                assertThat(e.shapeMismatches()).containsExactly("last_linear.bias: checkpoint [1001], model [1000]");
+                assertThat(e.getMessage())
+                        .contains("features.7.branch2.1.bn.running_var", "features.22.conv.weight", "last_linear.bias")
+                        .doesNotContain("num_batches_tracked");
                 // nothing was allocated or copied
                 assertThat(net.block().isInitialized()).isFalse();
             }
@@ -195,11 +312,14 @@ class InceptionNetworkStructureTests {
         Map<String, HostTensor> a = InceptionNetwork.randomStateDict(arch, 1000, 42);
         Map<String, HostTensor> b = InceptionNetwork.randomStateDict(arch, 1000, 42);
         Map<String, HostTensor> c = InceptionNetwork.randomStateDict(arch, 1000, 43);
-        assertThat(a.keySet()).containsExactlyElementsOf(InceptionNetwork.stateDictShapes(arch, 1000).keySet());
+        assertThat(a.keySet())
+                .containsExactlyElementsOf(
+                        InceptionNetwork.stateDictShapes(arch, 1000).keySet());
         for (String k : a.keySet()) {
             assertThat(a.get(k).data()).as(k).isEqualTo(b.get(k).data());
         }
-        assertThat(a.get("conv2d_1a.conv.weight").data()).isNotEqualTo(c.get("conv2d_1a.conv.weight").data());
+        assertThat(a.get("conv2d_1a.conv.weight").data())
+                .isNotEqualTo(c.get("conv2d_1a.conv.weight").data());
         assertThat(a.get("conv2d_1a.bn.weight").data()).containsOnly(1f);
         assertThat(a.get("conv2d_1a.bn.running_mean").data()).containsOnly(0f);
         assertThat(a.get("repeat.0.conv2d.bias").data()).containsOnly(0f);
@@ -219,7 +339,9 @@ class InceptionNetworkStructureTests {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
+    @EnumSource(
+            value = Architecture.class,
+            names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
     void randomWeightsGiveReproducibleLogits(Architecture arch) {
         float[] first = logitsForSeed(arch, 11);
         float[] again = logitsForSeed(arch, 11);
@@ -242,8 +364,10 @@ class InceptionNetworkStructureTests {
                     input[i] = (float) Math.sin(0.001 * i);
                 }
                 NDArray x = batch.create(input, new Shape(2, 3, 139, 139));
-                return net.block().forward(new ParameterStore(batch, false), new NDList(x), false)
-                        .singletonOrThrow().toFloatArray();
+                return net.block()
+                        .forward(new ParameterStore(batch, false), new NDList(x), false)
+                        .singletonOrThrow()
+                        .toFloatArray();
             }
         }
     }
@@ -257,5 +381,4 @@ class InceptionNetworkStructureTests {
         }
         return Collections.unmodifiableMap(m);
     }
-
 }

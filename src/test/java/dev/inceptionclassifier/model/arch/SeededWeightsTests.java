@@ -2,10 +2,9 @@ package dev.inceptionclassifier.model.arch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
-
 import dev.inceptionclassifier.model.core.Architecture;
 import dev.inceptionclassifier.model.core.HostTensor;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -17,8 +16,8 @@ class SeededWeightsTests {
     void everyBatchNormIsTheIdentityAndEveryWeightIsRandom(Architecture arch) {
         // facenet's last_bn and Cadene's conv1_7x7_s2_bn are BatchNorms not named "bn": a zero variance there
         // made every output constant
-        Map<String, HostTensor> state = InceptionNetwork.randomStateDict(arch.servingGraph(
-                arch.embeddingSize() > 0 ? 0 : 10, false), 42);
+        Map<String, HostTensor> state =
+                InceptionNetwork.randomStateDict(arch.servingGraph(arch.embeddingSize() > 0 ? 0 : 10, false), 42);
         int batchNorms = 0;
         for (var e : state.entrySet()) {
             String key = e.getKey();
@@ -27,8 +26,12 @@ class SeededWeightsTests {
                 batchNorms++;
                 String module = key.substring(0, key.length() - "running_var".length());
                 assertThat(data).as(key).containsOnly(1f);
-                assertThat(state.get(module + "weight").data()).as(module + "weight").containsOnly(1f);
-                assertThat(state.get(module + "bias").data()).as(module + "bias").containsOnly(0f);
+                assertThat(state.get(module + "weight").data())
+                        .as(module + "weight")
+                        .containsOnly(1f);
+                assertThat(state.get(module + "bias").data())
+                        .as(module + "bias")
+                        .containsOnly(0f);
             } else if (e.getValue().shape().length >= 2) {
                 boolean random = false;
                 for (float v : data) {
@@ -48,6 +51,8 @@ class SeededWeightsTests {
         var b = InceptionNetwork.randomStateDict(graph, 7);
         var c = InceptionNetwork.randomStateDict(graph, 8);
         String first = a.keySet().iterator().next();
-        assertThat(a.get(first).data()).isEqualTo(b.get(first).data()).isNotEqualTo(c.get(first).data());
+        assertThat(a.get(first).data())
+                .isEqualTo(b.get(first).data())
+                .isNotEqualTo(c.get(first).data());
     }
 }

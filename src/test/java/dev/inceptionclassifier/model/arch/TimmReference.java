@@ -2,6 +2,8 @@ package dev.inceptionclassifier.model.arch;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.inceptionclassifier.model.core.Architecture;
+import dev.inceptionclassifier.model.core.HostTensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,9 +11,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import dev.inceptionclassifier.model.core.Architecture;
-import dev.inceptionclassifier.model.core.HostTensor;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,13 +28,13 @@ public final class TimmReference {
         }
     }
 
-    private TimmReference() {
-    }
+    private TimmReference() {}
 
     /** The reference directory; skips the calling test with a message where it is absent. */
     public static Path dir() {
         String prop = System.getProperty("reference.dir");
-        assumeTrue(prop != null && Files.isDirectory(Path.of(prop)),
+        assumeTrue(
+                prop != null && Files.isDirectory(Path.of(prop)),
                 "timm reference not found (system property reference.dir=" + prop + "); skipping");
         return Path.of(prop);
     }
@@ -46,8 +45,11 @@ public final class TimmReference {
                     .filter(l -> !l.isBlank())
                     .map(l -> {
                         String[] f = l.split("\t", -1);
-                        long[] shape = f[1].isEmpty() ? new long[0]
-                                : java.util.Arrays.stream(f[1].split(",")).mapToLong(Long::parseLong).toArray();
+                        long[] shape = f[1].isEmpty()
+                                ? new long[0]
+                                : java.util.Arrays.stream(f[1].split(","))
+                                        .mapToLong(Long::parseLong)
+                                        .toArray();
                         return new KeyLine(f[0], shape, f[2]);
                     })
                     .toList();
@@ -57,7 +59,9 @@ public final class TimmReference {
     }
 
     public static JsonNode fixture() {
-        return JsonMapper.builder().build().readTree(dir().resolve("fixture_public.json").toFile());
+        return JsonMapper.builder()
+                .build()
+                .readTree(dir().resolve("fixture_public.json").toFile());
     }
 
     public static JsonNode fixture(Architecture arch) {

@@ -2,14 +2,13 @@ package dev.inceptionclassifier.model.checkpoint;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.inceptionclassifier.model.core.Architecture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import dev.inceptionclassifier.model.core.Architecture;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,8 +21,7 @@ final class FixtureWeights {
     /** Side of the fixture images. */
     static final int SIZE = 299;
 
-    private FixtureWeights() {
-    }
+    private FixtureWeights() {}
 
     /**
      * One state_dict entry from {@code <arch>.keys.tsv}.
@@ -44,13 +42,16 @@ final class FixtureWeights {
     /** The reference directory (system property {@code reference.dir}); skips the test where it is absent. */
     static Path referenceDir() {
         Path dir = Path.of(System.getProperty("reference.dir", "../shared/reference"));
-        assumeTrue(Files.isRegularFile(dir.resolve("fixture_public.json")), "timm reference fixture not found in "
-                + dir.toAbsolutePath() + " (set -Dreference.dir); skipping");
+        assumeTrue(
+                Files.isRegularFile(dir.resolve("fixture_public.json")),
+                "timm reference fixture not found in " + dir.toAbsolutePath() + " (set -Dreference.dir); skipping");
         return dir;
     }
 
     static JsonNode fixture(Path referenceDir) throws IOException {
-        return JsonMapper.builder().build().readTree(referenceDir.resolve("fixture_public.json").toFile());
+        return JsonMapper.builder()
+                .build()
+                .readTree(referenceDir.resolve("fixture_public.json").toFile());
     }
 
     static double gain(Architecture architecture) {
@@ -65,8 +66,9 @@ final class FixtureWeights {
                 continue;
             }
             String[] f = line.split("\t", -1);
-            long[] shape = f[1].isEmpty() ? new long[0] : Arrays.stream(f[1].split(",")).mapToLong(Long::parseLong)
-                    .toArray();
+            long[] shape = f[1].isEmpty()
+                    ? new long[0]
+                    : Arrays.stream(f[1].split(",")).mapToLong(Long::parseLong).toArray();
             keys.add(new Key(keys.size(), f[0], shape, f[2].equals("int64")));
         }
         return keys;
@@ -113,8 +115,8 @@ final class FixtureWeights {
             if (key.int64()) {
                 tensors.add(SafetensorsWriter.i64Scalar(key.name(), 0));
             } else {
-                tensors.add(new SafetensorsWriter.Tensor(key.name(), dtype, key.shape(), values(key, gain), null,
-                        null));
+                tensors.add(
+                        new SafetensorsWriter.Tensor(key.name(), dtype, key.shape(), values(key, gain), null, null));
             }
         }
         return tensors;

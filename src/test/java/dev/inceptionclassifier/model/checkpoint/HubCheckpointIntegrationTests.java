@@ -3,6 +3,12 @@ package dev.inceptionclassifier.model.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.inceptionclassifier.ClassifierApplication;
+import dev.inceptionclassifier.model.arch.InceptionNetwork;
+import dev.inceptionclassifier.model.core.Architecture;
+import dev.inceptionclassifier.model.core.HostTensor;
+import dev.inceptionclassifier.support.FakeServer;
+import dev.inceptionclassifier.support.TestImages;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -17,13 +23,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import dev.inceptionclassifier.ClassifierApplication;
-import dev.inceptionclassifier.model.core.Architecture;
-import dev.inceptionclassifier.model.core.HostTensor;
-import dev.inceptionclassifier.model.arch.InceptionNetwork;
-import dev.inceptionclassifier.support.FakeServer;
-import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,12 +74,14 @@ class HubCheckpointIntegrationTests {
         assertThat(hub.requestCount()).isEqualTo(3);
         Path repoCache = cache.resolve("hub/models--timm--inception_v4.tf_in1k");
         assertThat(Files.readString(repoCache.resolve("refs/main"))).isEqualTo(COMMIT);
-        assertThat(Files.list(repoCache.resolve("snapshots/" + COMMIT)).map(p -> p.getFileName().toString())
-                .toList()).containsExactlyInAnyOrder("config.json", "model.safetensors", "config.json.sha256",
-                        "model.safetensors.sha256");
+        assertThat(Files.list(repoCache.resolve("snapshots/" + COMMIT))
+                        .map(p -> p.getFileName().toString())
+                        .toList())
+                .containsExactlyInAnyOrder(
+                        "config.json", "model.safetensors", "config.json.sha256", "model.safetensors.sha256");
 
-        JsonNode cached = classify(jpeg, endpoint, "--classifier.model-cache=" + cache, "--classifier.offline=true",
-                weightsPin);
+        JsonNode cached =
+                classify(jpeg, endpoint, "--classifier.model-cache=" + cache, "--classifier.offline=true", weightsPin);
         assertThat(hub.requestCount()).as("the offline start sends no request").isEqualTo(3);
         assertThat(cached.get("predictions")).isEqualTo(first.get("predictions"));
 
@@ -97,11 +98,15 @@ class HubCheckpointIntegrationTests {
         startHub(repo);
         Path cache = dir.resolve("cache");
 
-        assertThatThrownBy(() -> start("--classifier.hub.endpoint=" + hub.base(),
-                "--classifier.model-cache=" + cache, "--classifier.fallback-to-random=true",
-                "--classifier.models[0].sha256.weights=" + "ab".repeat(32)).close())
+        assertThatThrownBy(() -> start(
+                                "--classifier.hub.endpoint=" + hub.base(),
+                                "--classifier.model-cache=" + cache,
+                                "--classifier.fallback-to-random=true",
+                                "--classifier.models[0].sha256.weights=" + "ab".repeat(32))
+                        .close())
                 .hasStackTraceContaining("Model 'inception_v4' (source default) could not be loaded: sha256 mismatch: "
-                        + "model.safetensors of " + hub.base() + "/timm/inception_v4.tf_in1k/resolve/" + COMMIT + "/model.safetensors hashes to "
+                        + "model.safetensors of " + hub.base() + "/timm/inception_v4.tf_in1k/resolve/" + COMMIT
+                        + "/model.safetensors hashes to "
                         + sha256(repo.resolve("model.safetensors")) + ", but classifier.models[].sha256.weights pins "
                         + "ab".repeat(32));
         try (Stream<Path> files = Files.walk(cache)) {
@@ -118,8 +123,8 @@ class HubCheckpointIntegrationTests {
         String emptyCache = "--classifier.model-cache=" + dir.resolve("empty-cache");
 
         assertThatThrownBy(() -> start(unreachable, emptyCache).close())
-                .hasStackTraceContaining("Model 'inception_v4' (source default) could not be loaded: "
-                        + "cannot connect to");
+                .hasStackTraceContaining(
+                        "Model 'inception_v4' (source default) could not be loaded: " + "cannot connect to");
 
         // the profile that ./mvnw spring-boot:run activates serves random weights instead, and says so
         try (ConfigurableApplicationContext ctx = start(unreachable, emptyCache, "--spring.profiles.active=dev")) {
@@ -129,17 +134,22 @@ class HubCheckpointIntegrationTests {
     }
 
     private static ConfigurableApplicationContext start(String... extra) {
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--classifier.models[0].name=inception_v4",
-                "--classifier.models[0].architecture=inception_v4", "--classifier.inference.max-batch-size=1"));
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--classifier.models[0].name=inception_v4",
+                "--classifier.models[0].architecture=inception_v4",
+                "--classifier.inference.max-batch-size=1"));
         args.addAll(List.of(extra));
         return new SpringApplicationBuilder(ClassifierApplication.class).run(args.toArray(String[]::new));
     }
 
     private static JsonNode get(ConfigurableApplicationContext ctx, String path) throws Exception {
         int port = ((WebServerApplicationContext) ctx).getWebServer().getPort();
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest
-                .newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JsonMapper.builder().build().readTree(r.body());
     }
@@ -153,9 +163,10 @@ class HubCheckpointIntegrationTests {
         Map<String, HostTensor> state = InceptionNetwork.randomStateDict(Architecture.INCEPTION_V4, 1000, 2024);
         List<SafetensorsWriter.Tensor> tensors = new ArrayList<>();
         state.forEach((k, v) -> tensors.add(SafetensorsWriter.f32(k, v.shape(), v.data())));
-        state.keySet().stream().filter(k -> k.endsWith(".bn.running_var"))
-                .forEach(k -> tensors.add(SafetensorsWriter.i64Scalar(
-                        k.replace(".running_var", ".num_batches_tracked"), 0)));
+        state.keySet().stream()
+                .filter(k -> k.endsWith(".bn.running_var"))
+                .forEach(k ->
+                        tensors.add(SafetensorsWriter.i64Scalar(k.replace(".running_var", ".num_batches_tracked"), 0)));
         SafetensorsWriter.write(file, tensors);
     }
 
@@ -167,17 +178,23 @@ class HubCheckpointIntegrationTests {
     }
 
     private static JsonNode classify(byte[] jpeg, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--classifier.fallback-to-random=false",
-                "--classifier.models[0].name=inception_v4", "--classifier.models[0].architecture=inception_v4",
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--classifier.fallback-to-random=false",
+                "--classifier.models[0].name=inception_v4",
+                "--classifier.models[0].architecture=inception_v4",
                 "--classifier.inference.max-batch-size=1"));
         args.addAll(List.of(extra));
-        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(ClassifierApplication.class)
-                .run(args.toArray(String[]::new))) {
+        try (ConfigurableApplicationContext ctx =
+                new SpringApplicationBuilder(ClassifierApplication.class).run(args.toArray(String[]::new))) {
             int port = ((WebServerApplicationContext) ctx).getWebServer().getPort();
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest
-                    .newBuilder(URI.create("http://127.0.0.1:" + port + "/classify?topK=5"))
-                    .header("Content-Type", "image/jpeg").POST(HttpRequest.BodyPublishers.ofByteArray(jpeg)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/classify?topK=5"))
+                                    .header("Content-Type", "image/jpeg")
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(jpeg))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             return JsonMapper.builder().build().readTree(r.body());
         }

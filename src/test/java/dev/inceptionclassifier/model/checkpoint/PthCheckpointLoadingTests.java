@@ -3,6 +3,28 @@ package dev.inceptionclassifier.model.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.Device;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.NoBatchifyTranslator;
+import ai.djl.translate.TranslatorContext;
+import dev.inceptionclassifier.model.Execution;
+import dev.inceptionclassifier.model.LoadedModel;
+import dev.inceptionclassifier.model.ModelLoadException;
+import dev.inceptionclassifier.model.ModelLoader;
+import dev.inceptionclassifier.model.ModelSettings;
+import dev.inceptionclassifier.model.Precision;
+import dev.inceptionclassifier.model.arch.InceptionNetwork;
+import dev.inceptionclassifier.model.core.Architecture;
+import dev.inceptionclassifier.model.core.HostTensor;
+import dev.inceptionclassifier.model.core.InputPreprocessing;
+import dev.inceptionclassifier.model.core.Task;
+import dev.inceptionclassifier.model.source.ModelSourceResolver;
+import dev.inceptionclassifier.model.source.ResolvedSource;
+import dev.inceptionclassifier.model.source.SourceSettings;
+import dev.inceptionclassifier.model.source.TestProps;
+import dev.inceptionclassifier.support.Python;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,29 +32,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import ai.djl.Device;
-import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.translate.NoBatchifyTranslator;
-import ai.djl.translate.TranslatorContext;
-import dev.inceptionclassifier.model.core.Architecture;
-import dev.inceptionclassifier.model.Execution;
-import dev.inceptionclassifier.model.core.HostTensor;
-import dev.inceptionclassifier.model.core.InputPreprocessing;
-import dev.inceptionclassifier.model.LoadedModel;
-import dev.inceptionclassifier.model.ModelLoadException;
-import dev.inceptionclassifier.model.ModelLoader;
-import dev.inceptionclassifier.model.ModelSettings;
-import dev.inceptionclassifier.model.Precision;
-import dev.inceptionclassifier.model.core.Task;
-import dev.inceptionclassifier.model.arch.InceptionNetwork;
-import dev.inceptionclassifier.model.source.ModelSourceResolver;
-import dev.inceptionclassifier.model.source.ResolvedSource;
-import dev.inceptionclassifier.model.source.SourceSettings;
-import dev.inceptionclassifier.model.source.TestProps;
-import dev.inceptionclassifier.support.Python;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,8 +99,9 @@ class PthCheckpointLoadingTests {
                 assertThat(m.info().tasks()).containsExactly(Task.CLASSIFY);
                 assertThat(m.info().weights()).isEqualTo(dir.resolve(file).toString());
                 assertThat(m.info().randomWeights()).isFalse();
-                assertThat(m.info().preprocess()).isEqualTo(new InputPreprocessing("timm", 299, 0.875, null, null,
-                        null, null, "architecture default"));
+                assertThat(m.info().preprocess())
+                        .isEqualTo(new InputPreprocessing(
+                                "timm", 299, 0.875, null, null, null, null, "architecture default"));
                 assertThat(m.labels()).startsWith("class_0", "class_1");
                 assertThat(run(m, input)).as(file).containsExactly(fromSafetensors);
             }
@@ -110,7 +110,8 @@ class PthCheckpointLoadingTests {
 
     @Test
     void contentTellsAStateDictFromTorchScript() {
-        ModelSourceResolver resolver = new ModelSourceResolver(TestProps.cache(dir.resolve("cache")).offline(true).build());
+        ModelSourceResolver resolver = new ModelSourceResolver(
+                TestProps.cache(dir.resolve("cache")).offline(true).build());
         assertThat(resolver.resolve(dir.resolve("v4_legacy.pt").toString(), null))
                 .isInstanceOf(ResolvedSource.StateDict.class);
         assertThat(resolver.resolve(dir.resolve("v4.pth").toString(), null))
@@ -124,28 +125,57 @@ class PthCheckpointLoadingTests {
     void aStateDictNeedsItsArchitectureAndAgreeingClasses() {
         String pth = dir.resolve("v4.pth").toString();
         assertThatThrownBy(() -> loader().load(props("noarch", pth, null), List.of(Device.cpu())))
-                .isInstanceOf(ModelLoadException.class).hasMessageContaining("set classifier.models[].architecture");
-        ModelSettings eleven = new ModelSettings("eleven", "inception_v4", pth, null, 42, 11, null, true,
-                new ModelSettings.Sha256(null, null), false, null, null);
-        assertThatThrownBy(() -> loader().load(eleven, List.of(Device.cpu()))).isInstanceOf(ModelLoadException.class)
-                .hasMessageContaining("num-classes is 11").hasMessageContaining("'last_linear.weight' has 10 rows");
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("set classifier.models[].architecture");
+        ModelSettings eleven = new ModelSettings(
+                "eleven",
+                "inception_v4",
+                pth,
+                null,
+                42,
+                11,
+                null,
+                true,
+                new ModelSettings.Sha256(null, null),
+                false,
+                null,
+                null);
+        assertThatThrownBy(() -> loader().load(eleven, List.of(Device.cpu())))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("num-classes is 11")
+                .hasMessageContaining("'last_linear.weight' has 10 rows");
         ModelSettings irv2 = props("irv2", pth, "inception_resnet_v2");
-        assertThatThrownBy(() -> loader().load(irv2, List.of(Device.cpu()))).isInstanceOf(ModelLoadException.class)
-                .hasMessageContaining("Model 'irv2'").hasMessageContaining("missing");
+        assertThatThrownBy(() -> loader().load(irv2, List.of(Device.cpu())))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("Model 'irv2'")
+                .hasMessageContaining("missing");
     }
 
     @Test
     void aHostileCheckpointFailsTheLoadAndRunsNothing() {
         ModelSettings p = props("hostile", dir.resolve("hostile.pth").toString(), "inception_v4");
-        assertThatThrownBy(() -> loader().load(p, List.of(Device.cpu()))).isInstanceOf(ModelLoadException.class)
-                .hasMessageContaining("Model 'hostile'").hasMessageContaining("refused global 'posix.system'")
+        assertThatThrownBy(() -> loader().load(p, List.of(Device.cpu())))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("Model 'hostile'")
+                .hasMessageContaining("refused global 'posix.system'")
                 .hasMessageContaining("nothing was executed");
         assertThat(dir.resolve("pwned")).doesNotExist();
     }
 
     private static ModelSettings props(String name, String source, String architecture) {
-        return new ModelSettings(name, architecture, source, null, 42, null, null, true,
-                new ModelSettings.Sha256(null, null), false, null, null);
+        return new ModelSettings(
+                name,
+                architecture,
+                source,
+                null,
+                42,
+                null,
+                null,
+                true,
+                new ModelSettings.Sha256(null, null),
+                false,
+                null,
+                null);
     }
 
     private static ModelLoader loader() {

@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,8 +40,8 @@ class PthReaderFormatTests {
         noise[0] = 'x';
         assertRefused(write("noise.pth", noise), "not a PyTorch checkpoint");
         Path safetensors = dir.resolve("model.safetensors");
-        SafetensorsWriter.write(safetensors, List.of(SafetensorsWriter.f32("w", new long[] {1}, new float[] {1})),
-                Map.of());
+        SafetensorsWriter.write(
+                safetensors, List.of(SafetensorsWriter.f32("w", new long[] {1}, new float[] {1})), Map.of());
         assertRefused(safetensors, "not a PyTorch checkpoint");
     }
 
@@ -65,7 +64,8 @@ class PthReaderFormatTests {
         assertRefused(write("empty-zip.pth", empty), "an empty zip archive");
         byte[] cut = Arrays.copyOf("PK\u0003\u0004".getBytes(StandardCharsets.ISO_8859_1), 64);
         assertRefused(write("cut.pth", cut), "truncated zip archive");
-        assertRefused(write("tiny.pth", "PK\u0003\u0004".getBytes(StandardCharsets.ISO_8859_1)),
+        assertRefused(
+                write("tiny.pth", "PK\u0003\u0004".getBytes(StandardCharsets.ISO_8859_1)),
                 "truncated zip archive: 4 bytes");
     }
 

@@ -3,6 +3,7 @@ package dev.inceptionclassifier.model.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.inceptionclassifier.model.core.HostTensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,14 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import dev.inceptionclassifier.model.core.HostTensor;
 
 /**
  * {@link PthReader} on hostile and broken checkpoints ({@code pth_hostile.py}): code execution through
@@ -69,7 +67,9 @@ class PthReaderHostileFilesTests {
     void refusesOsSystemAndBuiltinsEvalPayloadsWithoutExecutingThem(String format) {
         for (String payload : List.of("system", "eval")) {
             // the payload is real: unrestricted torch.load of the same file aimed at a probe marker ran it
-            assertThat(file(payload + "_" + format + "_probe.marker")).as("probe of " + payload).exists();
+            assertThat(file(payload + "_" + format + "_probe.marker"))
+                    .as("probe of " + payload)
+                    .exists();
             String global = payload.equals("system") ? "posix.system" : "__builtin__.eval";
 
             assertRefused(payload + "." + format + ".pth", "refused global '" + global + "'", "nothing was executed");
@@ -95,7 +95,8 @@ class PthReaderHostileFilesTests {
         for (String name : torch) {
             int dot = name.lastIndexOf('.');
             assertThat(RestrictedUnpickler.lookup(name.substring(0, dot), name.substring(dot + 1)))
-                    .as("torch allows %s", name).isNotNull();
+                    .as("torch allows %s", name)
+                    .isNotNull();
         }
         Set<String> ours = new TreeSet<>(RestrictedUnpickler.allowedNames());
         ours.removeAll(torch);
@@ -139,14 +140,15 @@ class PthReaderHostileFilesTests {
     @Test
     void wrongStorageSizesFailNamingTheStorageOrTensor() throws IOException {
         assertThat(PthReader.read(file("crafted_ok.zip.pth")).get("w").data()).hasSize(12); // the control
-        assertRefused("storage_short.zip.pth", "storage '0' is declared as 12 F32 elements (48 bytes) but its entry"
-                + " holds 40 bytes");
+        assertRefused(
+                "storage_short.zip.pth",
+                "storage '0' is declared as 12 F32 elements (48 bytes) but its entry" + " holds 40 bytes");
         assertThat(TORCH.get("storage_short.zip.pth")).isEqualTo("ok");
-        assertRefused("shape_past_storage.zip.pth", "tensor 'w' needs storage elements up to index 15",
-                "holds only 12");
+        assertRefused(
+                "shape_past_storage.zip.pth", "tensor 'w' needs storage elements up to index 15", "holds only 12");
         assertRefused("offset_past_storage.zip.pth", "tensor 'w' needs storage elements up to index 12");
-        assertRefused("numel_beyond_file.zip.pth",
-                "the storage size is 1152921504606846976, not a valid element count");
+        assertRefused(
+                "numel_beyond_file.zip.pth", "the storage size is 1152921504606846976, not a valid element count");
 
         assertThat(PthReader.read(file("legacy_ok.legacy.pth")).get("w").data()).hasSize(12);
         assertRefused("legacy_count_mismatch.legacy.pth", "storage 'k1' holds 11 elements but is declared as 12");
@@ -161,7 +163,9 @@ class PthReaderHostileFilesTests {
         assertRefused("negative_stride.zip.pth", "tensor 'w' has a negative size or stride");
         assertRefused("negative_offset.zip.pth", "tensor 'w' has a negative storage offset -1");
         assertRefused("overflow.zip.pth", "tensor 'w' has a shape or stride that overflows");
-        assertRefused("too_many_elements.zip.pth", "tensor 'w' has 2147483648 elements",
+        assertRefused(
+                "too_many_elements.zip.pth",
+                "tensor 'w' has 2147483648 elements",
                 "more than the 2147483639 a Java array holds");
         assertRefused("too_many_dims.zip.pth", "65 dimensions, more than 64");
         assertRefused("offset_beyond_64_bits.zip.pth", "the storage offset is an integer beyond 64 bits");
@@ -213,6 +217,7 @@ class PthReaderHostileFilesTests {
         assertRefused("legacy_module_pid.legacy.pth", "refused global 'torch.nn.modules.linear.Linear'");
         // like torch, the legacy system info (byte order flag, C type sizes) is not used: storages are little-endian
         assertThat(PthReader.read(file("legacy_big_endian.legacy.pth")).get("w").data())
-                .containsExactly(PthReader.read(file("legacy_ok.legacy.pth")).get("w").data());
+                .containsExactly(
+                        PthReader.read(file("legacy_ok.legacy.pth")).get("w").data());
     }
 }

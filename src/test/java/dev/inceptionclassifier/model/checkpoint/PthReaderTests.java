@@ -4,17 +4,15 @@ import static dev.inceptionclassifier.model.checkpoint.PthScripts.assertMatchesT
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.inceptionclassifier.model.core.HostTensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import dev.inceptionclassifier.model.core.HostTensor;
 
 /**
  * {@link PthReader} on checkpoints written by real PyTorch ({@code pth_real.py}: torch.save in both container formats,
@@ -44,9 +42,21 @@ class PthReaderTests {
 
         assertMatchesTorch(f, read);
         // the file holds what the test means to cover: views, sharing, every float dtype, a skipped counter
-        assertThat(read).containsKeys("fc.weight_t", "conv.slice", "broadcast", "channels_last", "half_t",
-                "double_t", "half", "brain", "double", "scalar", "empty", "tied").doesNotContainKey(
-                        "bn.num_batches_tracked");
+        assertThat(read)
+                .containsKeys(
+                        "fc.weight_t",
+                        "conv.slice",
+                        "broadcast",
+                        "channels_last",
+                        "half_t",
+                        "double_t",
+                        "half",
+                        "brain",
+                        "double",
+                        "scalar",
+                        "empty",
+                        "tied")
+                .doesNotContainKey("bn.num_batches_tracked");
         assertThat(read.get("broadcast").data()).containsExactly(1.5f, -2.5f, 1.5f, -2.5f, 1.5f, -2.5f);
         assertThat(read.get("scalar").shape()).isEmpty();
         assertThat(read.get("double").data()[1]).isEqualTo((float) 1e-40).isNotZero(); // a float subnormal
@@ -73,8 +83,15 @@ class PthReaderTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"wrapped_state_dict.zip.pth", "wrapped_state_dict.legacy.pth", "wrapped_model.zip.pth",
-        "wrapped_model.legacy.pth", "wrapped_both.zip.pth", "wrapped_both.legacy.pth"})
+    @ValueSource(
+            strings = {
+                "wrapped_state_dict.zip.pth",
+                "wrapped_state_dict.legacy.pth",
+                "wrapped_model.zip.pth",
+                "wrapped_model.legacy.pth",
+                "wrapped_both.zip.pth",
+                "wrapped_both.legacy.pth"
+            })
     void unwrapsTrainingCheckpointsPreferringStateDictOverModel(String name) throws IOException {
         Path f = file(name);
 
@@ -91,8 +108,13 @@ class PthReaderTests {
         Map<String, HostTensor> read = PthReader.read(f);
 
         assertMatchesTorch(f, read);
-        assertThat(read).containsOnlyKeys("features.0.weight", "features.0.half", "features.1.double",
-                "features.2.view", "classifier.weight");
+        assertThat(read)
+                .containsOnlyKeys(
+                        "features.0.weight",
+                        "features.0.half",
+                        "features.1.double",
+                        "features.2.view",
+                        "classifier.weight");
     }
 
     @Test
@@ -131,7 +153,12 @@ class PthReaderTests {
     void keyFilterSkipsTensorsWithoutConvertingThem() throws IOException {
         Map<String, HostTensor> read = PthReader.read(file("module.zip.pth"), key -> key.startsWith("branch1x1."));
 
-        assertThat(read).containsOnlyKeys("branch1x1.conv.weight", "branch1x1.bn.weight", "branch1x1.bn.bias",
-                "branch1x1.bn.running_mean", "branch1x1.bn.running_var");
+        assertThat(read)
+                .containsOnlyKeys(
+                        "branch1x1.conv.weight",
+                        "branch1x1.bn.weight",
+                        "branch1x1.bn.bias",
+                        "branch1x1.bn.running_mean",
+                        "branch1x1.bn.running_var");
     }
 }

@@ -2,6 +2,8 @@ package dev.inceptionclassifier.model.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.inceptionclassifier.model.core.HostTensor;
+import dev.inceptionclassifier.support.Python;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,17 +17,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import dev.inceptionclassifier.model.core.HostTensor;
-import dev.inceptionclassifier.support.Python;
-
 /**
  * Runs the Python scripts next to this class ({@code pth_*.py}, sharing {@code pth_common.py}) with real PyTorch, and
  * compares what {@link PthReader} reads with the reference dump the scripts write from {@code torch.load}.
  */
 final class PthScripts {
 
-    private PthScripts() {
-    }
+    private PthScripts() {}
 
     /** Runs {@code script} (a resource name) in {@code dir} with {@code dir} as its output folder. */
     static void run(Path dir, String script) throws IOException {
@@ -59,18 +57,22 @@ final class PthScripts {
         for (String line : lines) {
             String[] f = line.split("\t", -1);
             String key = f[0];
-            long[] shape = f[2].isEmpty() ? new long[0]
+            long[] shape = f[2].isEmpty()
+                    ? new long[0]
                     : Arrays.stream(f[2].split(",")).mapToLong(Long::parseLong).toArray();
             int offset = Integer.parseInt(f[3]);
             if (offset < 0) {
-                assertThat(read).as("integer tensor %s (%s) is skipped", key, f[1]).doesNotContainKey(key);
+                assertThat(read)
+                        .as("integer tensor %s (%s) is skipped", key, f[1])
+                        .doesNotContainKey(key);
                 continue;
             }
             floatKeys.add(key);
             HostTensor t = read.get(key);
             assertThat(t).as("%s (%s)", key, f[1]).isNotNull();
             assertThat(t.shape()).as("shape of %s", key).containsExactly(shape);
-            assertThat(t.data()).as("values of %s (%s)", key, f[1])
+            assertThat(t.data())
+                    .as("values of %s (%s)", key, f[1])
                     .containsExactly(Arrays.copyOfRange(all, offset, offset + t.data().length));
         }
         assertThat(read.keySet()).as("keys, in order").containsExactlyElementsOf(floatKeys);

@@ -7,6 +7,8 @@ import static dev.inceptionclassifier.model.checkpoint.SafetensorsWriter.i64Scal
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.inceptionclassifier.model.checkpoint.SafetensorsReader.Dtype;
+import dev.inceptionclassifier.model.core.HostTensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,12 +20,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import dev.inceptionclassifier.model.core.HostTensor;
-import dev.inceptionclassifier.model.checkpoint.SafetensorsReader.Dtype;
 
 class SafetensorsReaderTests {
 
@@ -43,12 +41,14 @@ class SafetensorsReaderTests {
         float[] conv = ramp(32 * 3 * 3 * 3, 0.5f);
         float[] bias = ramp(10, 2f);
         Path file = dir.resolve("model.safetensors");
-        SafetensorsWriter.write(file, List.of(
-                f32("features.0.conv.weight", new long[] {32, 3, 3, 3}, conv),
-                i64Scalar("features.0.bn.num_batches_tracked", 12345),
-                f32("last_linear.bias", new long[] {10}, bias),
-                f32("scalar", new long[0], new float[] {4.25f}),
-                f32("empty", new long[] {0, 7}, new float[0])),
+        SafetensorsWriter.write(
+                file,
+                List.of(
+                        f32("features.0.conv.weight", new long[] {32, 3, 3, 3}, conv),
+                        i64Scalar("features.0.bn.num_batches_tracked", 12345),
+                        f32("last_linear.bias", new long[] {10}, bias),
+                        f32("scalar", new long[0], new float[] {4.25f}),
+                        f32("empty", new long[] {0, 7}, new float[0])),
                 Map.of("format", "pt"));
 
         Map<String, HostTensor> read = SafetensorsReader.read(file);
@@ -69,13 +69,15 @@ class SafetensorsReaderTests {
     @Test
     void keyFilterSkipsTensorsWithoutConvertingThem() throws IOException {
         Path file = dir.resolve("m.safetensors");
-        SafetensorsWriter.write(file, List.of(
-                f32("a.weight", new long[] {2}, new float[] {1, 2}),
-                f32("classif.weight", new long[] {3, 2}, ramp(6, 1)),
-                SafetensorsWriter.raw("token_ids", Dtype.I32, new long[] {2}, new byte[8])));
+        SafetensorsWriter.write(
+                file,
+                List.of(
+                        f32("a.weight", new long[] {2}, new float[] {1, 2}),
+                        f32("classif.weight", new long[] {3, 2}, ramp(6, 1)),
+                        SafetensorsWriter.raw("token_ids", Dtype.I32, new long[] {2}, new byte[8])));
 
-        Map<String, HostTensor> read = SafetensorsReader.read(file,
-                key -> !key.startsWith("classif.") && !key.equals("token_ids"));
+        Map<String, HostTensor> read =
+                SafetensorsReader.read(file, key -> !key.startsWith("classif.") && !key.equals("token_ids"));
 
         assertThat(read).containsOnlyKeys("a.weight");
     }
@@ -83,9 +85,11 @@ class SafetensorsReaderTests {
     @Test
     void refusesUnsupportedDtypesNamingTheTensor() throws IOException {
         Path file = dir.resolve("int.safetensors");
-        SafetensorsWriter.write(file, List.of(
-                f32("a.weight", new long[] {2}, new float[] {1, 2}),
-                SafetensorsWriter.raw("a.index", Dtype.I32, new long[] {2}, new byte[8])));
+        SafetensorsWriter.write(
+                file,
+                List.of(
+                        f32("a.weight", new long[] {2}, new float[] {1, 2}),
+                        SafetensorsWriter.raw("a.index", Dtype.I32, new long[] {2}, new byte[8])));
 
         assertThatThrownBy(() -> SafetensorsReader.read(file))
                 .isInstanceOf(CheckpointFormatException.class)
@@ -120,7 +124,8 @@ class SafetensorsReaderTests {
             if (Float.isNaN(expected)) {
                 assertThat(read[h]).as("half 0x%04x", h).isNaN();
             } else {
-                assertThat(Float.floatToRawIntBits(read[h])).as("half 0x%04x", h)
+                assertThat(Float.floatToRawIntBits(read[h]))
+                        .as("half 0x%04x", h)
                         .isEqualTo(Float.floatToRawIntBits(expected));
             }
         }
@@ -151,10 +156,12 @@ class SafetensorsReaderTests {
             values[i] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(7) - 4));
         }
         Path file = dir.resolve("mixed.safetensors");
-        SafetensorsWriter.write(file, List.of(
-                f16("half", new long[] {64, 64}, values),
-                bf16("brain", new long[] {4096}, values),
-                f32("full", new long[] {4096}, values)));
+        SafetensorsWriter.write(
+                file,
+                List.of(
+                        f16("half", new long[] {64, 64}, values),
+                        bf16("brain", new long[] {4096}, values),
+                        f32("full", new long[] {4096}, values)));
 
         Map<String, HostTensor> read = SafetensorsReader.read(file);
 
@@ -163,10 +170,12 @@ class SafetensorsReaderTests {
         for (int i = 0; i < values.length; i++) {
             float v = values[i];
             // binary16: 11-bit significand down to 2^-14, then absolute steps of 2^-24
-            assertThat((double) half[i]).as("f16 of %s", v)
+            assertThat((double) half[i])
+                    .as("f16 of %s", v)
                     .isCloseTo(v, org.assertj.core.api.Assertions.within(Math.max(Math.abs(v) * 0x1p-11, 0x1p-25)));
             // bfloat16: 8-bit significand
-            assertThat((double) brain[i]).as("bf16 of %s", v)
+            assertThat((double) brain[i])
+                    .as("bf16 of %s", v)
                     .isCloseTo(v, org.assertj.core.api.Assertions.within(Math.abs(v) * 0x1p-8));
         }
         assertThat(read.get("full").data()).containsExactly(values);
@@ -178,12 +187,14 @@ class SafetensorsReaderTests {
         float[] big = ramp(1000, 3);
         float[] values = ramp(333, 1);
         Path file = dir.resolve("windows.safetensors");
-        SafetensorsWriter.write(file, List.of(
-                f32("a", new long[] {1000}, big),
-                f16("b", new long[] {333}, values),
-                bf16("c", new long[] {3, 111}, values),
-                i64Scalar("d.num_batches_tracked", 1),
-                f32("e", new long[] {7}, ramp(7, 2))));
+        SafetensorsWriter.write(
+                file,
+                List.of(
+                        f32("a", new long[] {1000}, big),
+                        f16("b", new long[] {333}, values),
+                        bf16("c", new long[] {3, 111}, values),
+                        i64Scalar("d.num_batches_tracked", 1),
+                        f32("e", new long[] {7}, ramp(7, 2))));
         Map<String, HostTensor> whole = SafetensorsReader.read(file);
 
         // 24-byte windows: tensors span many mappings and are converted piece by piece
@@ -191,7 +202,9 @@ class SafetensorsReaderTests {
 
         assertThat(pieces.keySet()).containsExactlyElementsOf(whole.keySet());
         for (String key : whole.keySet()) {
-            assertThat(pieces.get(key).data()).as(key).containsExactly(whole.get(key).data());
+            assertThat(pieces.get(key).data())
+                    .as(key)
+                    .containsExactly(whole.get(key).data());
         }
         assertThat(whole.get("a").data()).containsExactly(big);
     }
@@ -212,10 +225,12 @@ class SafetensorsReaderTests {
 
     private Path validFile() throws IOException {
         Path file = dir.resolve("valid.safetensors");
-        SafetensorsWriter.write(file, List.of(
-                i64Scalar("bn.num_batches_tracked", 0),
-                f32("conv.weight", new long[] {4, 3, 3, 3}, ramp(108, 1)),
-                f32("bn.weight", new long[] {4}, ramp(4, 1))));
+        SafetensorsWriter.write(
+                file,
+                List.of(
+                        i64Scalar("bn.num_batches_tracked", 0),
+                        f32("conv.weight", new long[] {4, 3, 3, 3}, ramp(108, 1)),
+                        f32("bn.weight", new long[] {4}, ramp(4, 1))));
         return file;
     }
 
@@ -291,33 +306,50 @@ class SafetensorsReaderTests {
 
     @Test
     void headerStructureIsValidated() throws IOException {
-        assertFails(withHeader("{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 4]}}", 4),
+        assertFails(
+                withHeader("{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 4]}}", 4),
                 "'a' spans 4 bytes but F32 [2] needs 8");
-        assertFails(withHeader("{\"a\": {\"dtype\": \"F99\", \"shape\": [1], \"data_offsets\": [0, 4]}}", 4),
+        assertFails(
+                withHeader("{\"a\": {\"dtype\": \"F99\", \"shape\": [1], \"data_offsets\": [0, 4]}}", 4),
                 "'a' has unknown dtype 'F99'");
-        assertFails(withHeader("{\"a\": {\"dtype\": \"F32\", \"shape\": [-1], \"data_offsets\": [0, 4]}}", 4),
+        assertFails(
+                withHeader("{\"a\": {\"dtype\": \"F32\", \"shape\": [-1], \"data_offsets\": [0, 4]}}", 4),
                 "not a non-negative integer");
         assertFails(withHeader("{\"a\": {\"dtype\": \"F32\", \"shape\": [1]}}", 4), "two data_offsets");
-        assertFails(withHeader("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 0]}}", 4),
+        assertFails(
+                withHeader("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 0]}}", 4),
                 "end before they begin");
-        assertFails(withHeader("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]},"
-                + " \"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}", 8), "corrupt", "Duplicate");
+        assertFails(
+                withHeader(
+                        "{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]},"
+                                + " \"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}",
+                        8),
+                "corrupt",
+                "Duplicate");
         assertFails(withHeader("{\"__metadata__\": {\"n\": 3}}", 0), "__metadata__ value 'n'");
-        assertFails(withHeader("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}} x", 4),
+        assertFails(
+                withHeader("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}} x", 4),
                 "corrupt safetensors header");
     }
 
     @Test
     void offsetsMustTileTheDataRegion() throws IOException {
-        assertFails(withHeader("{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]},"
-                + " \"b\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}", 8),
+        assertFails(
+                withHeader(
+                        "{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]},"
+                                + " \"b\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}",
+                        8),
                 "'a' and 'b' overlap");
-        assertFails(withHeader("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}", 8),
+        assertFails(
+                withHeader("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}", 8),
                 "4 unused bytes before tensor 'a'");
-        assertFails(withHeader("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}}", 12),
+        assertFails(
+                withHeader("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}}", 12),
                 "8 bytes after the last tensor");
-        assertFails(withHeader("{\"a\": {\"dtype\": \"F32\", \"shape\": [4], \"data_offsets\": [0, 16]}}", 12),
-                "truncated: tensor 'a' needs data bytes 0..16", "only 12 data bytes");
+        assertFails(
+                withHeader("{\"a\": {\"dtype\": \"F32\", \"shape\": [4], \"data_offsets\": [0, 16]}}", 12),
+                "truncated: tensor 'a' needs data bytes 0..16",
+                "only 12 data bytes");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.inceptionclassifier.model.checkpoint;
 
+import dev.inceptionclassifier.model.checkpoint.SafetensorsReader.Dtype;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,9 +12,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-
-import dev.inceptionclassifier.model.checkpoint.SafetensorsReader.Dtype;
-
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -26,8 +24,7 @@ final class SafetensorsWriter {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private SafetensorsWriter() {
-    }
+    private SafetensorsWriter() {}
 
     /** One tensor to write; {@code values} are encoded as {@code dtype} while writing, or {@code raw} is copied. */
     record Tensor(String name, Dtype dtype, long[] shape, float[] values, long[] longs, byte[] raw) {
@@ -69,7 +66,8 @@ final class SafetensorsWriter {
 
     static void write(Path file, List<Tensor> tensors, Map<String, String> metadata) throws IOException {
         List<Tensor> sorted = new ArrayList<>(tensors);
-        sorted.sort(Comparator.comparing((Tensor t) -> t.dtype().ordinal()).reversed()
+        sorted.sort(Comparator.comparing((Tensor t) -> t.dtype().ordinal())
+                .reversed()
                 .thenComparing(Tensor::name));
         ObjectNode header = JSON.createObjectNode();
         if (metadata != null) {
@@ -94,8 +92,8 @@ final class SafetensorsWriter {
         while (head.hasRemaining()) {
             head.put((byte) ' ');
         }
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel out = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             writeFully(out, head.flip());
             for (Tensor t : sorted) {
                 writeFully(out, encode(t));

@@ -4,6 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.inceptionclassifier.model.arch.CheckpointMismatchException;
+import dev.inceptionclassifier.model.arch.InceptionNetwork;
+import dev.inceptionclassifier.model.checkpoint.SafetensorsReader.Dtype;
+import dev.inceptionclassifier.model.core.Architecture;
+import dev.inceptionclassifier.model.core.HostTensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,22 +23,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import ai.djl.Device;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
-import dev.inceptionclassifier.model.core.Architecture;
-import dev.inceptionclassifier.model.core.HostTensor;
-import dev.inceptionclassifier.model.arch.CheckpointMismatchException;
-import dev.inceptionclassifier.model.arch.InceptionNetwork;
-import dev.inceptionclassifier.model.checkpoint.SafetensorsReader.Dtype;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -43,21 +41,26 @@ class TimmCheckpointEndToEndTests {
     Path dir;
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
+    @EnumSource(
+            value = Architecture.class,
+            names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
     void safetensorsCheckpointReproducesTimmsLogits(Architecture arch) throws IOException {
         Path ref = FixtureWeights.referenceDir();
-        JsonNode expected = FixtureWeights.fixture(ref).get("models").get(arch.timmName()).get("float32");
+        JsonNode expected =
+                FixtureWeights.fixture(ref).get("models").get(arch.timmName()).get("float32");
         Path file = dir.resolve("model.safetensors");
-        SafetensorsWriter.write(file, FixtureWeights.checkpoint(FixtureWeights.keys(ref, arch),
-                FixtureWeights.gain(arch), Dtype.F32));
+        SafetensorsWriter.write(
+                file, FixtureWeights.checkpoint(FixtureWeights.keys(ref, arch), FixtureWeights.gain(arch), Dtype.F32));
 
         Map<String, HostTensor> stateDict = SafetensorsReader.read(file);
         float[] input = FixtureWeights.inputs();
         for (boolean folded : new boolean[] {false, true}) {
             float[] logits = run(arch, folded, stateDict, input);
             for (int img = 0; img < 2; img++) {
-                checkLogits(arch + (folded ? " folded" : " unfused") + " image" + img,
-                        Arrays.copyOfRange(logits, img * 1000, img * 1000 + 1000), expected.get("image" + img));
+                checkLogits(
+                        arch + (folded ? " folded" : " unfused") + " image" + img,
+                        Arrays.copyOfRange(logits, img * 1000, img * 1000 + 1000),
+                        expected.get("image" + img));
             }
         }
     }
@@ -68,8 +71,11 @@ class TimmCheckpointEndToEndTests {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             net.loadStateDict(stateDict, manager);
             try (NDManager batch = manager.newSubManager()) {
-                NDList out = net.block().forward(new ParameterStore(batch, false),
-                        new NDList(batch.create(input, new Shape(2, 3, 299, 299))), false);
+                NDList out = net.block()
+                        .forward(
+                                new ParameterStore(batch, false),
+                                new NDList(batch.create(input, new Shape(2, 3, 299, 299))),
+                                false);
                 assertThat(out.singletonOrThrow().getShape()).isEqualTo(new Shape(2, 1000));
                 return out.singletonOrThrow().toFloatArray();
             }
@@ -88,7 +94,10 @@ class TimmCheckpointEndToEndTests {
             double e = expected.get("first10").get(i).doubleValue();
             worst = Math.max(worst, check(what + " logit " + i, logits[i], e));
         }
-        double mean = IntStream.range(0, logits.length).mapToDouble(i -> logits[i]).average().orElseThrow();
+        double mean = IntStream.range(0, logits.length)
+                .mapToDouble(i -> logits[i])
+                .average()
+                .orElseThrow();
         check(what + " mean", mean, expected.get("mean").doubleValue());
         System.out.printf(Locale.ROOT, "%s: worst |logit - timm float32| = %.2g%n", what, worst);
     }
@@ -108,8 +117,12 @@ class TimmCheckpointEndToEndTests {
     }
 
     private static int[] top(float[] v, int k) {
-        return IntStream.range(0, v.length).boxed().sorted(Comparator.comparingDouble((Integer i) -> -v[i]))
-                .limit(k).mapToInt(Integer::intValue).toArray();
+        return IntStream.range(0, v.length)
+                .boxed()
+                .sorted(Comparator.comparingDouble((Integer i) -> -v[i]))
+                .limit(k)
+                .mapToInt(Integer::intValue)
+                .toArray();
     }
 
     // ---- strict loading: a checkpoint that does not fit fails naming the key ----
@@ -119,8 +132,10 @@ class TimmCheckpointEndToEndTests {
             throws IOException {
         List<SafetensorsWriter.Tensor> tensors = new ArrayList<>();
         for (FixtureWeights.Key key : FixtureWeights.keys(FixtureWeights.referenceDir(), Architecture.INCEPTION_V4)) {
-            tensors.add(key.int64() ? SafetensorsWriter.i64Scalar(key.name(), 0)
-                    : SafetensorsWriter.f32(key.name(), key.shape(), new float[key.elements()]));
+            tensors.add(
+                    key.int64()
+                            ? SafetensorsWriter.i64Scalar(key.name(), 0)
+                            : SafetensorsWriter.f32(key.name(), key.shape(), new float[key.elements()]));
         }
         edit.accept(tensors);
         Path file = dir.resolve("edited.safetensors");
@@ -135,7 +150,9 @@ class TimmCheckpointEndToEndTests {
             InceptionNetwork net = InceptionNetwork.create(Architecture.INCEPTION_V4, 1000, folded);
             try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
                 Throwable thrown = catchThrowable(() -> net.loadStateDict(stateDict, manager));
-                assertThat(thrown).as(folded ? "folded" : "unfused").isInstanceOf(CheckpointMismatchException.class)
+                assertThat(thrown)
+                        .as(folded ? "folded" : "unfused")
+                        .isInstanceOf(CheckpointMismatchException.class)
                         .hasMessageContaining(text);
                 first = first == null ? (CheckpointMismatchException) thrown : first;
             }
@@ -146,7 +163,8 @@ class TimmCheckpointEndToEndTests {
     @Test
     void aMissingKeyIsNamed() throws IOException {
         String key = "features.9.branch1.1.bn.running_var";
-        Map<String, HostTensor> sd = editedCheckpoint(t -> assertThat(t.removeIf(x -> x.name().equals(key))).isTrue());
+        Map<String, HostTensor> sd = editedCheckpoint(
+                t -> assertThat(t.removeIf(x -> x.name().equals(key))).isTrue());
 
         CheckpointMismatchException e = assertRejected(sd, key);
         assertThat(e.missingKeys()).containsExactly(key);
@@ -157,8 +175,8 @@ class TimmCheckpointEndToEndTests {
     @Test
     void anUnexpectedKeyIsNamed() throws IOException {
         String key = "head.fc.weight";
-        Map<String, HostTensor> sd = editedCheckpoint(t -> t.add(SafetensorsWriter.f32(key, new long[] {2, 2},
-                new float[4])));
+        Map<String, HostTensor> sd =
+                editedCheckpoint(t -> t.add(SafetensorsWriter.f32(key, new long[] {2, 2}, new float[4])));
 
         CheckpointMismatchException e = assertRejected(sd, key);
         assertThat(e.unexpectedKeys()).containsExactly(key);

@@ -4,28 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.inceptionclassifier.model.core.InputPreprocessing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.inceptionclassifier.model.core.InputPreprocessing;
-
 class TimmConfigTests {
 
-    private static final List<String> TEN = List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog",
-            "horse", "ship", "truck");
+    private static final List<String> TEN =
+            List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
 
     @TempDir
     Path dir;
 
     private static Path hubConfigDir() {
         Path dir = Path.of(System.getProperty("reference.dir", "../shared/reference"), "hub_config");
-        assumeTrue(Files.isDirectory(dir), "timm reference hub configs not found at " + dir
-                + " (set -Dreference.dir); skipping");
+        assumeTrue(
+                Files.isDirectory(dir),
+                "timm reference hub configs not found at " + dir + " (set -Dreference.dir); skipping");
         return dir;
     }
 
@@ -95,8 +94,8 @@ class TimmConfigTests {
     @Test
     void topLevelLabelNamesWinOverThePretrainedCfgs() throws IOException {
         List<String> other = TEN.stream().map(n -> "x_" + n).toList();
-        TimmConfig config = TimmConfig.read(json(fineTune("\"label_names\": " + quoted(TEN) + ",",
-                "\"label_names\": " + quoted(other) + ",")));
+        TimmConfig config = TimmConfig.read(
+                json(fineTune("\"label_names\": " + quoted(TEN) + ",", "\"label_names\": " + quoted(other) + ",")));
 
         assertThat(config.labelNames()).containsExactlyElementsOf(TEN);
     }
@@ -140,7 +139,8 @@ class TimmConfigTests {
 
     @Test
     void squashWithoutCroppingIsSupported() throws IOException {
-        TimmConfig config = TimmConfig.read(json(fineTune("", "").replace("\"crop_pct\": 0.8975", "\"crop_pct\": 1.0")
+        TimmConfig config = TimmConfig.read(json(fineTune("", "")
+                .replace("\"crop_pct\": 0.8975", "\"crop_pct\": 1.0")
                 .replace("\"center\"", "\"squash\"")));
 
         assertThat(config.preprocess().squash()).isTrue();
@@ -148,15 +148,20 @@ class TimmConfigTests {
 
     @Test
     void readsBilinearAndRefusesInterpolationsThePipelineLacks() throws IOException {
-        assertThat(TimmConfig.read(json(fineTune("", "").replace("\"bicubic\"", "\"BILINEAR\""))).preprocess()
-                .interpolation()).isEqualTo("bilinear");
+        assertThat(TimmConfig.read(json(fineTune("", "").replace("\"bicubic\"", "\"BILINEAR\"")))
+                        .preprocess()
+                        .interpolation())
+                .isEqualTo("bilinear");
         Path file = json(fineTune("", "").replace("\"bicubic\"", "\"nearest\""));
-        assertThatThrownBy(() -> TimmConfig.read(file)).isInstanceOf(CheckpointFormatException.class)
-                .hasMessageContaining(file.toString()).hasMessageContaining("'nearest'")
+        assertThatThrownBy(() -> TimmConfig.read(file))
+                .isInstanceOf(CheckpointFormatException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("'nearest'")
                 .hasMessageContaining("only 'bicubic' and 'bilinear'");
 
         Path missing = json("{\"architecture\": \"inception_v4\", \"pretrained_cfg\": {}}");
-        assertThatThrownBy(() -> TimmConfig.read(missing)).isInstanceOf(CheckpointFormatException.class)
+        assertThatThrownBy(() -> TimmConfig.read(missing))
+                .isInstanceOf(CheckpointFormatException.class)
                 .hasMessageContaining("missing (timm then uses bilinear)");
     }
 
@@ -178,14 +183,16 @@ class TimmConfigTests {
     @Test
     void refusesInconsistentOrBrokenConfigs() throws IOException {
         Path mismatch = json(fineTune("\"label_names\": [\"a\", \"b\"],", ""));
-        assertThatThrownBy(() -> TimmConfig.read(mismatch)).isInstanceOf(CheckpointFormatException.class)
+        assertThatThrownBy(() -> TimmConfig.read(mismatch))
+                .isInstanceOf(CheckpointFormatException.class)
                 .hasMessageContaining("label_names has 2 entries but the model has 10 classes");
 
         Path noArch = json("{\"pretrained_cfg\": {\"interpolation\": \"bicubic\"}}");
         assertThatThrownBy(() -> TimmConfig.read(noArch)).hasMessageContaining("no 'architecture'");
 
         Path broken = json("{\"architecture\": \"inception_v4\", ");
-        assertThatThrownBy(() -> TimmConfig.read(broken)).isInstanceOf(CheckpointFormatException.class)
+        assertThatThrownBy(() -> TimmConfig.read(broken))
+                .isInstanceOf(CheckpointFormatException.class)
                 .hasMessageContaining("invalid JSON");
 
         Path zero = json(fineTune("", "").replace("\"num_classes\": 10,", "\"num_classes\": 0,"));

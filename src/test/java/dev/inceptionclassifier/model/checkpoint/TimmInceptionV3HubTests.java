@@ -3,15 +3,6 @@ package dev.inceptionclassifier.model.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-
 import ai.djl.Device;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
@@ -34,6 +25,14 @@ import dev.inceptionclassifier.model.core.InputPreprocessing;
 import dev.inceptionclassifier.model.core.Task;
 import dev.inceptionclassifier.model.source.SourceSettings;
 import dev.inceptionclassifier.support.FakeServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -70,8 +69,9 @@ class TimmInceptionV3HubTests {
     @BeforeAll
     static void writeFolders() throws IOException {
         Path family = FamilyReference.dir();
-        assumeTrue(Files.isDirectory(family.resolve("hub_config")), "no hub_config in " + family.toAbsolutePath()
-                + "; skipping");
+        assumeTrue(
+                Files.isDirectory(family.resolve("hub_config")),
+                "no hub_config in " + family.toAbsolutePath() + "; skipping");
         Path plain = dir.resolve("plain.safetensors");
         Path withAux = dir.resolve("aux.safetensors");
         writeCheckpoint(plain, false);
@@ -86,8 +86,15 @@ class TimmInceptionV3HubTests {
     /** What the family README states for each tag: timm's eval transform, bicubic 299 at crop_pct 0.875. */
     private static InputPreprocessing expected(String tag) {
         boolean gluon = tag.equals("gluon_in1k");
-        return new InputPreprocessing("timm", 299, 0.875, false, "bicubic", gluon ? IMAGENET_MEAN : HALF,
-                gluon ? IMAGENET_STD : HALF, "config.json");
+        return new InputPreprocessing(
+                "timm",
+                299,
+                0.875,
+                false,
+                "bicubic",
+                gluon ? IMAGENET_MEAN : HALF,
+                gluon ? IMAGENET_STD : HALF,
+                "config.json");
     }
 
     @ParameterizedTest
@@ -118,7 +125,9 @@ class TimmInceptionV3HubTests {
     @Test
     void aTagServedThroughTheHubResolvesToItsCommitAndLoadsTheSame() {
         for (String revision : List.of("main", COMMIT)) {
-            hub.folder("/timm/inception_v3.tf_in1k/resolve/" + revision + "/", dir.resolve("tf_in1k"),
+            hub.folder(
+                    "/timm/inception_v3.tf_in1k/resolve/" + revision + "/",
+                    dir.resolve("tf_in1k"),
                     Map.of("X-Repo-Commit", COMMIT));
         }
         ModelSettings props = props("tf_in1k-hub", "hf-hub:timm/inception_v3.tf_in1k");
@@ -137,14 +146,15 @@ class TimmInceptionV3HubTests {
      */
     private static void assertIsTimmsNetwork(String what, float[] out) {
         JsonNode fx = FamilyReference.fixture(V3);
-        FamilyFixtureAssertions.checkOutputs(what, fx.get("float32"), FamilyFixtureAssertions.all64(V3, fx), out,
-                1000);
+        FamilyFixtureAssertions.checkOutputs(what, fx.get("float32"), FamilyFixtureAssertions.all64(V3, fx), out, 1000);
         JsonNode withTransform = fx.get("transform_input_true").get("float64").get("image0");
         float[] image0 = Arrays.copyOf(out, 1000);
-        assertThat(TimmFixtureAssertions.top(image0, 5)).as(what + " top5 vs transform_input_true")
+        assertThat(TimmFixtureAssertions.top(image0, 5))
+                .as(what + " top5 vs transform_input_true")
                 .isNotEqualTo(TimmReference.ints(withTransform.get("top5_indices")));
         double first = withTransform.get("first10").get(0).asDouble();
-        assertThat(Math.abs(image0[0] - first)).as(what + " value 0 vs transform_input_true")
+        assertThat(Math.abs(image0[0] - first))
+                .as(what + " value 0 vs transform_input_true")
                 .isGreaterThan(100 * FamilyFixtureAssertions.TOLERANCE * Math.abs(first));
     }
 
@@ -167,8 +177,8 @@ class TimmInceptionV3HubTests {
         SafetensorsWriter.write(file, tensors);
     }
 
-    private static void add(List<SafetensorsWriter.Tensor> out, List<TimmReference.KeyLine> lines,
-            Map<String, HostTensor> values) {
+    private static void add(
+            List<SafetensorsWriter.Tensor> out, List<TimmReference.KeyLine> lines, Map<String, HostTensor> values) {
         for (TimmReference.KeyLine line : lines) {
             if (line.isNumBatchesTracked()) {
                 out.add(SafetensorsWriter.i64Scalar(line.key(), 0));
@@ -180,8 +190,19 @@ class TimmInceptionV3HubTests {
     }
 
     private static ModelSettings props(String name, String source) {
-        return new ModelSettings(name, null, source, null, 42, null, null, false,
-                new ModelSettings.Sha256(null, null), false, null, null);
+        return new ModelSettings(
+                name,
+                null,
+                source,
+                null,
+                42,
+                null,
+                null,
+                false,
+                new ModelSettings.Sha256(null, null),
+                false,
+                null,
+                null);
     }
 
     private static ModelLoader loader(SourceSettings settings) {
@@ -200,7 +221,10 @@ class TimmInceptionV3HubTests {
         }
 
         private static SourceSettings settings(boolean offline, String endpoint) {
-            return new SourceSettings(dir.resolve("cache"), offline, "https://example.invalid/labels/",
+            return new SourceSettings(
+                    dir.resolve("cache"),
+                    offline,
+                    "https://example.invalid/labels/",
                     new SourceSettings.Hub(endpoint, null, Duration.ofSeconds(2), Duration.ofSeconds(30), 1L << 30));
         }
     }

@@ -3,6 +3,13 @@ package dev.inceptionclassifier.model.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.inceptionclassifier.ClassifierApplication;
+import dev.inceptionclassifier.image.ImageLimits;
+import dev.inceptionclassifier.image.ImagePipeline;
+import dev.inceptionclassifier.image.PreprocessSpec;
+import dev.inceptionclassifier.inference.TopK;
+import dev.inceptionclassifier.support.Python;
+import dev.inceptionclassifier.support.TestImages;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,15 +21,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.stream.IntStream;
-
-
-import dev.inceptionclassifier.ClassifierApplication;
-import dev.inceptionclassifier.image.ImageLimits;
-import dev.inceptionclassifier.image.ImagePipeline;
-import dev.inceptionclassifier.image.PreprocessSpec;
-import dev.inceptionclassifier.inference.TopK;
-import dev.inceptionclassifier.support.Python;
-import dev.inceptionclassifier.support.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -80,24 +78,36 @@ class TorchScriptServiceIntegrationTests {
         Files.write(dir.resolve("input.f32"), buf.array());
         Python.runScript(dir, EXPORT, dir.toString());
         float[] expected = new float[7];
-        ByteBuffer.wrap(Files.readAllBytes(dir.resolve("expected.f32"))).order(ByteOrder.LITTLE_ENDIAN)
-                .asFloatBuffer().get(expected);
+        ByteBuffer.wrap(Files.readAllBytes(dir.resolve("expected.f32")))
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer()
+                .get(expected);
         double[] expectedProbabilities = TopK.softmax(expected);
         Path labels = dir.resolve("labels.txt");
         Files.write(labels, IntStream.range(0, 7).mapToObj(i -> "colour " + i).toList());
 
-        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(ClassifierApplication.class).run(
-                "--server.port=0", "--classifier.fallback-to-random=false", "--classifier.models[0].name=small",
-                "--classifier.models[0].source=" + dir.resolve("small.pt"), "--classifier.models[0].num-classes=7",
-                // TorchScript is code: it loads only pinned
-                "--classifier.models[0].sha256.weights=" + HexFormat.of().formatHex(
-                        MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(dir.resolve("small.pt")))),
-                "--classifier.models[0].labels=" + labels, "--classifier.inference.max-batch-size=2")) {
+        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(ClassifierApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--classifier.fallback-to-random=false",
+                        "--classifier.models[0].name=small",
+                        "--classifier.models[0].source=" + dir.resolve("small.pt"),
+                        "--classifier.models[0].num-classes=7",
+                        // TorchScript is code: it loads only pinned
+                        "--classifier.models[0].sha256.weights="
+                                + HexFormat.of()
+                                        .formatHex(MessageDigest.getInstance("SHA-256")
+                                                .digest(Files.readAllBytes(dir.resolve("small.pt")))),
+                        "--classifier.models[0].labels=" + labels,
+                        "--classifier.inference.max-batch-size=2")) {
             int port = ((WebServerApplicationContext) ctx).getWebServer().getPort();
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest
-                    .newBuilder(URI.create("http://127.0.0.1:" + port + "/classify?topK=7"))
-                    .header("Content-Type", "image/jpeg").POST(HttpRequest.BodyPublishers.ofByteArray(jpeg)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/classify?topK=7"))
+                                    .header("Content-Type", "image/jpeg")
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(jpeg))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             JsonNode json = JsonMapper.builder().build().readTree(r.body());
             assertThat(json.get("randomWeights").asBoolean()).isFalse();
@@ -109,10 +119,14 @@ class TorchScriptServiceIntegrationTests {
                 assertThat(p.get("label").asString()).isEqualTo("colour " + index);
                 assertThat(p.get("probability").asDouble()).isCloseTo(expectedProbabilities[index], within(1e-5));
             }
-            HttpResponse<String> models = HttpClient.newHttpClient().send(HttpRequest
-                    .newBuilder(URI.create("http://127.0.0.1:" + port + "/models")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(models.body()).contains("\"architecture\":\"torchscript\"").contains("\"numClasses\":7");
+            HttpResponse<String> models = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/models"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(models.body())
+                    .contains("\"architecture\":\"torchscript\"")
+                    .contains("\"numClasses\":7");
         }
     }
 }

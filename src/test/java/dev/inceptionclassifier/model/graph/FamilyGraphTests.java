@@ -2,21 +2,19 @@ package dev.inceptionclassifier.model.graph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.inceptionclassifier.model.arch.FamilyReference;
+import dev.inceptionclassifier.model.arch.TimmReference;
+import dev.inceptionclassifier.model.core.Architecture;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import dev.inceptionclassifier.model.core.Architecture;
-import dev.inceptionclassifier.model.arch.FamilyReference;
-import dev.inceptionclassifier.model.arch.TimmReference;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -93,17 +91,22 @@ class FamilyGraphTests {
         if (arch == Architecture.GOOGLENET || arch == Architecture.INCEPTION_V3) {
             Map<String, long[]> withAux = new LinkedHashMap<>(checkpoint);
             FamilyReference.keyLines(arch, true).forEach(l -> withAux.put(l.key(), l.shape()));
-            assertThat(KeyCheck.compare(arch.graph(1000), withAux).matches()).as("with aux heads").isTrue();
+            assertThat(KeyCheck.compare(arch.graph(1000), withAux).matches())
+                    .as("with aux heads")
+                    .isTrue();
             // an aux head of another shape is a mismatch, not silently accepted
             String fc = arch == Architecture.GOOGLENET ? "aux1.fc2.weight" : "AuxLogits.fc.weight";
             withAux.put(fc, new long[] {10, withAux.get(fc)[1]});
-            assertThat(KeyCheck.compare(arch.graph(1000), withAux).mismatched()).singleElement().asString()
+            assertThat(KeyCheck.compare(arch.graph(1000), withAux).mismatched())
+                    .singleElement()
+                    .asString()
                     .startsWith(fc);
         }
         if (arch == Architecture.INCEPTION_RESNET_V1) {
             Map<String, long[]> noLogits = new LinkedHashMap<>(checkpoint);
             noLogits.keySet().removeIf(k -> k.startsWith("logits."));
-            assertThat(KeyCheck.compare(arch.embeddingGraph(), noLogits).matches()).isTrue();
+            assertThat(KeyCheck.compare(arch.embeddingGraph(), noLogits).matches())
+                    .isTrue();
             assertThat(KeyCheck.compare(arch.embeddingGraph(), checkpoint).unexpected())
                     .containsExactly("logits.bias", "logits.weight");
         }
@@ -114,13 +117,15 @@ class FamilyGraphTests {
     void stageShapesAtTheNativeSizeAreTheReferences(Architecture arch) {
         JsonNode stages = FamilyReference.fixture(arch).get("stages_float64");
         NetworkGraph graph = arch == Architecture.INCEPTION_RESNET_V1 ? arch.embeddingGraph() : arch.graph(1000);
-        List<Dims> shapes = new ArrayList<>(graph.outputShapes(arch.inputSize(), arch.inputSize()).values());
+        List<Dims> shapes = new ArrayList<>(
+                graph.outputShapes(arch.inputSize(), arch.inputSize()).values());
         assertThat(shapes).hasSize(stages.size() + 1);
         for (int i = 0; i < stages.size(); i++) {
             int[] s = TimmReference.ints(stages.get(i).get("shape"));
             assertThat(shapes.get(i)).as(stages.get(i).get("module").asString()).isEqualTo(new Dims(s[1], s[2], s[3]));
         }
-        assertThat(shapes.get(stages.size())).isEqualTo(Dims.flat(TimmReference.ints(
-                FamilyReference.fixture(arch).get("output_shape"))[1]));
+        assertThat(shapes.get(stages.size()))
+                .isEqualTo(Dims.flat(
+                        TimmReference.ints(FamilyReference.fixture(arch).get("output_shape"))[1]));
     }
 }

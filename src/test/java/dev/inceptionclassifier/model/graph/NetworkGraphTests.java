@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 /** The description's own checks: shapes as PyTorch computes them, and mistakes caught when a network is written. */
@@ -28,8 +27,9 @@ class NetworkGraphTests {
     @Test
     void foldedWeightsAreOneWeightAndBiasPerLayerAndTheHeadIsSeparate() {
         NetworkGraph g = InceptionResNetV2Graph.build(1000);
-        long layers = g.stateDictShapes().keySet().stream().filter(k -> k.endsWith(".weight")
-                && !k.endsWith(".bn.weight")).count();
+        long layers = g.stateDictShapes().keySet().stream()
+                .filter(k -> k.endsWith(".weight") && !k.endsWith(".bn.weight"))
+                .count();
         assertThat(g.foldedShapes()).hasSize((int) (2 * layers));
         assertThat(g.foldedShapes().keySet()).noneMatch(k -> k.contains(".bn."));
         assertThat(g.headWeights()).containsExactlyInAnyOrder("classif.weight", "classif.bias");
@@ -47,17 +47,31 @@ class NetworkGraphTests {
     @Test
     void mistakesInADescriptionAreCaughtWithTheLayerNamed() {
         Node head = Layers.classifier("fc", 8, 2);
-        assertThatThrownBy(() -> new NetworkGraph("Net", 3, List.of(
-                new NetworkGraph.Stage("a", Layers.conv1("a", 3, 8)),
-                new NetworkGraph.Stage("b", Layers.conv1("a", 8, 8))), head))
-                .hasMessageContaining("duplicate checkpoint keys").hasMessageContaining("a.conv.weight");
-        NetworkGraph wrongChannels = new NetworkGraph("Net", 3, List.of(
-                new NetworkGraph.Stage("a", Layers.conv1("a", 3, 8)),
-                new NetworkGraph.Stage("b", Layers.conv1("b", 16, 8))), head);
-        assertThatThrownBy(() -> wrongChannels.outputShapes(32, 32)).hasMessageContaining("b/b.conv")
+        assertThatThrownBy(() -> new NetworkGraph(
+                        "Net",
+                        3,
+                        List.of(
+                                new NetworkGraph.Stage("a", Layers.conv1("a", 3, 8)),
+                                new NetworkGraph.Stage("b", Layers.conv1("a", 8, 8))),
+                        head))
+                .hasMessageContaining("duplicate checkpoint keys")
+                .hasMessageContaining("a.conv.weight");
+        NetworkGraph wrongChannels = new NetworkGraph(
+                "Net",
+                3,
+                List.of(
+                        new NetworkGraph.Stage("a", Layers.conv1("a", 3, 8)),
+                        new NetworkGraph.Stage("b", Layers.conv1("b", 16, 8))),
+                head);
+        assertThatThrownBy(() -> wrongChannels.outputShapes(32, 32))
+                .hasMessageContaining("b/b.conv")
                 .hasMessageContaining("expects 16 channels");
-        NetworkGraph badConcat = new NetworkGraph("Net", 3, List.of(new NetworkGraph.Stage("a",
-                Layers.cat(Layers.conv3s2("a.0", 3, 4), Layers.conv1("a.1", 3, 4)))), head);
+        NetworkGraph badConcat = new NetworkGraph(
+                "Net",
+                3,
+                List.of(new NetworkGraph.Stage(
+                        "a", Layers.cat(Layers.conv3s2("a.0", 3, 4), Layers.conv1("a.1", 3, 4)))),
+                head);
         assertThatThrownBy(() -> badConcat.outputShapes(32, 32)).hasMessageContaining("concatenated branches differ");
         assertThatThrownBy(() -> Layers.conv1("bad name", 3, 8)).hasMessageContaining("not a module path");
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.inceptionclassifier.support.FakeServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,8 +13,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
-import dev.inceptionclassifier.support.FakeServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,20 +40,25 @@ class LabelsResolverTests {
     private static Path imagenetReference() {
         String dir = System.getProperty("reference.dir");
         Path imagenet = dir == null ? null : Path.of(dir, "imagenet");
-        assumeTrue(imagenet != null && Files.isDirectory(imagenet),
-                "reference data not found (system property reference.dir=" + dir + "): skipping the ImageNet labels test");
+        assumeTrue(
+                imagenet != null && Files.isDirectory(imagenet),
+                "reference data not found (system property reference.dir=" + dir
+                        + "): skipping the ImageNet labels test");
         return imagenet;
     }
 
     private void serveImagenetLabels() throws IOException {
         Path ref = imagenetReference();
         server.file("/_info/imagenet_synsets.txt", Files.readAllBytes(ref.resolve("imagenet_synsets.txt")));
-        server.file("/_info/imagenet_synset_to_lemma.txt",
-                Files.readAllBytes(ref.resolve("imagenet_synset_to_lemma.txt")));
+        server.file(
+                "/_info/imagenet_synset_to_lemma.txt", Files.readAllBytes(ref.resolve("imagenet_synset_to_lemma.txt")));
     }
 
     private LabelsResolver resolver(boolean offline) {
-        return new LabelsResolver(TestProps.cache(cache).offline(offline).labelsBaseUrl(server.url("/_info/")).build());
+        return new LabelsResolver(TestProps.cache(cache)
+                .offline(offline)
+                .labelsBaseUrl(server.url("/_info/"))
+                .build());
     }
 
     @Test
@@ -80,8 +84,13 @@ class LabelsResolverTests {
                 Files.readString(imagenetReference().resolve("imagenet1k_index_synset_lemma.tsv")), "tsv");
 
         assertThat(resolver(false).resolve("imagenet-1k", 1000)).isEqualTo(table);
-        assertThat(resolver(false).resolve(imagenetReference().resolve("imagenet1k_index_synset_lemma.tsv")
-                .toString(), 1000)).isEqualTo(table);
+        assertThat(resolver(false)
+                        .resolve(
+                                imagenetReference()
+                                        .resolve("imagenet1k_index_synset_lemma.tsv")
+                                        .toString(),
+                                1000))
+                .isEqualTo(table);
     }
 
     @Test
@@ -162,7 +171,8 @@ class LabelsResolverTests {
         assertThat(resolver(false).resolve(url, 3)).containsExactly("a", "b", "c");
         assertThat(resolver(true).resolve(url, 3)).containsExactly("a", "b", "c");
         assertThat(server.requestCount()).isEqualTo(1);
-        assertThat(cache.resolve("url").resolve(Urls.sha256Hex(url)).resolve("classes.txt")).isRegularFile();
+        assertThat(cache.resolve("url").resolve(Urls.sha256Hex(url)).resolve("classes.txt"))
+                .isRegularFile();
     }
 
     @Test

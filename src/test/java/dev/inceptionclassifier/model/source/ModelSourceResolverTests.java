@@ -3,6 +3,11 @@ package dev.inceptionclassifier.model.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.inceptionclassifier.model.core.Architecture;
+import dev.inceptionclassifier.model.source.ResolvedSource.RandomWeights;
+import dev.inceptionclassifier.model.source.ResolvedSource.TimmCheckpoint;
+import dev.inceptionclassifier.model.source.ResolvedSource.TorchScript;
+import dev.inceptionclassifier.support.FakeServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -15,25 +20,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.util.unit.DataSize;
 
-import dev.inceptionclassifier.model.core.Architecture;
-import dev.inceptionclassifier.model.source.ResolvedSource.RandomWeights;
-import dev.inceptionclassifier.model.source.ResolvedSource.TimmCheckpoint;
-import dev.inceptionclassifier.model.source.ResolvedSource.TorchScript;
-import dev.inceptionclassifier.support.FakeServer;
-
 class ModelSourceResolverTests {
 
     private static final String REPO = "timm/inception_v4.tf_in1k";
     private static final String TOKEN = "hf_SECRETtoken123";
-    private static final byte[] CONFIG = "{\"architecture\": \"inception_v4\", \"num_classes\": 1000}"
-            .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] CONFIG =
+            "{\"architecture\": \"inception_v4\", \"num_classes\": 1000}".getBytes(StandardCharsets.UTF_8);
     private static final byte[] WEIGHTS = randomBytes(300_000, 1);
     private static final String COMMIT_A = "0123456789abcdef0123456789abcdef01234567";
     private static final String COMMIT_B = "89abcdef0123456789abcdef0123456789abcdef";
@@ -44,6 +42,7 @@ class ModelSourceResolverTests {
 
     @RegisterExtension
     final FakeServer hub = new FakeServer();
+
     @RegisterExtension
     final FakeServer cdn = FakeServer.onOtherHost();
 
@@ -69,12 +68,21 @@ class ModelSourceResolverTests {
      * host, with the headers the hub sends.
      */
     private void serveCommit(String repo, String commit, byte[] weights, String announcedSha, long announcedSize) {
-        hub.file(resolvePath(repo, commit, "config.json"), CONFIG,
+        hub.file(
+                resolvePath(repo, commit, "config.json"),
+                CONFIG,
                 Map.of("ETag", "\"" + "a".repeat(40) + "\"", "X-Repo-Commit", commit));
         String cdnPath = "/lfs/" + Urls.sha256Hex(weights);
-        hub.redirect(resolvePath(repo, commit, "model.safetensors"), cdn.url(cdnPath) + "?X-Amz-Signature=abc",
-                Map.of("X-Linked-Etag", "\"" + announcedSha + "\"", "X-Linked-Size", Long.toString(announcedSize),
-                        "X-Repo-Commit", commit));
+        hub.redirect(
+                resolvePath(repo, commit, "model.safetensors"),
+                cdn.url(cdnPath) + "?X-Amz-Signature=abc",
+                Map.of(
+                        "X-Linked-Etag",
+                        "\"" + announcedSha + "\"",
+                        "X-Linked-Size",
+                        Long.toString(announcedSize),
+                        "X-Repo-Commit",
+                        commit));
         cdn.file(cdnPath, weights, Map.of("ETag", "\"d41d8cd98f00b204e9800998ecf8427e-3\""));
     }
 
@@ -83,7 +91,9 @@ class ModelSourceResolverTests {
      * commit's config, so a client that downloads by branch instead of by commit would notice.
      */
     private void pointRef(String repo, String encodedRef, String commit) {
-        hub.file(resolvePath(repo, encodedRef, "config.json"), "{\"not\": \"by ref\"}".getBytes(StandardCharsets.UTF_8),
+        hub.file(
+                resolvePath(repo, encodedRef, "config.json"),
+                "{\"not\": \"by ref\"}".getBytes(StandardCharsets.UTF_8),
                 Map.of("X-Repo-Commit", commit));
     }
 
@@ -127,13 +137,16 @@ class ModelSourceResolverTests {
         assertThat(ckpt.weights()).isEqualTo(snapshot(COMMIT_A).resolve("model.safetensors"));
         assertThat(Files.readAllBytes(ckpt.configJson())).isEqualTo(CONFIG);
         assertThat(Files.readAllBytes(ckpt.weights())).isEqualTo(WEIGHTS);
-        assertThat(Files.readString(cache.resolve(REPO_DIR).resolve("refs/main"))).isEqualTo(COMMIT_A);
+        assertThat(Files.readString(cache.resolve(REPO_DIR).resolve("refs/main")))
+                .isEqualTo(COMMIT_A);
         assertThat(Files.readString(snapshot(COMMIT_A).resolve("model.safetensors.sha256")))
                 .isEqualTo(Urls.sha256Hex(WEIGHTS) + "  model.safetensors\n");
         // one HEAD by branch to learn the commit, then both files by commit
-        assertThat(hub.log()).containsExactly("HEAD " + resolvePath(REPO, "main", "config.json"),
-                "GET " + resolvePath(REPO, COMMIT_A, "config.json"),
-                "GET " + resolvePath(REPO, COMMIT_A, "model.safetensors"));
+        assertThat(hub.log())
+                .containsExactly(
+                        "HEAD " + resolvePath(REPO, "main", "config.json"),
+                        "GET " + resolvePath(REPO, COMMIT_A, "config.json"),
+                        "GET " + resolvePath(REPO, COMMIT_A, "model.safetensors"));
         assertThat(cdn.requestCount()).isEqualTo(1);
 
         ResolvedSource second = resolver(props()).resolve("hf-hub:" + REPO, null);
@@ -188,14 +201,19 @@ class ModelSourceResolverTests {
 
         assertThat(after.description()).endsWith("@" + COMMIT_B);
         assertThat(Files.readAllBytes(after.weights())).isEqualTo(retrained);
-        assertThat(Files.readAllBytes(before.weights())).as("the old commit's snapshot is untouched")
+        assertThat(Files.readAllBytes(before.weights()))
+                .as("the old commit's snapshot is untouched")
                 .isEqualTo(WEIGHTS);
-        assertThat(hub.gets()).containsExactly(resolvePath(REPO, COMMIT_A, "config.json"),
-                resolvePath(REPO, COMMIT_A, "model.safetensors"), resolvePath(REPO, COMMIT_B, "config.json"),
-                resolvePath(REPO, COMMIT_B, "model.safetensors"));
+        assertThat(hub.gets())
+                .containsExactly(
+                        resolvePath(REPO, COMMIT_A, "config.json"),
+                        resolvePath(REPO, COMMIT_A, "model.safetensors"),
+                        resolvePath(REPO, COMMIT_B, "config.json"),
+                        resolvePath(REPO, COMMIT_B, "model.safetensors"));
         int requests = hub.requestCount();
 
-        TimmCheckpoint offline = (TimmCheckpoint) resolver(props().offline(true)).resolve("hf-hub:" + REPO, null);
+        TimmCheckpoint offline =
+                (TimmCheckpoint) resolver(props().offline(true)).resolve("hf-hub:" + REPO, null);
 
         assertThat(offline).isEqualTo(after);
         assertThat(hub.requestCount()).isEqualTo(requests);
@@ -207,12 +225,14 @@ class ModelSourceResolverTests {
 
         TimmCheckpoint first = (TimmCheckpoint) resolver(props()).resolve("hf-hub:" + REPO + "@" + COMMIT_A, null);
 
-        assertThat(hub.log()).containsExactly("GET " + resolvePath(REPO, COMMIT_A, "config.json"),
-                "GET " + resolvePath(REPO, COMMIT_A, "model.safetensors"));
+        assertThat(hub.log())
+                .containsExactly(
+                        "GET " + resolvePath(REPO, COMMIT_A, "config.json"),
+                        "GET " + resolvePath(REPO, COMMIT_A, "model.safetensors"));
         assertThat(Files.exists(cache.resolve(REPO_DIR).resolve("refs"))).isFalse();
 
-        TimmCheckpoint again = (TimmCheckpoint) resolver(props().endpoint(unreachable()))
-                .resolve("hf-hub:" + REPO + "@" + COMMIT_A, null);
+        TimmCheckpoint again = (TimmCheckpoint)
+                resolver(props().endpoint(unreachable())).resolve("hf-hub:" + REPO + "@" + COMMIT_A, null);
 
         assertThat(again).isEqualTo(first);
         assertThat(hub.requestCount()).isEqualTo(2);
@@ -223,7 +243,8 @@ class ModelSourceResolverTests {
         serveHubRepo();
         TimmCheckpoint online = (TimmCheckpoint) resolver(props()).resolve("hf-hub:" + REPO, null);
 
-        assertThat(resolver(props().endpoint(unreachable())).resolve("hf-hub:" + REPO, null)).isEqualTo(online);
+        assertThat(resolver(props().endpoint(unreachable())).resolve("hf-hub:" + REPO, null))
+                .isEqualTo(online);
 
         hub.status(resolvePath(REPO, "main", "config.json"), 503);
         assertThat(resolver(props()).resolve("hf-hub:" + REPO, null)).isEqualTo(online);
@@ -231,10 +252,12 @@ class ModelSourceResolverTests {
         // an answer about the repository itself is not an outage: the start fails
         hub.status(resolvePath(REPO, "main", "config.json"), 404);
         assertThatThrownBy(() -> resolver(props()).resolve("hf-hub:" + REPO, null))
-                .isInstanceOf(ModelUnavailableException.class).hasMessageContaining("HTTP 404");
+                .isInstanceOf(ModelUnavailableException.class)
+                .hasMessageContaining("HTTP 404");
         // and without a cached ref an outage fails too
         assertThatThrownBy(() -> resolver(props().endpoint(unreachable())).resolve("hf-hub:org/other", null))
-                .isInstanceOf(ModelUnavailableException.class).hasMessageContaining("cannot connect");
+                .isInstanceOf(ModelUnavailableException.class)
+                .hasMessageContaining("cannot connect");
     }
 
     @Test
@@ -258,10 +281,12 @@ class ModelSourceResolverTests {
                 .isInstanceOf(ModelUnavailableException.class)
                 .hasMessageContaining("truncated")
                 .hasMessageContaining(hub.url(resolvePath(REPO, COMMIT_A, "model.safetensors")));
-        assertThat(filesIn(snapshot(COMMIT_A))).extracting(p -> p.getFileName().toString())
+        assertThat(filesIn(snapshot(COMMIT_A)))
+                .extracting(p -> p.getFileName().toString())
                 .containsExactlyInAnyOrder("config.json", "config.json.sha256");
         assertThat(Files.exists(cache.resolve(REPO_DIR).resolve("refs/main")))
-                .as("a ref is recorded only with its complete snapshot").isFalse();
+                .as("a ref is recorded only with its complete snapshot")
+                .isFalse();
     }
 
     @Test
@@ -275,7 +300,8 @@ class ModelSourceResolverTests {
                 .isInstanceOf(ModelUnavailableException.class)
                 .hasMessageContaining("sha256 mismatch")
                 .hasMessageContaining(Urls.sha256Hex(WEIGHTS));
-        assertThat(filesIn(snapshot(COMMIT_A))).extracting(p -> p.getFileName().toString())
+        assertThat(filesIn(snapshot(COMMIT_A)))
+                .extracting(p -> p.getFileName().toString())
                 .containsExactlyInAnyOrder("config.json", "config.json.sha256");
     }
 
@@ -287,7 +313,8 @@ class ModelSourceResolverTests {
         assertThatThrownBy(() -> resolver(props()).resolve("hf-hub:" + REPO, null))
                 .isInstanceOf(ModelUnavailableException.class)
                 .hasMessageContaining("size mismatch");
-        assertThat(filesIn(snapshot(COMMIT_A))).extracting(p -> p.getFileName().toString())
+        assertThat(filesIn(snapshot(COMMIT_A)))
+                .extracting(p -> p.getFileName().toString())
                 .doesNotContain("model.safetensors");
     }
 
@@ -297,7 +324,9 @@ class ModelSourceResolverTests {
         corrupt[0] ^= 1;
         pointRef(REPO, "main", COMMIT_A);
         hub.file(resolvePath(REPO, COMMIT_A, "config.json"), CONFIG);
-        hub.file(resolvePath(REPO, COMMIT_A, "model.safetensors"), corrupt,
+        hub.file(
+                resolvePath(REPO, COMMIT_A, "model.safetensors"),
+                corrupt,
                 Map.of("ETag", "\"" + Urls.sha256Hex(WEIGHTS) + "\""));
 
         assertThatThrownBy(() -> resolver(props()).resolve("hf-hub:" + REPO, null))
@@ -311,13 +340,17 @@ class ModelSourceResolverTests {
         hub.file(resolvePath(REPO, COMMIT_A, "config.json"), CONFIG);
         hub.status(resolvePath(REPO, COMMIT_A, "model.safetensors"), 500);
         assertThatThrownBy(() -> resolver(props()).resolve("hf-hub:" + REPO, null))
-                .isInstanceOf(ModelUnavailableException.class).hasMessageContaining("HTTP 500");
+                .isInstanceOf(ModelUnavailableException.class)
+                .hasMessageContaining("HTTP 500");
 
         serveHubRepo();
         resolver(props()).resolve("hf-hub:" + REPO, null);
 
-        assertThat(hub.gets()).containsExactly(resolvePath(REPO, COMMIT_A, "config.json"),
-                resolvePath(REPO, COMMIT_A, "model.safetensors"), resolvePath(REPO, COMMIT_A, "model.safetensors"));
+        assertThat(hub.gets())
+                .containsExactly(
+                        resolvePath(REPO, COMMIT_A, "config.json"),
+                        resolvePath(REPO, COMMIT_A, "model.safetensors"),
+                        resolvePath(REPO, COMMIT_A, "model.safetensors"));
     }
 
     @Test
@@ -365,7 +398,8 @@ class ModelSourceResolverTests {
                 .hasMessageContaining("without a recorded sha256");
         // a pin is as good as a record
         Pins pinned = new Pins(Urls.sha256Hex(WEIGHTS), null, false);
-        assertThat(resolver(props().offline(true)).resolve("hf-hub:" + REPO, null, 42, pinned)).isEqualTo(ckpt);
+        assertThat(resolver(props().offline(true)).resolve("hf-hub:" + REPO, null, 42, pinned))
+                .isEqualTo(ckpt);
         // online, the file is fetched again with its record
         resolver(props()).resolve("hf-hub:" + REPO, null);
         assertThat(cdn.requestCount()).isEqualTo(2);
@@ -384,16 +418,17 @@ class ModelSourceResolverTests {
                 .hasMessageContaining("sha256.weights pins " + "f".repeat(64))
                 .hasMessageContaining(Urls.sha256Hex(WEIGHTS))
                 .hasMessageContaining("not stored");
-        assertThat(filesIn(snapshot(COMMIT_A))).extracting(p -> p.getFileName().toString())
+        assertThat(filesIn(snapshot(COMMIT_A)))
+                .extracting(p -> p.getFileName().toString())
                 .doesNotContain("model.safetensors", "model.safetensors.sha256");
         assertThat(Files.exists(cache.resolve(REPO_DIR).resolve("refs/main"))).isFalse();
 
-        Pins right = new Pins(Urls.sha256Hex(WEIGHTS).toUpperCase(java.util.Locale.ROOT), Urls.sha256Hex(CONFIG),
-                false);
+        Pins right =
+                new Pins(Urls.sha256Hex(WEIGHTS).toUpperCase(java.util.Locale.ROOT), Urls.sha256Hex(CONFIG), false);
         TimmCheckpoint ckpt = (TimmCheckpoint) resolver(props()).resolve("hf-hub:" + REPO, null, 42, right);
         assertThat(Files.readAllBytes(ckpt.weights())).isEqualTo(WEIGHTS);
-        assertThatThrownBy(() -> resolver(props()).resolve("hf-hub:" + REPO, null, 42,
-                new Pins(null, "0".repeat(64), false)))
+        assertThatThrownBy(() ->
+                        resolver(props()).resolve("hf-hub:" + REPO, null, 42, new Pins(null, "0".repeat(64), false)))
                 .isInstanceOf(IntegrityException.class)
                 .hasMessageContaining("config.json")
                 .hasMessageContaining("sha256.config");
@@ -416,8 +451,9 @@ class ModelSourceResolverTests {
         // a commit's file cannot change: it is not fetched again, and it stays (an offline cache's only copy)
         assertThat(cdn.requestCount()).isEqualTo(cdnRequests);
         assertThat(Files.readAllBytes(ckpt.weights())).isEqualTo(WEIGHTS);
-        assertThat(resolver(props().offline(true)).resolve("hf-hub:" + REPO, null, 42,
-                new Pins(Urls.sha256Hex(WEIGHTS), null, false))).isEqualTo(ckpt);
+        assertThat(resolver(props().offline(true))
+                        .resolve("hf-hub:" + REPO, null, 42, new Pins(Urls.sha256Hex(WEIGHTS), null, false)))
+                .isEqualTo(ckpt);
     }
 
     @Test
@@ -425,12 +461,12 @@ class ModelSourceResolverTests {
         byte[] retrained = randomBytes(300_000, 3);
         cdn.file("/files/model.pt", WEIGHTS);
         String url = cdn.url("/files/model.pt");
-        TorchScript old = (TorchScript) resolver(props()).resolve(url, null, 42,
-                new Pins(Urls.sha256Hex(WEIGHTS), null, false));
+        TorchScript old =
+                (TorchScript) resolver(props()).resolve(url, null, 42, new Pins(Urls.sha256Hex(WEIGHTS), null, false));
         cdn.file("/files/model.pt", retrained);
 
-        TorchScript updated = (TorchScript) resolver(props()).resolve(url, null, 42,
-                new Pins(Urls.sha256Hex(retrained), null, false));
+        TorchScript updated = (TorchScript)
+                resolver(props()).resolve(url, null, 42, new Pins(Urls.sha256Hex(retrained), null, false));
 
         assertThat(updated.file()).isEqualTo(old.file());
         assertThat(Files.readAllBytes(updated.file())).isEqualTo(retrained);
@@ -459,10 +495,12 @@ class ModelSourceResolverTests {
                 .isInstanceOf(ModelUnavailableException.class)
                 .hasMessageContaining("larger than the " + limit.toBytes() + " bytes accepted");
 
-        assertThat(filesIn(cache)).extracting(p -> p.getFileName().toString())
+        assertThat(filesIn(cache))
+                .extracting(p -> p.getFileName().toString())
                 .noneMatch(n -> n.startsWith("model.safetensors") || n.endsWith(".part"));
-        assertThat(resolver(props().maxDownloadSize(DataSize.ofBytes(WEIGHTS.length))).resolve(cdn.url("/chunked/v4/"),
-                null)).isInstanceOf(TimmCheckpoint.class);
+        assertThat(resolver(props().maxDownloadSize(DataSize.ofBytes(WEIGHTS.length)))
+                        .resolve(cdn.url("/chunked/v4/"), null))
+                .isInstanceOf(TimmCheckpoint.class);
     }
 
     @Test
@@ -470,8 +508,8 @@ class ModelSourceResolverTests {
         serveHubRepo();
         Path snapshot = Files.createDirectories(snapshot(COMMIT_A));
         Path stale = Files.write(snapshot.resolve(".model.safetensors.1f2e3d.part"), new byte[1000]);
-        Path staleRef = Files.write(Files.createDirectories(cache.resolve(REPO_DIR).resolve("refs"))
-                .resolve(".main.77.part"), new byte[1]);
+        Path staleRef = Files.write(
+                Files.createDirectories(cache.resolve(REPO_DIR).resolve("refs")).resolve(".main.77.part"), new byte[1]);
         Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
         Files.setLastModifiedTime(staleRef, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
         // another process's download in progress: recent, so kept
@@ -503,9 +541,12 @@ class ModelSourceResolverTests {
 
         resolver(props().token(TOKEN)).resolve("hf-hub:" + REPO, null);
 
-        assertThat(hub.requests()).hasSize(3)
+        assertThat(hub.requests())
+                .hasSize(3)
                 .allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer " + TOKEN));
-        assertThat(cdn.requests()).hasSize(1).allSatisfy(r -> assertThat(r.authorization()).isNull());
+        assertThat(cdn.requests())
+                .hasSize(1)
+                .allSatisfy(r -> assertThat(r.authorization()).isNull());
         assertThat(cdn.base()).isNotEqualTo(hub.base());
     }
 
@@ -517,7 +558,10 @@ class ModelSourceResolverTests {
         hub.file(resolvePath(REPO, COMMIT_A, "config.json"), CONFIG);
         hub.file(resolvePath(REPO, COMMIT_A, "model.safetensors"), WEIGHTS);
 
-        assertThat(resolver(props().token(TOKEN)).resolve("hf-hub:" + REPO, null).description()).endsWith(COMMIT_A);
+        assertThat(resolver(props().token(TOKEN))
+                        .resolve("hf-hub:" + REPO, null)
+                        .description())
+                .endsWith(COMMIT_A);
 
         assertThat(hub.log()).contains("HEAD /timm/renamed/resolve/main/config.json");
         assertThat(hub.requests()).allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer " + TOKEN));
@@ -527,8 +571,8 @@ class ModelSourceResolverTests {
     void tokenNeverAppearsInErrorsOrDescriptions() {
         pointRef(REPO, "main", COMMIT_A);
         hub.file(resolvePath(REPO, COMMIT_A, "config.json"), CONFIG);
-        hub.redirect(resolvePath(REPO, COMMIT_A, "model.safetensors"), cdn.url("/lfs/denied?token=presigned"),
-                Map.of());
+        hub.redirect(
+                resolvePath(REPO, COMMIT_A, "model.safetensors"), cdn.url("/lfs/denied?token=presigned"), Map.of());
         cdn.status("/lfs/denied", 403);
         ModelSourceResolver resolver = resolver(props().token(TOKEN));
 
@@ -570,11 +614,13 @@ class ModelSourceResolverTests {
         hub.stalled(resolvePath(REPO, COMMIT_A, "model.safetensors"), WEIGHTS, 1000, 10_000);
         long start = System.nanoTime();
 
-        assertThatThrownBy(() -> resolver(props().readTimeout(Duration.ofMillis(300))).resolve("hf-hub:" + REPO, null))
+        assertThatThrownBy(() ->
+                        resolver(props().readTimeout(Duration.ofMillis(300))).resolve("hf-hub:" + REPO, null))
                 .isInstanceOf(ModelUnavailableException.class)
                 .hasMessageContaining("stalled");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-        assertThat(filesIn(cache)).extracting(p -> p.getFileName().toString())
+        assertThat(filesIn(cache))
+                .extracting(p -> p.getFileName().toString())
                 .containsExactlyInAnyOrder("config.json", "config.json.sha256");
     }
 
@@ -583,10 +629,11 @@ class ModelSourceResolverTests {
         assertThatThrownBy(() -> resolver(props()).resolve("http://example.com/models/v4/", null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("plain http is refused");
-        assertThatThrownBy(() -> resolver(props()).resolve("http://example.com/model.pt", null, 42,
-                new Pins(null, null, true)))
+        assertThatThrownBy(() ->
+                        resolver(props()).resolve("http://example.com/model.pt", null, 42, new Pins(null, null, true)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> resolver(props().endpoint("http://hub.example.com")).resolve("hf-hub:" + REPO, null))
+        assertThatThrownBy(() ->
+                        resolver(props().endpoint("http://hub.example.com")).resolve("hf-hub:" + REPO, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("plain http is refused");
         assertThatThrownBy(() -> resolver(props()).resolve("ftp://example.com/models/", null))
@@ -626,10 +673,12 @@ class ModelSourceResolverTests {
             TimmCheckpoint ckpt = (TimmCheckpoint) a.get();
             assertThat(b.get()).isEqualTo(ckpt);
             assertThat(Files.readAllBytes(ckpt.weights())).isEqualTo(WEIGHTS);
-            assertThat(filesIn(snapshot(COMMIT_A))).extracting(p -> p.getFileName().toString())
-                    .containsExactlyInAnyOrder("config.json", "config.json.sha256", "model.safetensors",
-                            "model.safetensors.sha256");
-            assertThat(resolver(props().offline(true)).resolve("hf-hub:" + REPO, null)).isEqualTo(ckpt);
+            assertThat(filesIn(snapshot(COMMIT_A)))
+                    .extracting(p -> p.getFileName().toString())
+                    .containsExactlyInAnyOrder(
+                            "config.json", "config.json.sha256", "model.safetensors", "model.safetensors.sha256");
+            assertThat(resolver(props().offline(true)).resolve("hf-hub:" + REPO, null))
+                    .isEqualTo(ckpt);
         } finally {
             pool.shutdownNow();
         }
@@ -660,13 +709,14 @@ class ModelSourceResolverTests {
     @Test
     void invalidHubIdsAreRefused() {
         assertThatThrownBy(() -> resolver(props()).resolve("hf-hub:../etc", null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid hub repository");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("invalid hub repository");
         assertThatThrownBy(() -> resolver(props()).resolve("hf-hub:a/b/c", null))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> resolver(props()).resolve("hf-hub:org/model@../../x", null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid hub revision");
-        assertThatThrownBy(() -> resolver(props()).resolve(null, null))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("invalid hub revision");
+        assertThatThrownBy(() -> resolver(props()).resolve(null, null)).isInstanceOf(IllegalArgumentException.class);
         assertThat(hub.requestCount()).isZero();
     }
 
@@ -694,7 +744,8 @@ class ModelSourceResolverTests {
 
         resolver(props().token(TOKEN)).resolve(hub.url("/org/private/resolve/main/"), null);
 
-        assertThat(hub.requests()).hasSize(2)
+        assertThat(hub.requests())
+                .hasSize(2)
                 .allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer " + TOKEN));
     }
 
@@ -705,7 +756,8 @@ class ModelSourceResolverTests {
         Files.write(folder.resolve("model.safetensors"), WEIGHTS);
 
         TimmCheckpoint byPath = (TimmCheckpoint) resolver(props()).resolve(folder.toString(), null);
-        TimmCheckpoint byUrl = (TimmCheckpoint) resolver(props()).resolve(folder.toUri().toString(), null);
+        TimmCheckpoint byUrl =
+                (TimmCheckpoint) resolver(props()).resolve(folder.toUri().toString(), null);
 
         assertThat(byPath.weights()).isEqualTo(folder.resolve("model.safetensors"));
         assertThat(byPath.configJson()).isEqualTo(folder.resolve("config.json"));
@@ -721,7 +773,8 @@ class ModelSourceResolverTests {
         assertThatThrownBy(() -> resolver(props()).resolve(folder.toString(), null))
                 .isInstanceOf(ModelUnavailableException.class)
                 .hasMessageContaining("lacks model.safetensors");
-        assertThatThrownBy(() -> resolver(props()).resolve(tmp.resolve("nowhere").toString(), null))
+        assertThatThrownBy(
+                        () -> resolver(props()).resolve(tmp.resolve("nowhere").toString(), null))
                 .isInstanceOf(ModelUnavailableException.class)
                 .hasMessageContaining("does not exist");
     }
@@ -733,13 +786,16 @@ class ModelSourceResolverTests {
         Files.write(folder.resolve("model.safetensors"), WEIGHTS);
         Pins right = new Pins(Urls.sha256Hex(WEIGHTS), Urls.sha256Hex(CONFIG), false);
 
-        assertThat(resolver(props()).resolve(folder.toString(), null, 42, right)).isInstanceOf(TimmCheckpoint.class);
+        assertThat(resolver(props()).resolve(folder.toString(), null, 42, right))
+                .isInstanceOf(TimmCheckpoint.class);
 
         flipOneByte(folder.resolve("model.safetensors"));
         assertThatThrownBy(() -> resolver(props()).resolve(folder.toString(), null, 42, right))
                 .isInstanceOf(IntegrityException.class)
                 .hasMessageContaining("sha256 mismatch: model.safetensors of model folder " + folder);
-        assertThat(folder.resolve("model.safetensors")).as("a local file is the user's: never deleted").exists();
+        assertThat(folder.resolve("model.safetensors"))
+                .as("a local file is the user's: never deleted")
+                .exists();
     }
 
     @Test
@@ -751,16 +807,17 @@ class ModelSourceResolverTests {
                 .hasMessageContaining("is code")
                 .hasMessageContaining("sha256.weights")
                 .hasMessageContaining("allow-unpinned-torchscript");
-        ResolvedSource pinned = resolver(props()).resolve(pt.toString(), null, 42,
-                new Pins(Urls.sha256Hex(WEIGHTS), null, false));
+        ResolvedSource pinned =
+                resolver(props()).resolve(pt.toString(), null, 42, new Pins(Urls.sha256Hex(WEIGHTS), null, false));
         assertThat(pinned).isEqualTo(new TorchScript(pt, pt.toString()));
-        assertThat(resolver(props()).resolve(pt.toString(), null, 42, new Pins(null, null, true))).isEqualTo(pinned);
-        assertThatThrownBy(() -> resolver(props()).resolve(pt.toString(), null, 42,
-                new Pins("1".repeat(64), null, true)))
+        assertThat(resolver(props()).resolve(pt.toString(), null, 42, new Pins(null, null, true)))
+                .isEqualTo(pinned);
+        assertThatThrownBy(() ->
+                        resolver(props()).resolve(pt.toString(), null, 42, new Pins("1".repeat(64), null, true)))
                 .as("an allowed but pinned file is still checked")
                 .isInstanceOf(IntegrityException.class);
-        assertThatThrownBy(() -> resolver(props()).resolve(tmp.resolve("missing.pt").toString(), null, 42,
-                new Pins(null, null, true)))
+        assertThatThrownBy(() -> resolver(props())
+                        .resolve(tmp.resolve("missing.pt").toString(), null, 42, new Pins(null, null, true)))
                 .isInstanceOf(ModelUnavailableException.class)
                 .hasMessageContaining("missing.pt");
     }
@@ -779,9 +836,12 @@ class ModelSourceResolverTests {
 
         TorchScript ts = (TorchScript) resolver(props()).resolve(url, null, 42, pin);
 
-        assertThat(ts.file()).isEqualTo(cache.resolve("url").resolve(Urls.sha256Hex(url)).resolve("traced.pt"));
+        assertThat(ts.file())
+                .isEqualTo(cache.resolve("url").resolve(Urls.sha256Hex(url)).resolve("traced.pt"));
         assertThat(Files.readAllBytes(ts.file())).isEqualTo(WEIGHTS);
-        assertThat(ts.description()).isEqualTo(cdn.url("/files/traced.pt") + "?...").doesNotContain("secret");
+        assertThat(ts.description())
+                .isEqualTo(cdn.url("/files/traced.pt") + "?...")
+                .doesNotContain("secret");
 
         assertThat(resolver(props().offline(true)).resolve(url, null, 42, pin)).isEqualTo(ts);
         assertThat(cdn.requestCount()).isEqualTo(1);

@@ -2,7 +2,6 @@ package dev.inceptionclassifier.model.source;
 
 import java.nio.file.Path;
 import java.time.Duration;
-
 import org.springframework.util.unit.DataSize;
 
 /** {@link SourceSettings} for the tests of model loading. */
@@ -53,7 +52,10 @@ public final class TestProps {
     }
 
     public SourceSettings build() {
-        return new SourceSettings(cache, offline, labelsBaseUrl,
+        return new SourceSettings(
+                cache,
+                offline,
+                labelsBaseUrl,
                 new SourceSettings.Hub(endpoint, token, Duration.ofSeconds(2), readTimeout, maxDownloadSize.toBytes()));
     }
 }

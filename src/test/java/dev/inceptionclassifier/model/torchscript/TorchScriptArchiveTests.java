@@ -2,6 +2,8 @@ package dev.inceptionclassifier.model.torchscript;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.inceptionclassifier.model.core.Architecture;
+import dev.inceptionclassifier.model.graph.NetworkGraph;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,19 +15,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
-
-import dev.inceptionclassifier.model.core.Architecture;
-import dev.inceptionclassifier.model.graph.NetworkGraph;
 
 /** The emitted program and its archive, without libtorch (loading them is checked where libtorch runs). */
 class TorchScriptArchiveTests {
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
+    @EnumSource(
+            value = Architecture.class,
+            names = {"INCEPTION_V4", "INCEPTION_RESNET_V2"})
     void theProgramReadsEveryFoldedWeightOnceFromTheRightDictAndCallsOnlyAtenOperators(Architecture arch) {
         NetworkGraph graph = arch.graph(1000);
         String source = TorchScriptEmitter.emit(graph);
@@ -45,10 +45,31 @@ class TorchScriptArchiveTests {
         while (m.find()) {
             ops.add(m.group(1));
         }
-        assertThat(ops).isSubsetOf("to", "contiguous", "eq", "dim", "items", "values", "len", "_set_item", "add",
-                "add_", "mul", "numel", "element_size", "append", "conv2d", "relu_", "max_pool2d", "avg_pool2d",
-                "cat", "mean", "linear", "flatten").contains("conv2d", "max_pool2d", "avg_pool2d", "cat", "mean",
-                "linear");
+        assertThat(ops)
+                .isSubsetOf(
+                        "to",
+                        "contiguous",
+                        "eq",
+                        "dim",
+                        "items",
+                        "values",
+                        "len",
+                        "_set_item",
+                        "add",
+                        "add_",
+                        "mul",
+                        "numel",
+                        "element_size",
+                        "append",
+                        "conv2d",
+                        "relu_",
+                        "max_pool2d",
+                        "avg_pool2d",
+                        "cat",
+                        "mean",
+                        "linear",
+                        "flatten")
+                .contains("conv2d", "max_pool2d", "avg_pool2d", "cat", "mean", "linear");
         assertThat(ops.contains("add_")).as("residual additions").isEqualTo(arch == Architecture.INCEPTION_RESNET_V2);
         assertThat(source).doesNotContain("batch_norm").doesNotContain("__torch__.torch.");
     }
@@ -58,7 +79,8 @@ class TorchScriptArchiveTests {
         NetworkGraph graph = Architecture.INCEPTION_V4.graph(1000);
         String source = TorchScriptEmitter.emit(graph);
         byte[] archive = TorchScriptArchive.bytes("inception_v4", graph.className(), source);
-        assertThat(TorchScriptArchive.bytes("inception_v4", graph.className(), source)).as("reproducible")
+        assertThat(TorchScriptArchive.bytes("inception_v4", graph.className(), source))
+                .as("reproducible")
                 .isEqualTo(archive);
 
         Map<String, byte[]> entries = new LinkedHashMap<>();
@@ -68,8 +90,12 @@ class TorchScriptArchiveTests {
                 entries.put(e.getName(), zip.readAllBytes());
             }
         }
-        assertThat(entries.keySet()).containsExactly("inception_v4/data.pkl", "inception_v4/code/__torch__.py",
-                "inception_v4/constants.pkl", "inception_v4/version");
+        assertThat(entries.keySet())
+                .containsExactly(
+                        "inception_v4/data.pkl",
+                        "inception_v4/code/__torch__.py",
+                        "inception_v4/constants.pkl",
+                        "inception_v4/version");
         assertThat(new String(entries.get("inception_v4/code/__torch__.py"), StandardCharsets.UTF_8))
                 .isEqualTo(source);
         assertThat(entries.get("inception_v4/version")).isEqualTo("3\n".getBytes(StandardCharsets.US_ASCII));
@@ -77,9 +103,20 @@ class TorchScriptArchiveTests {
 
         // protocol 2: __torch__.InceptionV4 rebuilt, then its attributes in declaration order, typed empty dicts
         String pickle = new String(entries.get("inception_v4/data.pkl"), StandardCharsets.ISO_8859_1);
-        assertThat(pickle).startsWith("\u0080\u0002c__torch__\nInceptionV4\n)\u0081}(").endsWith("ub.");
-        assertThat(pickle).containsSubsequence("training", "_is_full_backward_hook", "w", "Dict[str, Tensor]", "h",
-                "Dict[str, Tensor]", "dtype", "head_dtype", "channels_last");
+        assertThat(pickle)
+                .startsWith("\u0080\u0002c__torch__\nInceptionV4\n)\u0081}(")
+                .endsWith("ub.");
+        assertThat(pickle)
+                .containsSubsequence(
+                        "training",
+                        "_is_full_backward_hook",
+                        "w",
+                        "Dict[str, Tensor]",
+                        "h",
+                        "Dict[str, Tensor]",
+                        "dtype",
+                        "head_dtype",
+                        "channels_last");
         assertThat(pickle).contains("ctorch.jit._pickle\nrestore_type_tag\n");
     }
 
