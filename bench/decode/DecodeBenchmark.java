@@ -73,7 +73,7 @@ public final class DecodeBenchmark {
         }
         System.out.printf(
                 Locale.ROOT,
-                "# image %s, %d bytes, %dx%d; %s; %d iterations after %d warm-up; java %s, %d" + " cores%n",
+                "# image %s, %d bytes, %dx%d; %s; %d iterations after %d warm-up; java %s, %d cores%n",
                 image.getFileName(),
                 jpeg.length,
                 first.width(),
@@ -91,7 +91,7 @@ public final class DecodeBenchmark {
             }
             System.out.printf(
                     Locale.ROOT,
-                    "# largest difference between the decoders' model inputs: %.3g (%.2f uint8" + " levels)%n",
+                    "# largest difference between the decoders' model inputs: %.3g (%.2f uint8 levels)%n",
                     max,
                     max * 127.5);
         }

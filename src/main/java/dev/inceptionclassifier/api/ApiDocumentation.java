@@ -158,7 +158,7 @@ class ApiDocumentation {
                             new Tag().name("classify").description("Upload images, get the top classes."),
                             new Tag()
                                     .name("embed")
-                                    .description("Upload an image, get its embedding (face " + "embedding models)."),
+                                    .description("Upload an image, get its embedding (face embedding models)."),
                             new Tag().name("models").description("What is served."),
                             new Tag()
                                     .name("open-inference-protocol")
@@ -173,7 +173,7 @@ class ApiDocumentation {
 
         private Operation classify() {
             Content body = uploadBody(
-                    "One part per image, each named `image`: one part answers a ClassifyResponse, " + "2 to "
+                    "One part per image, each named `image`: one part answers a ClassifyResponse, 2 to "
                             + limits.maxImages() + " parts a BatchClassifyResponse in part order.",
                     arr(imagePart()).minItems(1).maxItems(limits.maxImages()));
             ApiResponses responses = new ApiResponses()
@@ -262,7 +262,7 @@ class ApiDocumentation {
                     "404",
                     "Unknown model",
                     ProblemTypes.UNKNOWN_MODEL,
-                    "Unknown model 'resnet50'; " + "served models: " + String.join(", ", modelNames) + ".");
+                    "Unknown model 'resnet50'; served models: " + String.join(", ", modelNames) + ".");
             problems(
                     responses,
                     "408",
@@ -306,7 +306,7 @@ class ApiDocumentation {
             responses.addApiResponse(
                     "default",
                     problemResponse(
-                            "Any other HTTP error (wrong method, unacceptable " + "Accept...)",
+                            "Any other HTTP error (wrong method, unacceptable Accept...)",
                             List.of(ProblemTypes.HTTP),
                             null,
                             List.of("Method Not Allowed")));
@@ -337,7 +337,7 @@ class ApiDocumentation {
         private Schema<Object> imagePart() {
             return str().contentMediaType(OCTETS)
                     .format("binary")
-                    .description("An encoded image (JPEG, PNG, GIF, " + "BMP or WebP, sniffed from the bytes), at most "
+                    .description("An encoded image (JPEG, PNG, GIF, BMP or WebP, sniffed from the bytes), at most "
                             + limits.maxImageBytes() + " bytes.");
         }
 
@@ -419,7 +419,7 @@ class ApiDocumentation {
                             .addApiResponse(
                                     "200",
                                     new ApiResponse()
-                                            .description("What is " + "served.")
+                                            .description("What is served.")
                                             .content(json(ref("ModelsResponse"))))
                             .addApiResponse(
                                     "default",
@@ -442,7 +442,7 @@ class ApiDocumentation {
                             .addApiResponse(
                                     "200",
                                     new ApiResponse()
-                                            .description("Server " + "metadata.")
+                                            .description("Server metadata.")
                                             .content(json(ref("V2ServerMetadata")))));
             return securedV2(op);
         }
@@ -458,8 +458,7 @@ class ApiDocumentation {
                             .addApiResponse(
                                     "400",
                                     new ApiResponse()
-                                            .description(
-                                                    "False (the protocol: a 4xx status; " + "Triton answers 400).")));
+                                            .description("False (the protocol: a 4xx status; Triton answers 400).")));
         }
 
         private Operation modelMetadata(boolean versioned) {
@@ -484,7 +483,7 @@ class ApiDocumentation {
             Operation op = v2(
                             "v2ModelReady" + (versioned ? "Version" : ""),
                             "Model ready",
-                            "200 when the model is served " + "and the server is ready; the body is empty.")
+                            "200 when the model is served and the server is ready; the body is empty.")
                     .parameters(modelPath(versioned))
                     .responses(new ApiResponses()
                             .addApiResponse("200", new ApiResponse().description("Ready."))
@@ -545,7 +544,7 @@ class ApiDocumentation {
             }
             responses.addApiResponse("404", v2Error("Unknown model or version."));
             responses.addApiResponse(
-                    "408", v2Error("The body did not arrive within " + "server.tomcat.connection-timeout."));
+                    "408", v2Error("The body did not arrive within server.tomcat.connection-timeout."));
             responses.addApiResponse(
                     "413",
                     v2Error("A body over classifier.image.max-request-bytes (" + limits.maxRequestBytes()
@@ -562,7 +561,7 @@ class ApiDocumentation {
             }
             responses.addApiResponse(
                     "503",
-                    v2Error((overloaded + " Shutting down, or the model ran out of memory " + "for the batch.").trim())
+                    v2Error((overloaded + " Shutting down, or the model ran out of memory for the batch.").trim())
                             .addHeaderObject("Retry-After", retryAfterHeader()));
             responses.addApiResponse("500", v2Error("The batch failed; the service keeps serving."));
             responses.addApiResponse(
@@ -775,7 +774,7 @@ class ApiDocumentation {
 
         private static Schema<Object> precision() {
             return str()._enum(List.of("fp32", "bf16", "fp16"))
-                    .description("What the network computes in; inputs " + "and outputs are float32.");
+                    .description("What the network computes in; inputs and outputs are float32.");
         }
 
         private static Schema<Object> execution() {
@@ -802,7 +801,7 @@ class ApiDocumentation {
                                                             "Stable problem type; "
                                                                     + "one of https://inception-classifier.dev/problems/{slug}."),
                                             "title",
-                                            str().description("The " + "status's reason phrase."),
+                                            str().description("The status's reason phrase."),
                                             "status",
                                             integer(400, 599),
                                             "detail",
@@ -820,7 +819,7 @@ class ApiDocumentation {
                                     "label",
                                     str().description("Its label."),
                                     "probability",
-                                    number(0, 1).description("Softmax " + "probability over all classes.")),
+                                    number(0, 1).description("Softmax probability over all classes.")),
                             List.of("index", "label", "probability")));
             Schema<Object> ms = number(0, null).description("Milliseconds.");
             c.addSchemas(
@@ -857,7 +856,7 @@ class ApiDocumentation {
                                     arr(ref("Prediction"))
                                             .minItems(1)
                                             .maxItems(maxClasses)
-                                            .description("The top-k " + "classes, most probable first."),
+                                            .description("The top-k classes, most probable first."),
                                     "batchSize",
                                     integer(1, null).description("Size of the batch the image ran in."),
                                     "timings",
@@ -916,16 +915,16 @@ class ApiDocumentation {
                                     props(
                                             "index",
                                             integer(0, limits.maxImages() - 1)
-                                                    .description("Position " + "of the image among the `image` parts."),
+                                                    .description("Position of the image among the `image` parts."),
                                             "status",
                                             integer(200, 599)
-                                                    .description("The status " + "this image alone would have got."),
+                                                    .description("The status this image alone would have got."),
                                             "result",
                                             ref("ClassifyResponse"),
                                             "problem",
                                             ref("Problem")),
                                     List.of("index", "status"))
-                            .description("`result` when `status` is 200, else " + "`problem`."));
+                            .description("`result` when `status` is 200, else `problem`."));
             c.addSchemas(
                     "BatchClassifyResponse",
                     closed(
@@ -962,7 +961,7 @@ class ApiDocumentation {
                                     "name",
                                     str(),
                                     "architecture",
-                                    str().description("timm architecture " + "or torchscript."),
+                                    str().description("timm architecture or torchscript."),
                                     "task",
                                     arr(str()._enum(List.of("classify", "embed")))
                                             .minItems(1)
@@ -1187,8 +1186,7 @@ class ApiDocumentation {
                                     str(),
                                     "parameters",
                                     ref("V2Parameters")
-                                            .description(
-                                                    "weights, random_weights and, for " + "random weights, warning."),
+                                            .description("weights, random_weights and, for random weights, warning."),
                                     "outputs",
                                     arr(ref("V2ResponseOutput"))),
                             List.of("model_name", "outputs")));

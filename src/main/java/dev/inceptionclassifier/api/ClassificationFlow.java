@@ -45,7 +45,7 @@ class ClassificationFlow implements DisposableBean {
     static final String EMBED = "embed";
 
     static final String RANDOM_WEIGHTS_WARNING =
-            "This model serves seeded random weights, not a trained checkpoint:" + " its predictions are meaningless.";
+            "This model serves seeded random weights, not a trained checkpoint: its predictions are meaningless.";
 
     private final ImagePipeline images;
     private final InferenceService inference;

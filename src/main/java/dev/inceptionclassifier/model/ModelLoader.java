@@ -143,19 +143,7 @@ public final class ModelLoader {
         // timm's networks (its inception_v3 included) have no transform_input: config.json's mean/std say it all
         Map<Device, Model> models =
                 build(props, arch.servingGraph(numClasses, false), preprocess, state, devices, plan);
-        return new LoadedModel(
-                info(
-                        props,
-                        arch.timmName(),
-                        c.description(),
-                        false,
-                        numClasses,
-                        labels,
-                        preprocess,
-                        arch.tasks(numClasses),
-                        plan),
-                labels.names(),
-                models);
+        return loaded(props, arch, c.description(), false, numClasses, labels, preprocess, plan, models);
     }
 
     /**
@@ -169,26 +157,14 @@ public final class ModelLoader {
             throws IOException {
         if (arch == null) {
             throw new IllegalArgumentException(
-                    "a .pth/.pt state dict has no config.json: set " + "classifier.models[].architecture");
+                    "a .pth/.pt state dict has no config.json: set classifier.models[].architecture");
         }
         Map<String, HostTensor> state = PthReader.read(d.file());
         int numClasses = StateDictClasses.count(arch, state, props.numClasses());
         Labels labels = labels(props, numClasses, null);
         InputPreprocessing preprocess = inputSize(arch.defaultPreprocessing("architecture default"), props);
         Map<Device, Model> models = build(props, servingGraph(arch, numClasses), preprocess, state, devices, plan);
-        return new LoadedModel(
-                info(
-                        props,
-                        arch.timmName(),
-                        d.description(),
-                        false,
-                        numClasses,
-                        labels,
-                        preprocess,
-                        arch.tasks(numClasses),
-                        plan),
-                labels.names(),
-                models);
+        return loaded(props, arch, d.description(), false, numClasses, labels, preprocess, plan, models);
     }
 
     private LoadedModel loadRandom(
@@ -203,19 +179,7 @@ public final class ModelLoader {
         Map<String, HostTensor> state = InceptionNetwork.randomStateDict(graph, r.seed());
         InputPreprocessing preprocess = inputSize(arch.defaultPreprocessing("architecture default"), props);
         Map<Device, Model> models = build(props, graph, preprocess, state, devices, plan);
-        return new LoadedModel(
-                info(
-                        props,
-                        arch.timmName(),
-                        r.description(),
-                        true,
-                        numClasses,
-                        labels,
-                        preprocess,
-                        arch.tasks(numClasses),
-                        plan),
-                labels.names(),
-                models);
+        return loaded(props, arch, r.description(), true, numClasses, labels, preprocess, plan, models);
     }
 
     private LoadedModel loadTorchScript(ModelSettings props, ResolvedSource.TorchScript t, List<Device> devices)
@@ -303,6 +267,22 @@ public final class ModelLoader {
         return models;
     }
 
+    /** A built-in architecture's model: what it serves follows from the architecture and its class count. */
+    private static LoadedModel loaded(
+            ModelSettings props,
+            Architecture arch,
+            String weights,
+            boolean random,
+            int numClasses,
+            Labels labels,
+            InputPreprocessing preprocess,
+            Plan plan,
+            Map<Device, Model> models) {
+        ModelInfo info = info(
+                props, arch.timmName(), weights, random, numClasses, labels, preprocess, arch.tasks(numClasses), plan);
+        return new LoadedModel(info, labels.names(), models);
+    }
+
     /** Class names and where they came from. */
     private record Labels(List<String> names, String source) {}
 
@@ -310,7 +290,7 @@ public final class ModelLoader {
         if (numClasses == 0) {
             if (props.labels() != null && !props.labels().isBlank()) {
                 throw new IllegalArgumentException(
-                        "classifier.models[].labels is set but the model has no classifier" + " (it only embeds)");
+                        "classifier.models[].labels is set but the model has no classifier (it only embeds)");
             }
             return new Labels(List.of(), "none (embedding only)");
         }

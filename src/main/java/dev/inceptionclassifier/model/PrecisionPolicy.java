@@ -34,7 +34,7 @@ final class PrecisionPolicy {
         }
         if (precision == Precision.BF16 && !cpuDevice) {
             throw new IllegalArgumentException(
-                    asked + " on " + devices + ", but bf16 is the CPU precision here;" + " use fp16 on GPUs.");
+                    asked + " on " + devices + ", but bf16 is the CPU precision here; use fp16 on GPUs.");
         }
         if (precision == Precision.BF16 && !cpu.nativeBf16()) {
             throw new IllegalArgumentException(asked + ", but this CPU does not compute bfloat16 natively: its"

@@ -71,7 +71,7 @@ class InputIntegrationTests {
         // curl --data-binary @photo.jpg sends application/x-www-form-urlencoded
         for (String type : List.of(
                 "application/x-www-form-urlencoded",
-                "application/x-www-form-urlencoded; " + "charset=UTF-8",
+                "application/x-www-form-urlencoded; charset=UTF-8",
                 "text/plain",
                 "application/json",
                 "image/png",

@@ -256,7 +256,7 @@ class ProtocolsIntegrationTests {
                 .isEqualTo("[{\"name\":\"image\",\"datatype\":\"BYTES\","
                         + "\"shape\":[-1]},{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[-1,3,299,299]}]");
         assertThat(meta.get("outputs").toString())
-                .isEqualTo("[{\"name\":\"probabilities\",\"datatype\":\"FP32\"," + "\"shape\":[-1,1000]}]");
+                .isEqualTo("[{\"name\":\"probabilities\",\"datatype\":\"FP32\",\"shape\":[-1,1000]}]");
         assertThat(meta.get("parameters").get("random_weights").asBoolean()).isTrue();
         assertThat(http.get("/v2/models/inception_v4/versions/1").json()).isEqualTo(meta);
         var unknown = http.get("/v2/models/resnet50");
@@ -322,8 +322,8 @@ class ProtocolsIntegrationTests {
         for (int i = 0; i < fromTensors.length; i++) {
             assertThat(fromTensors[i]).isCloseTo(fromImages[i], within(1e-5f));
         }
-        var wrongShape = infer(
-                "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,3,224,224]," + "\"data\":[0]}]}");
+        var wrongShape =
+                infer("{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,3,224,224],\"data\":[0]}]}");
         assertThat(wrongShape.status()).isEqualTo(400);
     }
 
@@ -358,7 +358,7 @@ class ProtocolsIntegrationTests {
     void theClassificationExtensionReturnsTritonStringsWithLabels() {
         JsonNode json = infer(imagesRequest(
                         List.of(PHOTO_A, PHOTO_B),
-                        "\"outputs\":[{\"name\":\"probabilities\"," + "\"parameters\":{\"classification\":3}}]"))
+                        "\"outputs\":[{\"name\":\"probabilities\",\"parameters\":{\"classification\":3}}]"))
                 .json();
         JsonNode out = json.get("outputs").get(0);
         assertThat(out.get("datatype").asString()).isEqualTo("BYTES");
@@ -381,7 +381,7 @@ class ProtocolsIntegrationTests {
         // More classes than the model has: capped, as Triton does.
         JsonNode all = infer(imagesRequest(
                         List.of(PHOTO_A),
-                        "\"outputs\":[{\"name\":\"probabilities\"," + "\"parameters\":{\"classification\":5000}}]"))
+                        "\"outputs\":[{\"name\":\"probabilities\",\"parameters\":{\"classification\":5000}}]"))
                 .json()
                 .get("outputs")
                 .get(0);

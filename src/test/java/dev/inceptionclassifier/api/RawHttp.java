@@ -47,8 +47,8 @@ final class RawHttp {
     Answer send(String method, String target, byte[] body, String... headers) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(60_000);
-            StringBuilder head = new StringBuilder(
-                    method + " " + target + " HTTP/1.1\r\nHost: localhost\r\n" + "Connection: close\r\n");
+            StringBuilder head =
+                    new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
             boolean framed = false;
             for (String h : headers) {
                 head.append(h).append("\r\n");

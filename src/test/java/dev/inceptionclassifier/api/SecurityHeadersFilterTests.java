@@ -40,7 +40,7 @@ class SecurityHeadersFilterTests {
             MockHttpServletResponse r = run(request(path));
             assertThat(r.getHeader("Content-Security-Policy"))
                     .as(path)
-                    .isEqualTo("default-src 'none'; " + "frame-ancestors 'none'");
+                    .isEqualTo("default-src 'none'; frame-ancestors 'none'");
             assertThat(r.getHeader("Permissions-Policy")).as(path).isNull();
             assertCommonHeaders(r);
         }

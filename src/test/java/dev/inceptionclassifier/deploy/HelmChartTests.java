@@ -389,7 +389,7 @@ class HelmChartTests {
                 .hasMessageContaining("periodSecond")
                 .hasMessageContaining("Deployment/x.spec.template.spec.containers[0].readinessProbe");
         assertThatThrownBy(() -> RenderedChart.parse(
-                        "apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\n" + "metadata: {name: x}\n"))
+                        "apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata: {name: x}\n"))
                 .hasMessageContaining("expected autoscaling/v2");
     }
 

@@ -109,7 +109,7 @@ class JpegBackendTests {
         JpegBackend backend = JpegBackend.select(JpegBackend.Choice.AUTO, null, null);
         Assumptions.assumeTrue(
                 backend.turbo() != null,
-                "libjpeg-turbo's Java binding is not installed (Debian: " + "libturbojpeg-java libturbojpeg0): "
+                "libjpeg-turbo's Java binding is not installed (Debian: libturbojpeg-java libturbojpeg0): "
                         + backend.description());
         return backend;
     }

@@ -199,7 +199,7 @@ class FamilyCompiledFixtureTests {
             int top16 = CompiledNetworkFixtureTests.argmax(bf16, img * n, n);
             System.out.printf(
                     Locale.ROOT,
-                    "%s bf16 vs fp32, image %d: top-1 %d / %d, |bf16 - fp32| %.3g, " + "|image0 - image1| %.3g%n",
+                    "%s bf16 vs fp32, image %d: top-1 %d / %d, |bf16 - fp32| %.3g, |image0 - image1| %.3g%n",
                     arch.timmName(),
                     img,
                     top32,

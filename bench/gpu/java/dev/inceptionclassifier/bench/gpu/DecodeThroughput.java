@@ -75,7 +75,7 @@ public final class DecodeThroughput {
         }
         System.out.printf(
                 Locale.ROOT,
-                "# %d JPEGs (load generator mix, %d sizes 64x64 to 2048x1536), %d bytes; %s; " + "java %s; %d cores%n",
+                "# %d JPEGs (load generator mix, %d sizes 64x64 to 2048x1536), %d bytes; %s; java %s; %d cores%n",
                 count,
                 SIZES.length,
                 bytes,
@@ -98,7 +98,7 @@ public final class DecodeThroughput {
                 double[] r = measure(pipeline, images, spec, t, seconds);
                 System.out.printf(
                         Locale.ROOT,
-                        "DECODE_THROUGHPUT decoder=%s used=%s threads=%d images=%d seconds=%.2f " + "img_per_s=%.1f%n",
+                        "DECODE_THROUGHPUT decoder=%s used=%s threads=%d images=%d seconds=%.2f img_per_s=%.1f%n",
                         d,
                         pipeline.jpegDecoder(),
                         t,

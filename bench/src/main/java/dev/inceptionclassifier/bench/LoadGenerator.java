@@ -129,7 +129,7 @@ public final class LoadGenerator {
         if (open) {
             out.printf(
                     Locale.ROOT,
-                    "open loop at %.2f req/s for %s after %s warm-up (latency from intended send " + "time)%n",
+                    "open loop at %.2f req/s for %s after %s warm-up (latency from intended send time)%n",
                     options.rate(),
                     human(options.duration()),
                     human(options.warmup()));

@@ -58,6 +58,6 @@ public record InferRequest(
             return l;
         }
         throw ProtocolException.badRequest(
-                "Unable to parse 'timeout': expected a non-negative integer of " + "microseconds.");
+                "Unable to parse 'timeout': expected a non-negative integer of microseconds.");
     }
 }

@@ -310,7 +310,7 @@ public final class InferRequestReader {
                 case VALUE_STRING -> c.addBase64(p);
                 default ->
                     throw ProtocolException.badRequest(
-                            c.label + ": 'data' elements must be numbers (FP32) " + "or base64 strings (BYTES).");
+                            c.label + ": 'data' elements must be numbers (FP32) or base64 strings (BYTES).");
             }
         }
     }

@@ -181,7 +181,7 @@ public final class PthReader {
             String order = smallText(file, channel, byteorder);
             if (!order.equals("little")) {
                 throw new CheckpointFormatException(
-                        file, "byteorder is '" + order + "'; only little-endian" + " checkpoints are supported");
+                        file, "byteorder is '" + order + "'; only little-endian checkpoints are supported");
             }
         }
         if (pkl.size() > RestrictedUnpickler.MAX_BYTES) {
@@ -249,7 +249,7 @@ public final class PthReader {
     private static String smallText(Path file, FileChannel channel, StoredZip.Entry entry) throws IOException {
         if (entry.size() > 64) {
             throw new CheckpointFormatException(
-                    file, entry.name() + " has " + entry.size() + " bytes; expected a" + " short text");
+                    file, entry.name() + " has " + entry.size() + " bytes; expected a short text");
         }
         ByteBuffer b = readAt(channel, entry.dataOffset(), (int) entry.size());
         return new String(b.array(), StandardCharsets.US_ASCII).strip();
@@ -266,7 +266,7 @@ public final class PthReader {
         Object magic = legacyPickle(file, head, none, "magic number");
         if (!LEGACY_MAGIC.equals(magic)) {
             throw new CheckpointFormatException(
-                    file, "not a PyTorch checkpoint: a pickle without torch.save's" + " magic number");
+                    file, "not a PyTorch checkpoint: a pickle without torch.save's magic number");
         }
         Object protocol = legacyPickle(file, head, none, "protocol version");
         if (!Long.valueOf(LEGACY_PROTOCOL).equals(protocol)) {
@@ -303,14 +303,14 @@ public final class PthReader {
             if (position > fileSize - 8) {
                 throw new CheckpointFormatException(
                         file,
-                        "truncated: the data of storage '" + key + "' would start" + " at byte " + position + " of "
+                        "truncated: the data of storage '" + key + "' would start at byte " + position + " of "
                                 + fileSize);
             }
             long numel = readAt(channel, position, 8).getLong(0);
             if (numel != root.numel) {
                 throw new CheckpointFormatException(
                         file,
-                        "storage '" + key + "' holds " + numel + " elements but is" + " declared as " + root.numel + " "
+                        "storage '" + key + "' holds " + numel + " elements but is declared as " + root.numel + " "
                                 + root.dtype + " elements");
             }
             long start = position + 8;

@@ -198,7 +198,7 @@ final class Downloader {
                 String c = commit.get().trim().toLowerCase(Locale.ROOT);
                 if (!HubCache.COMMIT.matcher(c).matches()) {
                     throw new ModelUnavailableException(
-                            Urls.redact(current) + " sent an X-Repo-Commit that is not a " + "40-hex commit id");
+                            Urls.redact(current) + " sent an X-Repo-Commit that is not a 40-hex commit id");
                 }
                 return c;
             }

@@ -162,20 +162,19 @@ class InferRequestReaderTests {
     @Test
     void shapesAndDataMustAgree() {
         assertBadRequest(
-                () -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[3]," + "\"data\":[1,2]}]}"),
+                () -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[3],\"data\":[1,2]}]}"),
                 "has 2 elements but its shape needs 3");
         assertBadRequest(
-                () -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[-1]," + "\"data\":[1]}]}"),
+                () -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[-1],\"data\":[1]}]}"),
                 "non-negative integers");
         assertBadRequest(
-                () -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"BYTES\",\"shape\":[1]," + "\"data\":[1]}]}"),
+                () -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[1]}]}"),
                 "BYTES 'data' must be base64 strings");
         assertBadRequest(
-                () -> read(
-                        "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1]," + "\"data\":[\"AA==\"]}]}"),
+                () -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[\"AA==\"]}]}"),
                 "FP32 'data' must be numbers");
         assertBadRequest(
-                () -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1]," + "\"data\":[1e999]}]}"),
+                () -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1e999]}]}"),
                 "NaN or infinite");
     }
 
@@ -227,7 +226,7 @@ class InferRequestReaderTests {
         assertBadRequest(() -> read("[]"), "must be a JSON object");
         assertBadRequest(() -> read("{}"), "no 'inputs'");
         assertBadRequest(
-                () -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1]," + "\"data\":[1]}]} {}"),
+                () -> read("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}]} {}"),
                 "Unexpected content after");
         assertBadRequest(() -> read("{\"id\":7,\"inputs\":[]}"), "'id' must be a string");
     }
@@ -236,10 +235,10 @@ class InferRequestReaderTests {
     void tritonParametersAreTyped() {
         String in = "\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}]";
         assertBadRequest(
-                () -> read("{" + in + ",\"outputs\":[{\"name\":\"y\",\"parameters\":{\"classification\"" + ":-1}}]}"),
+                () -> read("{" + in + ",\"outputs\":[{\"name\":\"y\",\"parameters\":{\"classification\":-1}}]}"),
                 "Unable to set 'classification'");
         assertBadRequest(
-                () -> read("{" + in + ",\"outputs\":[{\"name\":\"y\",\"parameters\":{\"binary_data\"" + ":\"yes\"}}]}"),
+                () -> read("{" + in + ",\"outputs\":[{\"name\":\"y\",\"parameters\":{\"binary_data\":\"yes\"}}]}"),
                 "Unable to set 'binary_data'");
         assertBadRequest(
                 () -> read("{" + in + ",\"parameters\":{\"binary_data_output\":1}}")

@@ -149,7 +149,7 @@ class InceptionNetworkFixtureTests {
                 }
                 System.out.printf(
                         Locale.ROOT,
-                        "%s float32 folded vs unfused: max |diff| %.3g, max |diff| / max " + "|logit| %.3g%n",
+                        "%s float32 folded vs unfused: max |diff| %.3g, max |diff| / max |logit| %.3g%n",
                         arch.timmName(),
                         worstAbs,
                         worstRel);
@@ -164,7 +164,7 @@ class InceptionNetworkFixtureTests {
                     NDArray xn = fixtureInput(batch, n);
                     System.out.printf(
                             Locale.ROOT,
-                            "%s batch %d forward, median of %d after warm-up: unfused %.0f ms, " + "folded %.0f ms%n",
+                            "%s batch %d forward, median of %d after warm-up: unfused %.0f ms, folded %.0f ms%n",
                             arch.timmName(),
                             n,
                             runs,

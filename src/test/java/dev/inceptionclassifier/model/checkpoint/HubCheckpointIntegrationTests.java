@@ -124,7 +124,7 @@ class HubCheckpointIntegrationTests {
 
         assertThatThrownBy(() -> start(unreachable, emptyCache).close())
                 .hasStackTraceContaining(
-                        "Model 'inception_v4' (source default) could not be loaded: " + "cannot connect to");
+                        "Model 'inception_v4' (source default) could not be loaded: cannot connect to");
 
         // the profile that ./mvnw spring-boot:run activates serves random weights instead, and says so
         try (ConfigurableApplicationContext ctx = start(unreachable, emptyCache, "--spring.profiles.active=dev")) {

@@ -142,7 +142,7 @@ class PthReaderHostileFilesTests {
         assertThat(PthReader.read(file("crafted_ok.zip.pth")).get("w").data()).hasSize(12); // the control
         assertRefused(
                 "storage_short.zip.pth",
-                "storage '0' is declared as 12 F32 elements (48 bytes) but its entry" + " holds 40 bytes");
+                "storage '0' is declared as 12 F32 elements (48 bytes) but its entry holds 40 bytes");
         assertThat(TORCH.get("storage_short.zip.pth")).isEqualTo("ok");
         assertRefused(
                 "shape_past_storage.zip.pth", "tensor 'w' needs storage elements up to index 15", "holds only 12");
